@@ -1,0 +1,134 @@
+import { basename, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { METRIC_NAMES } from '../../../shared/domain/metrics.ts';
+import { fit, optimumObjective } from '../../../shared/engine/fit.ts';
+import { APP_VERSION } from '../../core/appVersion.ts';
+import { loadCsvDesign } from '../../core/datasets/csvDesign.ts';
+import { DatasetsStore } from '../../core/db/datasetsStore.ts';
+import { openDatabase } from '../../core/db/open.ts';
+import { RunsStore } from '../../core/db/runsStore.ts';
+import { SessionsStore } from '../../core/db/sessionsStore.ts';
+import { fitOptionsFrom, outcomeOf } from '../../core/training/runService.ts';
+import { getOption, parseArgs, requireOption } from '../args.ts';
+import { log, printJson } from '../output.ts';
+import { FIT_OPTION_SPEC, hyperparamsFromArgs } from './fitOptions.ts';
+
+/** Rows per stored metric block when a whole history is written at once. */
+const BLOCK_STEPS = 4096;
+
+export function fitCommand(argv: readonly string[]): number {
+  const args = parseArgs(argv, { ...FIT_OPTION_SPEC, history: { type: 'boolean' } });
+  const dataPath = requireOption<string>(args, 'data');
+  const target = requireOption<string>(args, 'target');
+  const hyperparams = hyperparamsFromArgs(args);
+  const json = getOption<boolean>(args, 'json') ?? false;
+  const withHistory = getOption<boolean>(args, 'history') ?? false;
+  const dbPath = getOption<string>(args, 'db');
+
+  const loadStart = performance.now();
+  const { design } = loadCsvDesign(dataPath, {
+    target,
+    ignore: getOption<string[]>(args, 'ignore'),
+    foldColumn: getOption<string>(args, 'fold-column'),
+  });
+  const loadMs = performance.now() - loadStart;
+  const options = fitOptionsFrom(hyperparams);
+
+  // With --db the run is recorded before training starts, so a crash leaves it 'interrupted', not lost.
+  const store = dbPath ? openStore(dbPath) : null;
+  let runId: string | undefined;
+  if (store) {
+    const dataset = store.datasets.insertOrReuse({
+      name: basename(dataPath),
+      source: `Imported by the CLI from ${resolve(dataPath)}`,
+      target,
+      design,
+    });
+    runId = store.runs.create({
+      name: getOption<string>(args, 'name'),
+      datasetId: dataset.id,
+      datasetHash: dataset.hash,
+      hyperparams,
+      appVersion: APP_VERSION,
+      ownerSession: store.sessions.id,
+    });
+    store.runs.markRunning(runId);
+  }
+
+  const fitStart = performance.now();
+  let result;
+  let session;
+  try {
+    ({ result, session } = fit(design, options, { now: () => performance.now() - fitStart }));
+  } catch (error) {
+    if (store && runId) {
+      store.runs.fail(runId, 'failed', (error as Error).message);
+      store.close();
+    }
+    throw error;
+  }
+  const fitMs = performance.now() - fitStart;
+  const optimum = result.status === 'cancelled' ? null : optimumObjective(design, options);
+  const history = session.metricsSince(0);
+
+  if (store && runId) {
+    const id = runId;
+    store.db.transaction(() => {
+      for (let first = 0; first < history.count; first += BLOCK_STEPS) {
+        const count = Math.min(BLOCK_STEPS, history.count - first);
+        const columns = Object.fromEntries(METRIC_NAMES.map((name) => [name, history.columns[name].subarray(first, first + count)]));
+        store.runs.appendMetrics(id, { firstStep: first, count, columns: columns as typeof history.columns });
+      }
+      store.runs.finish(id, outcomeOf(result, design, history, { optimumObjective: optimum, loadMs, fitMs }));
+    })();
+    store.close();
+  }
+
+  const coef = Object.fromEntries(design.featureNames.map((name, j) => [name, result.coef[j]]));
+  if (json) {
+    printJson({
+      model: result.model,
+      solver: result.solver,
+      lambda: hyperparams.lambda,
+      alpha: hyperparams.alpha,
+      intercept: result.intercept,
+      coef,
+      objective: result.objective,
+      optimumObjective: optimum,
+      suboptimality: optimum === null ? null : result.objective - optimum,
+      iterations: result.iterations,
+      converged: result.converged,
+      status: result.status,
+      statusReason: result.statusReason,
+      maxStableStep: result.maxStableStep,
+      timings: { loadMs, fitMs },
+      ...(runId ? { runId } : {}),
+      ...(withHistory ? { history: Object.fromEntries(METRIC_NAMES.map((name) => [name, history.columns[name]])) } : {}),
+    });
+  } else {
+    log(`${result.model} · ${result.solver} · λ=${hyperparams.lambda} α=${hyperparams.alpha}: ${result.status}${result.statusReason ? ` (${result.statusReason})` : ''}`);
+    process.stdout.write(`intercept\t${result.intercept}\n`);
+    for (const [name, value] of Object.entries(coef)) process.stdout.write(`${name}\t${value}\n`);
+    process.stdout.write(`objective\t${result.objective}\n`);
+    if (optimum !== null) process.stdout.write(`J - J*\t${result.objective - optimum}\n`);
+    process.stdout.write(`iterations\t${result.iterations}${result.converged ? ' (converged)' : ''}\n`);
+    if (runId) process.stdout.write(`run\t${runId}\n`);
+  }
+  return 0;
+}
+
+function openStore(path: string) {
+  const db = openDatabase(path);
+  const sessions = new SessionsStore(db, 'cli');
+  sessions.start();
+  return {
+    db,
+    sessions,
+    datasets: new DatasetsStore(db),
+    runs: new RunsStore(db),
+    close() {
+      sessions.stop('the CLI exited before the run finished');
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,42 @@
+import { getOption, parseArgs } from '../args.ts';
+import { resolveDbPath } from '../../core/paths.ts';
+import { createServices } from '../../core/services.ts';
+import { forkChildTrainer } from '../../core/training/childProcessTrainer.ts';
+import { startHttpServer } from '../../serve/httpServer.ts';
+import { ensureRendererBuilt } from '../../serve/rendererBuild.ts';
+import { log } from '../output.ts';
+
+export async function serveCommand(argv: readonly string[]): Promise<number> {
+  const args = parseArgs(argv, {
+    port: { type: 'number', min: 0, max: 65535, integer: true },
+    host: { type: 'string' },
+    db: { type: 'string' },
+  });
+  const host = getOption<string>(args, 'host') ?? '127.0.0.1';
+  const port = getOption<number>(args, 'port') ?? 7317;
+  const dbPath = resolveDbPath(getOption<string>(args, 'db'));
+  if (!['127.0.0.1', 'localhost', '::1'].includes(host)) {
+    log(`warning: serving on ${host}, reachable beyond this machine; the token is the only protection. Prefer an SSH tunnel to 127.0.0.1.`);
+  }
+  const staticDir = await ensureRendererBuilt(log);
+  const services = createServices({ dbPath, launchTrainer: () => forkChildTrainer(), kind: 'serve' });
+  const handle = await startHttpServer({ services, staticDir, host, port });
+  log(`database: ${dbPath}`);
+  process.stdout.write(`Ridgeline serving at ${handle.url}\n`);
+
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      log(`${signal}: shutting down`);
+      handle
+        .close()
+        .catch(() => undefined)
+        .finally(() => {
+          services.close(`the server stopped (${signal}) while it ran`);
+          resolve();
+        });
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+  return 0;
+}

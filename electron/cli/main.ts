@@ -1,0 +1,50 @@
+/**
+ * `ridgeline`: the command-line face of the same engine and database as the app.
+ * Contract: ../shared/CLI.md. Exit codes: 0 success, 1 failure (a `{code, message}` error),
+ * 2 usage error (a one-line message naming the option).
+ */
+import { toErrorInfo } from '../../shared/errors.ts';
+import { UsageError } from './args.ts';
+
+const USAGE = `usage: ridgeline <command> [options]
+  serve   [--port N] [--host 127.0.0.1] [--db PATH]
+  fit     --data CSV --target COL [fit options] [--db PATH] [--json] [--history true]
+  runs    [--db PATH] [--json]
+See ../shared/CLI.md (or README.md) for every option.`;
+
+type Command = (argv: readonly string[]) => number | Promise<number>;
+
+// Loaded on demand: `fit` should not pay for the HTTP server's imports, nor `serve` for the CSV parser.
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  serve: async () => (await import('./commands/serve.ts')).serveCommand,
+  fit: async () => (await import('./commands/fit.ts')).fitCommand,
+  runs: async () => (await import('./commands/runs.ts')).runsCommand,
+};
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === 'help' || command === '-h') {
+    process.stderr.write(`${USAGE}\n`);
+    return command === undefined ? 2 : 0;
+  }
+  const load = COMMANDS[command];
+  if (!load) {
+    process.stderr.write(`ridgeline: unknown command "${command}"\n${USAGE}\n`);
+    return 2;
+  }
+  try {
+    const run = await load();
+    return await run(rest);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`ridgeline ${command}: ${error.message}\n`);
+      return 2;
+    }
+    const info = toErrorInfo(error);
+    process.stderr.write(`ridgeline ${command}: ${info.message} [${info.code}]\n`);
+    if (info.code === 'INTERNAL' && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    return 1;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,97 @@
+/**
+ * Numbered migrations; PRAGMA user_version holds the last one applied. Append only: a released
+ * migration never changes, a new schema is a new number.
+ */
+export interface Migration {
+  version: number;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE datasets (
+        id            TEXT PRIMARY KEY,
+        name          TEXT NOT NULL,
+        source        TEXT NOT NULL,
+        target        TEXT NOT NULL,
+        feature_names TEXT NOT NULL,          -- JSON array, in column order
+        rows          INTEGER NOT NULL,
+        cols          INTEGER NOT NULL,
+        x             BLOB NOT NULL,          -- Float64, row-major rows×cols
+        y             BLOB NOT NULL,          -- Float64, rows
+        hash          TEXT NOT NULL,          -- SHA-256 of names and values
+        builtin       INTEGER NOT NULL DEFAULT 0,
+        created_at    TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX datasets_hash ON datasets(hash);
+
+      -- Every process that writes runs registers here and beats a heartbeat, so the next process to
+      -- open the database can tell a dead owner (its runs become 'interrupted') from a live one.
+      CREATE TABLE sessions (
+        id           TEXT PRIMARY KEY,
+        pid          INTEGER NOT NULL,
+        host         TEXT NOT NULL,
+        kind         TEXT NOT NULL,
+        started_at   TEXT NOT NULL,
+        heartbeat_at INTEGER NOT NULL         -- ms since epoch
+      ) STRICT;
+
+      CREATE TABLE runs (
+        id                TEXT PRIMARY KEY,
+        name              TEXT NOT NULL,
+        dataset_id        TEXT NOT NULL REFERENCES datasets(id),
+        dataset_hash      TEXT NOT NULL,
+        status            TEXT NOT NULL CHECK (status IN ('queued','running','completed','diverged','failed','cancelled','interrupted')),
+        status_reason     TEXT,
+        model             TEXT NOT NULL,
+        solver            TEXT NOT NULL,
+        resolved_solver   TEXT,
+        lambda            REAL NOT NULL,
+        alpha             REAL NOT NULL,
+        seed              INTEGER NOT NULL,
+        hyperparams       TEXT NOT NULL,      -- JSON, the validated Hyperparams
+        app_version       TEXT NOT NULL,
+        owner_session     TEXT,
+        sweep_id          TEXT,
+        created_at        TEXT NOT NULL,
+        started_at        TEXT,
+        finished_at       TEXT,
+        load_ms           REAL,
+        fit_ms            REAL,
+        iterations        INTEGER NOT NULL DEFAULT 0,
+        converged         INTEGER,
+        final_objective   REAL,
+        final_data_loss   REAL,
+        final_penalty     REAL,
+        final_nonzero     REAL,
+        optimum_objective REAL,
+        max_stable_step   REAL
+      ) STRICT;
+      CREATE INDEX runs_status ON runs(status);
+      CREATE INDEX runs_created ON runs(created_at);
+
+      -- Per-step metrics, written while a run trains, one block per progress batch: columns packed
+      -- one after another (METRIC_NAMES order) as Float64.
+      CREATE TABLE run_metric_blocks (
+        run_id     TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        first_step INTEGER NOT NULL,
+        step_count INTEGER NOT NULL,
+        metrics    TEXT NOT NULL,             -- JSON array of the metric names in the block
+        data       BLOB NOT NULL,
+        PRIMARY KEY (run_id, first_step)
+      ) STRICT, WITHOUT ROWID;
+
+      CREATE TABLE run_parameters (
+        run_id  TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        ordinal INTEGER NOT NULL,
+        name    TEXT NOT NULL,
+        value   REAL NOT NULL,
+        PRIMARY KEY (run_id, ordinal)
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -1,0 +1,82 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { RidgelineError } from '../../../shared/errors.ts';
+import { MIGRATIONS, SCHEMA_VERSION } from './migrations.ts';
+
+export type Db = Database.Database;
+
+/**
+ * Opens (creating if needed) a Ridgeline database: checks its schema version before touching it,
+ * then turns on WAL and foreign keys and applies pending migrations in one transaction.
+ * A database from a newer Ridgeline is refused and left byte-for-byte unmodified.
+ */
+export function openDatabase(path: string): Db {
+  if (path !== ':memory:' && existsSync(path)) refuseNewerOrForeign(path);
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path, nativeBindingOption());
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('busy_timeout = 5000');
+    migrate(db);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  return db;
+}
+
+/**
+ * Electron's Node has another ABI than the system Node that builds better-sqlite3 on `npm ci`:
+ * the desktop launcher builds a second binding for Electron and names it here.
+ */
+function nativeBindingOption(): { nativeBinding?: string } {
+  const binding = process.env.RIDGELINE_SQLITE_BINDING;
+  return binding ? { nativeBinding: binding } : {};
+}
+
+function refuseNewerOrForeign(path: string): void {
+  let probe: Db;
+  try {
+    probe = new Database(path, { readonly: true, fileMustExist: true, ...nativeBindingOption() });
+  } catch (error) {
+    throw new RidgelineError('DB_CORRUPT', `cannot open the database ${path}: ${(error as Error).message}`);
+  }
+  try {
+    const version = probe.pragma('user_version', { simple: true }) as number;
+    if (version > SCHEMA_VERSION) {
+      throw new RidgelineError(
+        'DB_TOO_NEW',
+        `the database ${path} has schema version ${version}, written by a newer Ridgeline; this version understands up to ${SCHEMA_VERSION}. It was not modified: upgrade Ridgeline or use another --db.`,
+      );
+    }
+    if (version === 0) {
+      const tables = probe.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number };
+      if (tables.n > 0) {
+        throw new RidgelineError('DB_CORRUPT', `${path} is an SQLite database but not a Ridgeline one (it has tables and no schema version); it was not modified.`);
+      }
+    }
+  } catch (error) {
+    if (error instanceof RidgelineError) throw error;
+    throw new RidgelineError('DB_CORRUPT', `${path} is not a readable SQLite database: ${(error as Error).message}`);
+  } finally {
+    probe.close();
+  }
+}
+
+function migrate(db: Db): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > SCHEMA_VERSION) {
+    throw new RidgelineError('DB_TOO_NEW', `the database has schema version ${current}; this Ridgeline understands up to ${SCHEMA_VERSION}`);
+  }
+  const pending = MIGRATIONS.filter((m) => m.version > current);
+  if (pending.length === 0) return;
+  db.transaction(() => {
+    for (const migration of pending) {
+      db.exec(migration.sql);
+      db.pragma(`user_version = ${migration.version}`);
+    }
+  }).immediate();
+}

@@ -1,0 +1,171 @@
+import type { MetricBatch } from '../../../shared/domain/metrics.ts';
+import type { RunParameter, RunSpec } from '../../../shared/domain/runs.ts';
+import { RidgelineError } from '../../../shared/errors.ts';
+import type { Design, FitOptions, FitResult } from '../../../shared/engine/types.ts';
+import { DEFAULT_FIT_OPTIONS } from '../../../shared/engine/types.ts';
+import type { FromTrainer } from '../../../shared/protocol/trainer.ts';
+import type { DatasetsStore } from '../db/datasetsStore.ts';
+import type { RunOutcome, RunsStore } from '../db/runsStore.ts';
+import type { EventHub } from '../events.ts';
+import type { TrainerHost, TrainerLauncher } from './trainerHost.ts';
+
+interface ActiveRun {
+  host: TrainerHost;
+  finished: boolean;
+  cancelRequested: boolean;
+}
+
+export interface RunServiceDeps {
+  runs: RunsStore;
+  datasets: DatasetsStore;
+  events: EventHub;
+  launchTrainer: TrainerLauncher;
+  appVersion: string;
+  sessionId: string;
+}
+
+export function fitOptionsFrom(hyperparams: RunSpec['hyperparams']): FitOptions {
+  return { ...DEFAULT_FIT_OPTIONS, ...hyperparams };
+}
+
+/** The learned parameters as stored and shown: the intercept first, then one per feature. */
+export function parametersOf(result: FitResult, design: Design): RunParameter[] {
+  if (result.layers) {
+    return result.layers.flatMap((layer, l) => [
+      ...Array.from(layer.weights, (value, k) => ({ name: `layer${l + 1}.w[${Math.floor(k / layer.inputs)},${k % layer.inputs}]`, value })),
+      ...Array.from(layer.biases, (value, k) => ({ name: `layer${l + 1}.b[${k}]`, value })),
+    ]);
+  }
+  return [{ name: '(intercept)', value: result.intercept }, ...design.featureNames.map((name, j) => ({ name, value: result.coef[j] }))];
+}
+
+export function outcomeOf(result: FitResult, design: Design, lastObjectiveBatch: MetricBatch | null, extra: { optimumObjective: number | null; loadMs: number | null; fitMs: number | null }): RunOutcome {
+  const last = (name: 'dataLoss' | 'penalty' | 'nonzero'): number | null =>
+    lastObjectiveBatch && lastObjectiveBatch.count > 0 ? lastObjectiveBatch.columns[name][lastObjectiveBatch.count - 1] : null;
+  return {
+    status: result.status,
+    statusReason: result.statusReason,
+    resolvedSolver: result.solver,
+    iterations: result.iterations,
+    converged: result.converged,
+    finalObjective: result.objective,
+    finalDataLoss: last('dataLoss'),
+    finalPenalty: last('penalty'),
+    finalNonzero: last('nonzero'),
+    optimumObjective: extra.optimumObjective,
+    maxStableStep: result.maxStableStep,
+    loadMs: extra.loadMs,
+    fitMs: extra.fitMs,
+    parameters: parametersOf(result, design),
+  };
+}
+
+/**
+ * Starts runs on trainer processes and records them: the run row first, then each progress batch
+ * as it arrives (one transaction each, ≤ 20 a second), then the outcome and parameters together.
+ */
+export class RunService {
+  private readonly active = new Map<string, ActiveRun>();
+
+  constructor(private readonly deps: RunServiceDeps) {}
+
+  start(spec: RunSpec): { runId: string } {
+    const { runs, datasets, events } = this.deps;
+    const dataset = datasets.get(spec.datasetId);
+    if (!dataset) throw new RidgelineError('NOT_FOUND', `no data set with id ${spec.datasetId}`);
+    const loadStart = performance.now();
+    const design = datasets.loadDesign(dataset.id);
+    const loadMs = performance.now() - loadStart;
+    const options = fitOptionsFrom(spec.hyperparams);
+    const runId = runs.create({
+      name: spec.name,
+      datasetId: dataset.id,
+      datasetHash: dataset.hash,
+      hyperparams: spec.hyperparams,
+      appVersion: this.deps.appVersion,
+      ownerSession: this.deps.sessionId,
+    });
+    events.emit({ type: 'runStatus', runId, status: 'queued', statusReason: null });
+
+    let host: TrainerHost;
+    try {
+      host = this.deps.launchTrainer();
+    } catch (error) {
+      runs.fail(runId, 'failed', `the trainer process could not start: ${(error as Error).message}`);
+      events.emit({ type: 'runStatus', runId, status: 'failed', statusReason: (error as Error).message });
+      return { runId };
+    }
+    const run: ActiveRun = { host, finished: false, cancelRequested: false };
+    this.active.set(runId, run);
+    let lastBatch: MetricBatch | null = null;
+
+    const finishWith = (status: 'failed' | 'cancelled' | 'interrupted', reason: string) => {
+      if (run.finished) return;
+      run.finished = true;
+      this.active.delete(runId);
+      runs.fail(runId, status, reason);
+      events.emit({ type: 'runStatus', runId, status, statusReason: reason });
+      host.kill();
+    };
+
+    host.onMessage((message: FromTrainer) => {
+      if (run.finished) return;
+      switch (message.type) {
+        case 'ready':
+          runs.markRunning(runId);
+          events.emit({ type: 'runStatus', runId, status: 'running', statusReason: null });
+          host.send({ type: 'start', id: runId, design, options });
+          if (run.cancelRequested) host.send({ type: 'cancel', id: runId });
+          return;
+        case 'progress':
+          lastBatch = message.batch;
+          runs.appendMetrics(runId, message.batch);
+          events.emit({ type: 'runProgress', runId, batch: message.batch });
+          return;
+        case 'done': {
+          run.finished = true;
+          this.active.delete(runId);
+          const batch = message.batch.count > 0 ? message.batch : lastBatch;
+          runs.finish(runId, outcomeOf(message.result, design, batch, { optimumObjective: message.optimumObjective, loadMs, fitMs: message.fitMs }), message.batch);
+          if (message.batch.count > 0) events.emit({ type: 'runProgress', runId, batch: message.batch });
+          events.emit({ type: 'runStatus', runId, status: message.result.status, statusReason: message.result.statusReason });
+          host.kill();
+          return;
+        }
+        case 'error':
+          finishWith('failed', `${message.error.code}: ${message.error.message}`);
+          return;
+      }
+    });
+    host.onExit((code, stderrTail) => {
+      const tail = stderrTail ? `; stderr: ${stderrTail.slice(-500)}` : '';
+      finishWith('failed', `the trainer process exited unexpectedly (code ${code})${tail}`);
+    });
+    return { runId };
+  }
+
+  cancel(id: string): { cancelled: boolean } {
+    const run = this.active.get(id);
+    if (!run) {
+      if (!this.deps.runs.exists(id)) throw new RidgelineError('NOT_FOUND', `no run with id ${id}`);
+      return { cancelled: false };
+    }
+    run.cancelRequested = true;
+    run.host.send({ type: 'cancel', id });
+    return { cancelled: true };
+  }
+
+  /** Stops every trainer; their runs are recorded as interrupted. */
+  shutdown(reason: string): void {
+    for (const [runId, run] of this.active) {
+      run.finished = true;
+      run.host.kill();
+      this.deps.runs.fail(runId, 'interrupted', reason);
+    }
+    this.active.clear();
+  }
+
+  get activeCount(): number {
+    return this.active.size;
+  }
+}

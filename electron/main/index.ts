@@ -1,0 +1,72 @@
+/**
+ * The desktop shell: one window, the shared services over IPC, trainers on utility processes.
+ * The database lives in Electron's userData folder, which is set to the same data folder the CLI
+ * and serve mode use, so all three see the same runs.
+ */
+import { app, BrowserWindow, dialog } from 'electron';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { IPC_EVENT_CHANNEL } from '../../shared/api.ts';
+import { toErrorInfo } from '../../shared/errors.ts';
+import { DB_FILE_NAME, defaultDataDir } from '../core/paths.ts';
+import { createServices, type Services } from '../core/services.ts';
+import { registerApiHandlers } from './ipc.ts';
+import { forkUtilityTrainer } from './utilityTrainer.ts';
+import { createMainWindow, trustedUrlCheck, type WindowPaths } from './window.ts';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const paths: WindowPaths = {
+  preload: join(here, '../preload/index.cjs'),
+  rendererIndex: join(here, '../renderer/index.html'),
+  devServerUrl: process.env.ELECTRON_RENDERER_URL,
+};
+const trainerEntry = join(here, 'trainer.js');
+
+app.setPath('userData', defaultDataDir());
+
+// One instance owns the database and its trainers; a second launch focuses the first window.
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  let services: Services | null = null;
+  let window: BrowserWindow | null = null;
+
+  app.on('second-instance', () => {
+    if (window) {
+      if (window.isMinimized()) window.restore();
+      window.focus();
+    }
+  });
+
+  app.whenReady().then(() => {
+    const dbPath = process.env.RIDGELINE_DB || join(app.getPath('userData'), DB_FILE_NAME);
+    try {
+      services = createServices({ dbPath, launchTrainer: () => forkUtilityTrainer(trainerEntry), kind: 'desktop' });
+    } catch (error) {
+      const info = toErrorInfo(error);
+      dialog.showErrorBox('Ridgeline cannot open its database', `${info.message}\n\n(${info.code})`);
+      app.exit(1);
+      return;
+    }
+    const active = services;
+    registerApiHandlers(active, trustedUrlCheck(paths));
+    active.events.subscribe((event) => {
+      for (const w of BrowserWindow.getAllWindows()) w.webContents.send(IPC_EVENT_CHANNEL, event);
+    });
+    window = createMainWindow(paths);
+    window.on('closed', () => {
+      window = null;
+    });
+    app.on('activate', () => {
+      if (BrowserWindow.getAllWindows().length === 0) window = createMainWindow(paths);
+    });
+  });
+
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.on('will-quit', () => {
+    services?.close('the app quit while it ran');
+    services = null;
+  });
+}

@@ -1,0 +1,26 @@
+import { utilityProcess } from 'electron';
+import type { FromTrainer } from '../../shared/protocol/trainer.ts';
+import { TailBuffer, type TrainerHost } from '../core/training/trainerHost.ts';
+
+/** The desktop's trainer: an Electron utility process running the built trainer entry. */
+export function forkUtilityTrainer(entry: string): TrainerHost {
+  const child = utilityProcess.fork(entry, [], { serviceName: 'Ridgeline trainer', stdio: 'pipe' });
+  const stderr = new TailBuffer();
+  child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
+  child.stdout?.on('data', (chunk: Buffer) => process.stdout.write(chunk));
+  let exited = false;
+  return {
+    send: (message) => {
+      if (!exited) child.postMessage(message);
+    },
+    onMessage: (listener) => child.on('message', (message: unknown) => listener(message as FromTrainer)),
+    onExit: (listener) =>
+      child.once('exit', (code) => {
+        exited = true;
+        listener(code, stderr.toString());
+      }),
+    kill: () => {
+      if (!exited) child.kill();
+    },
+  };
+}

@@ -1,0 +1,56 @@
+import { BrowserWindow, session, shell } from 'electron';
+import { join } from 'node:path';
+import { CONTENT_SECURITY_POLICY } from '../serve/httpServer.ts';
+
+export interface WindowPaths {
+  preload: string;
+  rendererIndex: string;
+  /** electron-vite's dev server, in `npm run dev`. */
+  devServerUrl: string | undefined;
+}
+
+/** True for the app's own pages: the built renderer on file://, or the dev server in development. */
+export function trustedUrlCheck(paths: WindowPaths): (url: string) => boolean {
+  const rendererDir = `file://${join(paths.rendererIndex, '..')}`;
+  return (url) => url.startsWith(`${rendererDir}/`) || (paths.devServerUrl !== undefined && url.startsWith(paths.devServerUrl));
+}
+
+/** The main window, locked down: isolated, sandboxed, no Node, a strict CSP, no navigation away. */
+export function createMainWindow(paths: WindowPaths): BrowserWindow {
+  const isTrusted = trustedUrlCheck(paths);
+  if (!paths.devServerUrl) {
+    session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+      callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
+    });
+  }
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+
+  const window = new BrowserWindow({
+    width: 1280,
+    height: 820,
+    minWidth: 800,
+    minHeight: 560,
+    show: false,
+    title: 'Ridgeline',
+    webPreferences: {
+      preload: paths.preload,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
+    },
+  });
+  window.once('ready-to-show', () => window.show());
+  window.webContents.on('will-navigate', (event, url) => {
+    if (!isTrusted(url)) event.preventDefault();
+  });
+  window.webContents.setWindowOpenHandler(({ url }) => {
+    // Links to documentation open in the user's browser; nothing opens inside the app.
+    if (url.startsWith('https://')) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  if (paths.devServerUrl) void window.loadURL(paths.devServerUrl);
+  else void window.loadFile(paths.rendererIndex);
+  return window;
+}

@@ -1,0 +1,195 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { extname, join, normalize, sep } from 'node:path';
+import { RidgelineError, toErrorInfo, type ErrorCode } from '../../shared/errors.ts';
+import { encodeWire, decodeWire } from '../../shared/wire.ts';
+import { dispatch } from '../core/dispatch.ts';
+import type { Services } from '../core/services.ts';
+
+const MAX_BODY_BYTES = 16 * 1024 * 1024;
+const SSE_KEEPALIVE_MS = 15_000;
+
+/** The same policy as the renderer's meta tag, sent as a header (which can also forbid framing). */
+export const CONTENT_SECURITY_POLICY =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+};
+
+const STATUS_OF: Partial<Record<ErrorCode, number>> = {
+  BAD_REQUEST: 400,
+  UNAUTHORIZED: 401,
+  NOT_FOUND: 404,
+  BAD_DATA: 422,
+  BAD_OPTIONS: 422,
+  DB_TOO_NEW: 409,
+};
+
+export interface ServeHandle {
+  server: Server;
+  url: string;
+  token: string;
+  close(): Promise<void>;
+}
+
+export function newToken(): string {
+  return randomBytes(24).toString('base64url');
+}
+
+/**
+ * Serve mode's HTTP shell: the built renderer as static files, the API under /api/ (POST per
+ * method, events as server-sent events). Every /api/ request must carry the per-launch token as
+ * `Authorization: Bearer …`; the Host header must name this server (no DNS rebinding).
+ */
+export async function startHttpServer(options: { services: Services; staticDir: string; host: string; port: number; token?: string }): Promise<ServeHandle> {
+  const { services, staticDir, host } = options;
+  const token = options.token ?? newToken();
+  const tokenBytes = Buffer.from(token);
+  const streams = new Set<ServerResponse>();
+  let allowedHosts = new Set<string>();
+
+  const authorized = (req: IncomingMessage): boolean => {
+    const header = req.headers.authorization ?? '';
+    const given = Buffer.from(header.startsWith('Bearer ') ? header.slice(7) : '');
+    return given.length === tokenBytes.length && timingSafeEqual(given, tokenBytes);
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => sendError(res, error));
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (!allowedHosts.has(req.headers.host ?? '')) {
+      return sendError(res, new RidgelineError('FORBIDDEN_SENDER', `requests must address this server by ${[...allowedHosts][0]}`), 421);
+    }
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname.startsWith('/api/')) {
+      if (!authorized(req)) {
+        return sendError(res, new RidgelineError('UNAUTHORIZED', 'this request lacks the token printed by `ridgeline serve`'));
+      }
+      const name = url.pathname.slice('/api/'.length);
+      if (name === 'events') {
+        if (req.method !== 'GET') return sendError(res, new RidgelineError('BAD_REQUEST', 'events: use GET'), 405);
+        return openEventStream(res);
+      }
+      if (req.method !== 'POST') return sendError(res, new RidgelineError('BAD_REQUEST', `${name}: use POST`), 405);
+      const body = await readBody(req);
+      let input: unknown;
+      try {
+        input = body.length === 0 ? {} : decodeWire(body);
+      } catch {
+        throw new RidgelineError('BAD_REQUEST', `${name}: the request body is not valid JSON`);
+      }
+      const value = await dispatch(services.handlers, name, input);
+      return sendJson(res, 200, { ok: true, value });
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, new RidgelineError('BAD_REQUEST', 'only GET serves files'), 405);
+    serveStatic(url.pathname, res);
+  }
+
+  function openEventStream(res: ServerResponse): void {
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-store',
+      Connection: 'keep-alive',
+      'X-Content-Type-Options': 'nosniff',
+    });
+    res.write(': connected\n\n');
+    streams.add(res);
+    const unsubscribe = services.events.subscribe((event) => res.write(`data: ${encodeWire(event)}\n\n`));
+    const keepalive = setInterval(() => res.write(': keepalive\n\n'), SSE_KEEPALIVE_MS);
+    res.on('close', () => {
+      clearInterval(keepalive);
+      unsubscribe();
+      streams.delete(res);
+    });
+  }
+
+  function serveStatic(pathname: string, res: ServerResponse): void {
+    const relative = normalize(decodeURIComponent(pathname)).replace(/^([/\\])+/, '');
+    const file = join(staticDir, relative === '' ? 'index.html' : relative);
+    if (!file.startsWith(staticDir + sep) && file !== staticDir) {
+      return sendError(res, new RidgelineError('NOT_FOUND', 'no such file'));
+    }
+    const target = existsSync(file) && statSync(file).isFile() ? file : join(staticDir, 'index.html');
+    const type = CONTENT_TYPES[extname(target)] ?? 'application/octet-stream';
+    res.writeHead(200, {
+      'Content-Type': type,
+      'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
+      'Cache-Control': type.startsWith('text/html') ? 'no-store' : 'no-cache',
+    });
+    createReadStream(target).pipe(res);
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('the server has no TCP address');
+  const port = address.port;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  allowedHosts = new Set([`${shownHost}:${port}`, `localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`]);
+
+  return {
+    server,
+    token,
+    url: `http://${shownHost}:${port}/?token=${token}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const stream of streams) stream.end();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new RidgelineError('BAD_REQUEST', `the request body exceeds ${MAX_BODY_BYTES} bytes`));
+        req.destroy();
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = encodeWire(body);
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+  });
+  res.end(text);
+}
+
+function sendError(res: ServerResponse, error: unknown, status?: number): void {
+  const info = toErrorInfo(error);
+  if (info.code === 'INTERNAL') console.error(error);
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  sendJson(res, status ?? STATUS_OF[info.code] ?? 500, { ok: false, error: info });
+}

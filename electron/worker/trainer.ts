@@ -1,0 +1,75 @@
+/**
+ * The trainer process: runs one fit at a time off the service process, streaming progress.
+ * The same file is the entry of an Electron utility process (desktop) and of a Node child process
+ * (serve mode, CLI): only the two-line transport below differs.
+ */
+import { performance } from 'node:perf_hooks';
+import { toErrorInfo } from '../../shared/errors.ts';
+import { optimumObjective, startFit } from '../../shared/engine/fit.ts';
+import { PROGRESS_INTERVAL_MS, type FromTrainer, type ToTrainer } from '../../shared/protocol/trainer.ts';
+import type { FitSession } from '../../shared/engine/types.ts';
+
+interface ParentPortLike {
+  on(event: 'message', listener: (event: { data: unknown }) => void): void;
+  postMessage(message: unknown): void;
+}
+
+const parentPort = (process as unknown as { parentPort?: ParentPortLike }).parentPort;
+
+function post(message: FromTrainer): void {
+  if (parentPort) parentPort.postMessage(message);
+  else process.send?.(message);
+}
+
+function onMessage(listener: (message: ToTrainer) => void): void {
+  if (parentPort) parentPort.on('message', (event) => listener(event.data as ToTrainer));
+  else process.on('message', (message) => listener(message as ToTrainer));
+}
+
+const sessions = new Map<string, FitSession>();
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Slices aim at this long, so a cancel is seen within a few milliseconds. */
+const SLICE_TARGET_MS = 5;
+
+async function train(message: Extract<ToTrainer, { type: 'start' }>): Promise<void> {
+  const { id, design, options } = message;
+  const t0 = performance.now();
+  const session = startFit(design, options, { now: () => performance.now() - t0 });
+  sessions.set(id, session);
+  let sent = 0;
+  let lastFlush = performance.now();
+  let sliceSteps = 1;
+  while (!session.finished) {
+    const sliceStart = performance.now();
+    session.advance(sliceSteps);
+    const sliceMs = performance.now() - sliceStart;
+    sliceSteps = Math.max(1, Math.min(1 << 16, Math.round(sliceSteps * (sliceMs > 0 ? SLICE_TARGET_MS / sliceMs : 2))));
+    if (!session.finished && performance.now() - lastFlush >= PROGRESS_INTERVAL_MS) {
+      const batch = session.metricsSince(sent);
+      sent += batch.count;
+      post({ type: 'progress', id, batch });
+      lastFlush = performance.now();
+    }
+    await yieldToEventLoop();
+  }
+  const fitMs = performance.now() - t0;
+  const result = session.result();
+  const batch = session.metricsSince(sent);
+  const optimum = result.status === 'completed' ? optimumObjective(design, options) : null;
+  sessions.delete(id);
+  post({ type: 'done', id, result, batch, fitMs, optimumObjective: optimum });
+}
+
+onMessage((message) => {
+  if (message.type === 'start') {
+    train(message).catch((error: unknown) => {
+      sessions.delete(message.id);
+      post({ type: 'error', id: message.id, error: toErrorInfo(error) });
+    });
+  } else if (message.type === 'cancel') {
+    sessions.get(message.id)?.cancel();
+  }
+});
+
+post({ type: 'ready' });

@@ -1,0 +1,180 @@
+/**
+ * The serve shell's side of the API contract: every method is `POST /api/<method>` with a wire-encoded
+ * body, and events arrive as server-sent events on `GET /api/events`. The token always travels in the
+ * Authorization header (never in a URL), which is why events are read with fetch rather than EventSource.
+ */
+import type { ApiEvent, ApiInput, ApiMethod, ApiOutput, RidgelineApi } from '../../../shared/api.ts';
+import { RidgelineError, isErrorInfo, type ErrorCode } from '../../../shared/errors.ts';
+import { decodeWire, encodeWire } from '../../../shared/wire.ts';
+import { SseParser } from './sse.ts';
+
+type Listener = (event: ApiEvent) => void;
+
+const RECONNECT_MIN_MS = 500;
+const RECONNECT_MAX_MS = 15_000;
+
+export function createHttpClient(token: string, baseUrl = ''): RidgelineApi {
+  const unreachable = (): RidgelineError =>
+    new RidgelineError(
+      'INTERNAL',
+      `Cannot reach the Ridgeline server${baseUrl ? ` at ${baseUrl}` : ''}. Check that “ridgeline serve” is still running.`,
+    );
+
+  async function call<M extends ApiMethod>(method: M, input: ApiInput<M>): Promise<ApiOutput<M>> {
+    let response: Response;
+    let text: string;
+    try {
+      response = await fetch(`${baseUrl}/api/${method}`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        body: encodeWire(input ?? {}),
+        cache: 'no-store',
+      });
+      text = await response.text();
+    } catch {
+      throw unreachable();
+    }
+    let body: unknown;
+    try {
+      body = decodeWire(text);
+    } catch {
+      throw new RidgelineError(
+        codeForStatus(response.status),
+        `The server sent an unreadable answer to ${method} (HTTP ${response.status}).`,
+      );
+    }
+    if (isRecord(body)) {
+      if (body.ok === true && response.ok) return body.value as ApiOutput<M>;
+      if (body.ok === false && isErrorInfo(body.error)) throw new RidgelineError(body.error.code, body.error.message);
+    }
+    throw new RidgelineError(
+      codeForStatus(response.status),
+      `${method} failed: the server answered HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}.`,
+    );
+  }
+
+  const events = new EventStream(`${baseUrl}/api/events`, token);
+
+  const client: RidgelineApi = {
+    getAppInfo: (input) => call('getAppInfo', input),
+    listDatasets: (input) => call('listDatasets', input),
+    listRuns: (input) => call('listRuns', input),
+    getRun: (input) => call('getRun', input),
+    getRunMetrics: (input) => call('getRunMetrics', input),
+    startRun: (input) => call('startRun', input),
+    cancelRun: (input) => call('cancelRun', input),
+    subscribe: (listener) => events.add(listener),
+  };
+  return client;
+}
+
+/** One stream shared by every listener: opened with the first, closed with the last. */
+class EventStream {
+  private readonly listeners = new Set<Listener>();
+  private controller: AbortController | null = null;
+
+  constructor(
+    private readonly url: string,
+    private readonly token: string,
+  ) {}
+
+  add(listener: Listener): () => void {
+    // A wrapper per call, so subscribing the same function twice gives two independent subscriptions.
+    const entry: Listener = (event) => listener(event);
+    this.listeners.add(entry);
+    if (this.controller === null) {
+      const controller = new AbortController();
+      this.controller = controller;
+      void this.run(controller.signal);
+    }
+    return () => {
+      if (!this.listeners.delete(entry)) return;
+      if (this.listeners.size === 0 && this.controller !== null) {
+        this.controller.abort();
+        this.controller = null;
+      }
+    };
+  }
+
+  private emit(event: ApiEvent): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(event);
+      } catch (error) {
+        console.error('Ridgeline: an event listener failed', error);
+      }
+    }
+  }
+
+  private async run(signal: AbortSignal): Promise<void> {
+    const parser = new SseParser();
+    let delay = RECONNECT_MIN_MS;
+    let connectedBefore = false;
+    let warned = false;
+    while (!signal.aborted) {
+      parser.reset();
+      try {
+        const response = await fetch(this.url, {
+          headers: { Authorization: `Bearer ${this.token}`, Accept: 'text/event-stream' },
+          cache: 'no-store',
+          signal,
+        });
+        if (!response.ok || response.body === null) throw new Error(`HTTP ${response.status}`);
+        // Events may have been missed while disconnected: tell listeners to reload what they show.
+        if (connectedBefore) this.emit({ type: 'runsChanged' });
+        connectedBefore = true;
+        delay = RECONNECT_MIN_MS;
+        warned = false;
+        const reader = response.body.getReader();
+        const decoder = new TextDecoder();
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          for (const data of parser.push(decoder.decode(value, { stream: true }))) this.dispatch(data);
+        }
+      } catch (error) {
+        if (signal.aborted) return;
+        if (!warned) console.warn('Ridgeline: the event stream dropped; reconnecting', error);
+        warned = true;
+      }
+      if (signal.aborted) return;
+      const wait = Math.max(parser.retryMs ?? 0, delay) * (0.8 + 0.4 * Math.random());
+      delay = Math.min(delay * 2, RECONNECT_MAX_MS);
+      await sleep(wait, signal);
+    }
+  }
+
+  private dispatch(data: string): void {
+    let event: ApiEvent;
+    try {
+      event = decodeWire<ApiEvent>(data);
+    } catch (error) {
+      console.warn('Ridgeline: ignoring an unreadable event', error);
+      return;
+    }
+    if (isRecord(event) && typeof event.type === 'string') this.emit(event);
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+    function done(): void {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+  });
+}
+
+function codeForStatus(status: number): ErrorCode {
+  if (status === 400) return 'BAD_REQUEST';
+  if (status === 401 || status === 403) return 'UNAUTHORIZED';
+  if (status === 404) return 'NOT_FOUND';
+  return 'INTERNAL';
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

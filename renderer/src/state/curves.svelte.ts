@@ -1,0 +1,160 @@
+import type uPlot from 'uplot';
+import type { ApiEvent, RidgelineApi } from '../../../shared/api.ts';
+import type { MetricName } from '../../../shared/domain/metrics.ts';
+import { isFinished } from '../lib/status.ts';
+
+/** Steps beyond this are ignored: a guard against a corrupt `firstStep`, far above any real run. */
+const MAX_STEPS = 50_000_000;
+const INITIAL_CAPACITY = 1024;
+
+/**
+ * One metric of one run, indexed by step. The buffer doubles when it fills, so live growth costs
+ * amortized O(1) per step; steps not (yet) known are NaN, which the plot skips.
+ */
+class Series {
+  values = new Float64Array(0);
+  length = 0;
+  /** The first step whose value is NaN or ±∞ (a diverged run): the curve is drawn up to it. */
+  finiteEnd = Number.POSITIVE_INFINITY;
+  fetching = false;
+  fetchAgain = false;
+
+  constructor(readonly runId: string) {}
+
+  write(firstStep: number, source: Float64Array, count: number): void {
+    const end = firstStep + count;
+    if (firstStep < 0 || end > MAX_STEPS) return;
+    this.reserve(end);
+    this.values.set(source.subarray(0, count), firstStep);
+    if (end > this.length) this.length = end;
+    for (let i = 0; i < count && firstStep + i < this.finiteEnd; i++) {
+      if (!Number.isFinite(source[i])) {
+        this.finiteEnd = firstStep + i;
+        break;
+      }
+    }
+  }
+
+  private reserve(size: number): void {
+    if (size <= this.values.length) return;
+    let capacity = Math.max(this.values.length, INITIAL_CAPACITY);
+    while (capacity < size) capacity *= 2;
+    const grown = new Float64Array(capacity).fill(Number.NaN);
+    grown.set(this.values);
+    this.values = grown;
+  }
+}
+
+/**
+ * Per-step curves of the tracked (selected) runs: fetched once with getRunMetrics, then grown from
+ * `runProgress` events. `data` is rebuilt at most once per animation frame, from views of the buffers.
+ */
+export class CurvesState {
+  /** Run ids in the order of the y series of `data`. */
+  ids = $state.raw<string[]>([]);
+  data = $state.raw<uPlot.AlignedData>([new Float64Array(0)]);
+
+  private readonly series = new Map<string, Series>();
+  private order: string[] = [];
+  private steps = new Float64Array(0);
+  private frame = 0;
+
+  constructor(
+    private readonly api: RidgelineApi,
+    private readonly onError: (error: unknown) => void,
+    readonly metric: MetricName = 'objective',
+  ) {}
+
+  /** Shows exactly these runs (in this order): new ones are fetched, others dropped. */
+  track(ids: readonly string[]): void {
+    if (ids.length === this.order.length && ids.every((id, i) => id === this.order[i])) return;
+    const added: Series[] = [];
+    for (const id of ids) {
+      if (!this.series.has(id)) {
+        const series = new Series(id);
+        this.series.set(id, series);
+        added.push(series);
+      }
+    }
+    for (const id of [...this.series.keys()]) if (!ids.includes(id)) this.series.delete(id);
+    this.order = [...ids];
+    if (added.length > 0) void this.fetch(added);
+    this.scheduleFlush();
+  }
+
+  handle(event: ApiEvent): void {
+    if (event.type === 'runProgress') {
+      const series = this.series.get(event.runId);
+      const column = event.batch.columns[this.metric];
+      if (series === undefined || column === undefined) return;
+      const gap = event.batch.firstStep > series.length && !series.fetching;
+      series.write(event.batch.firstStep, column, event.batch.count);
+      // Steps were missed (the run was selected while it ran, or the stream dropped): fill them in.
+      if (gap) void this.fetch([series]);
+      this.scheduleFlush();
+    } else if (event.type === 'runStatus') {
+      const series = this.series.get(event.runId);
+      // A finished run's stored metrics are complete: fetch them once so the curve ends exactly.
+      if (series !== undefined && isFinished(event.status)) void this.fetch([series]);
+    } else if (event.type === 'runsChanged') {
+      const all = [...this.series.values()];
+      if (all.length > 0) void this.fetch(all);
+    }
+  }
+
+  private async fetch(list: Series[]): Promise<void> {
+    const wanted = list.filter((series) => {
+      if (series.fetching) series.fetchAgain = true;
+      return !series.fetching;
+    });
+    if (wanted.length === 0) return;
+    for (const series of wanted) series.fetching = true;
+    try {
+      const results = await this.api.getRunMetrics({ ids: wanted.map((s) => s.runId), metrics: [this.metric] });
+      for (const result of results) {
+        const series = this.series.get(result.runId);
+        const column = result.columns[this.metric];
+        // Writing the same step twice is harmless: live events and stored metrics agree.
+        if (series !== undefined && column !== undefined) series.write(result.firstStep, column, result.count);
+      }
+      this.scheduleFlush();
+    } catch (error) {
+      // A run dropped from the selection meanwhile is no error worth showing.
+      if (wanted.some((s) => this.series.get(s.runId) === s)) this.onError(error);
+    } finally {
+      const again = wanted.filter((s) => s.fetchAgain && this.series.get(s.runId) === s);
+      for (const series of wanted) {
+        series.fetching = false;
+        series.fetchAgain = false;
+      }
+      if (again.length > 0) void this.fetch(again);
+    }
+  }
+
+  private scheduleFlush(): void {
+    if (this.frame !== 0) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.flush();
+    });
+  }
+
+  private flush(): void {
+    const tracked = this.order.map((id) => this.series.get(id)).filter((s): s is Series => s !== undefined);
+    const ends = tracked.map((s) => Math.min(s.length, s.finiteEnd));
+    const length = ends.reduce((n, end) => Math.max(n, end), 0);
+    if (this.steps.length < length) {
+      let capacity = Math.max(this.steps.length, INITIAL_CAPACITY);
+      while (capacity < length) capacity *= 2;
+      this.steps = Float64Array.from({ length: capacity }, (_, i) => i);
+    }
+    this.ids = tracked.map((s) => s.runId);
+    this.data = [this.steps.subarray(0, length), ...tracked.map((s, i) => s.values.subarray(0, ends[i]))];
+  }
+
+  dispose(): void {
+    if (this.frame !== 0) cancelAnimationFrame(this.frame);
+    this.frame = 0;
+    this.series.clear();
+  }
+}

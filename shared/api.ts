@@ -1,0 +1,78 @@
+/**
+ * The one API contract between the UI and the services. Both shells implement it: Electron over IPC
+ * (preload → ipcMain, one channel per method) and serve mode over HTTP (`POST /api/<method>`, events
+ * over server-sent events). Inputs are validated against these schemas on the service side of every
+ * boundary; failures reach the caller as `{code, message}` (see errors.ts).
+ */
+import { z } from 'zod';
+import type { DatasetSummary } from './domain/datasets.ts';
+import { METRIC_NAMES, type MetricBatch } from './domain/metrics.ts';
+import { RunSpecSchema, type RunDetail, type RunMetrics, type RunStatus, type RunSummary } from './domain/runs.ts';
+
+const Id = z.string().min(1, 'an id is required').max(100, 'ids are at most 100 characters');
+const Empty = z.object({}).strict();
+
+export const API_INPUTS = {
+  getAppInfo: Empty,
+  listDatasets: Empty,
+  listRuns: Empty,
+  getRun: z.object({ id: Id }).strict(),
+  getRunMetrics: z
+    .object({
+      ids: z.array(Id).min(1, 'name at least one run').max(1000, 'at most 1000 runs at once'),
+      metrics: z.array(z.enum(METRIC_NAMES)).optional(),
+    })
+    .strict(),
+  startRun: RunSpecSchema.strict(),
+  cancelRun: z.object({ id: Id }).strict(),
+} as const;
+
+export interface AppInfo {
+  version: string;
+  databasePath: string;
+}
+
+export interface ApiOutputs {
+  getAppInfo: AppInfo;
+  listDatasets: DatasetSummary[];
+  listRuns: RunSummary[];
+  getRun: RunDetail;
+  getRunMetrics: RunMetrics[];
+  startRun: { runId: string };
+  cancelRun: { cancelled: boolean };
+}
+
+export type ApiMethod = keyof typeof API_INPUTS;
+export const API_METHODS = Object.keys(API_INPUTS) as ApiMethod[];
+/** What a caller sends (fields with defaults may be left out). */
+export type ApiInput<M extends ApiMethod> = z.input<(typeof API_INPUTS)[M]>;
+/** What a handler receives once the input passed its schema. */
+export type ApiParsedInput<M extends ApiMethod> = z.output<(typeof API_INPUTS)[M]>;
+export type ApiOutput<M extends ApiMethod> = ApiOutputs[M];
+
+export type ApiEvent =
+  | { type: 'runProgress'; runId: string; batch: MetricBatch }
+  | { type: 'runStatus'; runId: string; status: RunStatus; statusReason: string | null }
+  /** Runs were added or changed by someone else (another process on the same database). */
+  | { type: 'runsChanged' };
+
+/** The client side of the contract, identical in both shells: the UI cannot tell which it runs in. */
+export type RidgelineApi = {
+  [M in ApiMethod]: (input: ApiInput<M>) => Promise<ApiOutput<M>>;
+} & {
+  /** Listens to every event; returns the function that stops listening. */
+  subscribe(listener: (event: ApiEvent) => void): () => void;
+};
+
+/** The service side: handlers get validated input. */
+export type ApiHandlers = {
+  [M in ApiMethod]: (input: ApiParsedInput<M>) => Promise<ApiOutput<M>> | ApiOutput<M>;
+};
+
+export function isApiMethod(name: string): name is ApiMethod {
+  return Object.prototype.hasOwnProperty.call(API_INPUTS, name);
+}
+
+/** The IPC channel of a method in the desktop shell. */
+export const ipcChannel = (method: ApiMethod): string => `ridgeline:${method}`;
+export const IPC_EVENT_CHANNEL = 'ridgeline:event';

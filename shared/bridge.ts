@@ -1,0 +1,29 @@
+/**
+ * The desktop bridge's shape. Errors thrown across Electron's contextBridge lose everything but
+ * their message, so each bridge function resolves to an envelope instead, and `fromBridge` turns
+ * envelopes back into values and RidgelineErrors: the renderer then sees exactly the RidgelineApi
+ * the HTTP client gives it.
+ */
+import { API_METHODS, type ApiEvent, type ApiInput, type ApiMethod, type ApiOutput, type RidgelineApi } from './api.ts';
+import { RidgelineError, type ErrorInfo } from './errors.ts';
+
+export type Envelope<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo };
+
+export type RidgelineBridge = {
+  [M in ApiMethod]: (input: ApiInput<M>) => Promise<Envelope<ApiOutput<M>>>;
+} & {
+  subscribe(listener: (event: ApiEvent) => void): () => void;
+};
+
+export function fromBridge(bridge: RidgelineBridge): RidgelineApi {
+  const api: Record<string, unknown> = { subscribe: (listener: (event: ApiEvent) => void) => bridge.subscribe(listener) };
+  for (const method of API_METHODS) {
+    const call = bridge[method] as (input: unknown) => Promise<Envelope<unknown>>;
+    api[method] = async (input: unknown) => {
+      const envelope = await call(input);
+      if (!envelope.ok) throw new RidgelineError(envelope.error.code, envelope.error.message);
+      return envelope.value;
+    };
+  }
+  return api as RidgelineApi;
+}

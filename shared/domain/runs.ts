@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import type { MetricName } from './metrics.ts';
+
+export const RUN_STATUSES = ['queued', 'running', 'completed', 'diverged', 'failed', 'cancelled', 'interrupted'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+export const FINISHED_STATUSES: readonly RunStatus[] = ['completed', 'diverged', 'failed', 'cancelled', 'interrupted'];
+
+const finite = z.number().refine(Number.isFinite, 'must be a finite number');
+const positiveInt = z.number().int('must be an integer').positive('must be at least 1');
+
+/** The hyperparameters of a run: what `ridgeline fit` takes, minus the data. */
+export const HyperparamsSchema = z.object({
+  model: z.enum(['linear', 'logistic', 'mlp']),
+  lambda: finite.min(0, 'λ must be ≥ 0'),
+  alpha: finite.min(0, 'α must be in [0, 1]').max(1, 'α must be in [0, 1]'),
+  solver: z.enum(['auto', 'gd', 'sgd', 'adam', 'fista', 'cd', 'closed']),
+  learningRate: finite.positive('the learning rate must be > 0').optional(),
+  maxIter: positiveInt.max(10_000_000, 'at most 10,000,000 iterations').optional(),
+  tol: finite.min(0, 'the tolerance must be ≥ 0').optional(),
+  batchSize: positiveInt.default(32),
+  standardize: z.boolean().default(false),
+  fitIntercept: z.boolean().default(true),
+  init: z.enum(['zeros', 'random']).default('zeros'),
+  seed: z.number().int('the seed must be an integer').min(0).max(Number.MAX_SAFE_INTEGER).default(0),
+  hidden: z.array(positiveInt.max(4096)).min(1).max(3).default([16]),
+  activation: z.enum(['relu', 'tanh']).default('relu'),
+  momentum: finite.min(0).max(0.999).default(0),
+  lrDecay: finite.positive().max(1).default(1),
+});
+export type Hyperparams = z.infer<typeof HyperparamsSchema>;
+
+/** A request to train: a stored data set (or a built-in one, by id) plus hyperparameters. */
+export const RunSpecSchema = z.object({
+  name: z.string().trim().max(200).optional(),
+  datasetId: z.string().min(1, 'choose a data set').max(100),
+  hyperparams: HyperparamsSchema,
+});
+export type RunSpec = z.infer<typeof RunSpecSchema>;
+
+export interface FinalMetrics {
+  objective: number | null;
+  dataLoss: number | null;
+  penalty: number | null;
+  /** J* of the convex problem (closed form or tight coordinate descent), when known. */
+  optimumObjective: number | null;
+  /** J − J* at the final parameters. */
+  suboptimality: number | null;
+  nonzero: number | null;
+}
+
+export interface RunSummary {
+  id: string;
+  name: string;
+  status: RunStatus;
+  datasetId: string;
+  datasetName: string;
+  hyperparams: Hyperparams;
+  createdAt: string;
+  finishedAt: string | null;
+  iterations: number;
+  final: FinalMetrics;
+  sweepId: string | null;
+}
+
+export interface RunParameter {
+  name: string;
+  value: number;
+}
+
+export interface RunDetail extends RunSummary {
+  statusReason: string | null;
+  resolvedSolver: string | null;
+  seed: number;
+  appVersion: string;
+  datasetHash: string;
+  startedAt: string | null;
+  timings: { loadMs: number | null; fitMs: number | null };
+  converged: boolean | null;
+  maxStableStep: number | null;
+  /** The intercept first (named "(intercept)"), then one coefficient per feature. */
+  parameters: RunParameter[];
+}
+
+export interface RunMetrics {
+  runId: string;
+  firstStep: number;
+  count: number;
+  columns: Partial<Record<MetricName, Float64Array>>;
+}

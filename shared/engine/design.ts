@@ -1,0 +1,92 @@
+import { RidgelineError } from '../errors.ts';
+import type { Design } from './types.ts';
+
+/** Checks shape and finiteness once, at the engine's door, so kernels can trust their inputs. */
+export function validateDesign(design: Design): void {
+  const { x, y, m, p, featureNames } = design;
+  if (!Number.isInteger(m) || m < 1) throw new RidgelineError('BAD_DATA', `the data need at least one row (got m = ${m})`);
+  if (!Number.isInteger(p) || p < 0) throw new RidgelineError('BAD_DATA', `the number of features must be a non-negative integer (got p = ${p})`);
+  if (x.length !== m * p) throw new RidgelineError('BAD_DATA', `x holds ${x.length} values but m×p = ${m}×${p} = ${m * p}`);
+  if (y.length !== m) throw new RidgelineError('BAD_DATA', `y holds ${y.length} values but there are ${m} rows`);
+  if (featureNames.length !== p) throw new RidgelineError('BAD_DATA', `${featureNames.length} feature names for ${p} features`);
+  for (let k = 0; k < x.length; k++) {
+    if (!Number.isFinite(x[k])) {
+      const row = Math.floor(k / p);
+      throw new RidgelineError('BAD_DATA', `x[${row}, ${featureNames[k - row * p]}] is ${x[k]}, not a finite number`);
+    }
+  }
+  for (let i = 0; i < m; i++) {
+    if (!Number.isFinite(y[i])) throw new RidgelineError('BAD_DATA', `y[${i}] is ${y[i]}, not a finite number`);
+  }
+}
+
+/** Column means and (1/m)-standard deviations, as glmnet standardizes. */
+export interface ColumnScaling {
+  means: Float64Array;
+  /** 0 for a constant column (its coefficient is fixed at 0). */
+  scales: Float64Array;
+}
+
+/**
+ * glmnet 4.x's convention, also without an intercept: the scale is always the (1/m)-standard
+ * deviation about the column mean, but the column is centered only when an intercept is fitted
+ * (glmnet's Standardize1/LStandardize1 with intr = FALSE: xs = sqrt(Σw·x² − (Σw·x)²), no centering;
+ * glmnet before 2020 used the root-mean-square instead). Constant columns get scale 0, as glmnet's
+ * chkvars excludes them whether or not there is an intercept.
+ */
+export function columnScaling(design: Design, center: boolean): ColumnScaling {
+  const { x, m, p } = design;
+  const means = new Float64Array(p);
+  const scales = new Float64Array(p);
+  const maxAbs = new Float64Array(p);
+  for (let i = 0; i < m; i++) {
+    const row = i * p;
+    for (let j = 0; j < p; j++) {
+      means[j] += x[row + j];
+      maxAbs[j] = Math.max(maxAbs[j], Math.abs(x[row + j]));
+    }
+  }
+  for (let j = 0; j < p; j++) means[j] /= m;
+  for (let i = 0; i < m; i++) {
+    const row = i * p;
+    for (let j = 0; j < p; j++) {
+      const d = x[row + j] - means[j];
+      scales[j] += d * d;
+    }
+  }
+  for (let j = 0; j < p; j++) {
+    const sd = Math.sqrt(scales[j] / m);
+    // A column whose spread is at rounding level of its own magnitude is constant for every practical
+    // purpose. Relative to the column (not to 1), so that a column on a tiny scale is not mistaken for one.
+    scales[j] = sd > 1e-13 * maxAbs[j] ? sd : 0;
+    if (!center) means[j] = 0;
+  }
+  return { means, scales };
+}
+
+/** The design with columns centered (if means are nonzero) and scaled; constant columns become 0. */
+export function scaleDesign(design: Design, scaling: ColumnScaling): Design {
+  const { x, m, p } = design;
+  const out = new Float64Array(m * p);
+  const inv = scaling.scales.map((s) => (s > 0 ? 1 / s : 0));
+  for (let i = 0; i < m; i++) {
+    const row = i * p;
+    for (let j = 0; j < p; j++) out[row + j] = (x[row + j] - scaling.means[j]) * inv[j];
+  }
+  return { ...design, x: out };
+}
+
+/** Maps coefficients of the scaled problem back to the original columns. */
+export function unscaleCoefficients(
+  intercept: number,
+  coef: Float64Array,
+  scaling: ColumnScaling,
+): { intercept: number; coef: Float64Array } {
+  const out = new Float64Array(coef.length);
+  let b = intercept;
+  for (let j = 0; j < coef.length; j++) {
+    out[j] = scaling.scales[j] > 0 ? coef[j] / scaling.scales[j] : 0;
+    b -= out[j] * scaling.means[j];
+  }
+  return { intercept: b, coef: out };
+}

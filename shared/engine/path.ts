@@ -1,0 +1,164 @@
+/**
+ * Regularization paths, the building block of cross-validation: glmnet's λ_max, its default λ grid,
+ * and warm-started coordinate descent along a sequence of λ values.
+ */
+import { RidgelineError } from '../errors.ts';
+import { LinearCd } from './cd/linearCd.ts';
+import { LogisticCd } from './cd/logisticCd.ts';
+import { CD_DEFAULTS } from './cd/sessions.ts';
+import { columnScaling, scaleDesign, unscaleCoefficients, validateDesign, type ColumnScaling } from './design.ts';
+import { validateLabels, sigmoid } from './logistic/logLoss.ts';
+import { asGlm, objectiveValue } from './objective.ts';
+import type { Design, FitOptions } from './types.ts';
+import { prepareColumns } from './cd/columns.ts';
+import { validateFitOptions, validateLogisticDesign } from './fit.ts';
+
+export interface PathPoint {
+  lambda: number;
+  intercept: number;
+  /** Coefficients on the original scale of the features. */
+  coef: Float64Array;
+  objective: number;
+  nonzero: number;
+  /** CD passes (linear) or proximal-Newton iterations (logistic) spent at this λ. */
+  iterations: number;
+  converged: boolean;
+  /** Why this λ ended unconverged (pass cap, separable classes), else null. */
+  statusReason: string | null;
+}
+
+type PathOptions = Pick<FitOptions, 'model' | 'alpha' | 'standardize' | 'fitIntercept'> & Partial<Pick<FitOptions, 'tol' | 'maxIter'>>;
+
+function problemOf(design: Design, options: PathOptions): { problem: Design; scaling: ColumnScaling | null } {
+  if (!options.standardize) return { problem: design, scaling: null };
+  const scaling = columnScaling(design, options.fitIntercept);
+  return { problem: scaleDesign(design, scaling), scaling };
+}
+
+/**
+ * glmnet's λ_max: the smallest λ at which every coefficient is 0,
+ *   λ_max = max_j |⟨x̃_j, y − ŷ₀⟩| / (m·max(α, 1e-3)),
+ * where x̃_j are the columns the penalty applies to (standardized when `standardize`, else as given;
+ * centered when an intercept is fitted) and ŷ₀ is the null model's fit: ȳ for both linear and
+ * logistic (the intercept-only logistic fit predicts p = ȳ), 0 (linear) or ½ (logistic) without an
+ * intercept. For α < 1e-3 (ridge) it is the glmnet convention, not a true zero point (ridge never
+ * zeroes coefficients). Matches glmnet 4.1's first λ (the `cv` sections of the references) to rounding.
+ */
+export function lambdaMax(design: Design, options: Pick<FitOptions, 'model' | 'alpha' | 'standardize' | 'fitIntercept'>): number {
+  validateDesign(design);
+  const model = asGlm(options.model);
+  if (model === 'logistic') validateLabels(design);
+  const { problem } = problemOf(design, options);
+  const { m, p, y } = problem;
+  const cols = prepareColumns(problem, options.fitIntercept);
+  let ybar = 0;
+  for (let i = 0; i < m; i++) ybar += y[i];
+  ybar /= m;
+  const null0 = options.fitIntercept ? ybar : model === 'logistic' ? sigmoid(0) : 0;
+  let best = 0;
+  for (let j = 0; j < p; j++) {
+    if (!cols.eligible[j]) continue;
+    const base = j * m;
+    let dot = 0;
+    for (let i = 0; i < m; i++) dot += cols.xcol[base + i] * (y[i] - null0);
+    best = Math.max(best, Math.abs(dot));
+  }
+  return best / (m * Math.max(options.alpha, 1e-3));
+}
+
+/**
+ * glmnet's default grid: n values log-spaced from λ_max down to ratio·λ_max, ratio = 1e-4 when m > p,
+ * else 1e-2 (glmnet's lambda.min.ratio).
+ */
+export function defaultLambdaGrid(
+  design: Design,
+  options: Pick<FitOptions, 'model' | 'alpha' | 'standardize' | 'fitIntercept'>,
+  n = 100,
+  ratio?: number,
+): Float64Array {
+  if (!(Number.isInteger(n) && n >= 1)) throw new RidgelineError('BAD_OPTIONS', `the number of λ values must be an integer ≥ 1 (got ${n})`);
+  const r = ratio ?? (design.m > design.p ? 1e-4 : 1e-2);
+  if (!(r > 0 && r < 1)) throw new RidgelineError('BAD_OPTIONS', `lambda-min-ratio must be in (0, 1) (got ${r})`);
+  const top = lambdaMax(design, options);
+  if (!(top > 0)) {
+    throw new RidgelineError('BAD_DATA', 'cannot build a λ grid: λ_max is 0 (the response is constant or no column varies), so every λ gives w = 0');
+  }
+  const grid = new Float64Array(n);
+  const logStep = n > 1 ? Math.log(r) / (n - 1) : 0;
+  for (let k = 0; k < n; k++) grid[k] = top * Math.exp(k * logStep);
+  return grid;
+}
+
+/**
+ * Fits every λ of `lambdas` in the order given (decreasing is the efficient order, as in glmnet), each
+ * warm-started from the previous solution, with coordinate descent. Cost is shared: the design is
+ * standardized and laid out once, and (linear, p ≤ 500) Gram columns are reused across λ.
+ * `tol` and `maxIter` (per λ) follow the cd solver's meaning and defaults.
+ */
+export function fitPath(design: Design, options: PathOptions, lambdas: Float64Array | readonly number[]): PathPoint[] {
+  validateDesign(design);
+  const model = asGlm(options.model);
+  validateFitOptions({ ...options, lambda: 0, solver: 'cd', batchSize: 1, init: 'zeros', seed: 0, hidden: [], activation: 'relu', momentum: 0, lrDecay: 1 });
+  for (let k = 0; k < lambdas.length; k++) {
+    const l = lambdas[k];
+    if (!(l >= 0) || !Number.isFinite(l)) throw new RidgelineError('BAD_OPTIONS', `lambdas[${k}] must be a finite number ≥ 0 (got ${l})`);
+  }
+  if (model === 'logistic') validateLogisticDesign(design, options.fitIntercept);
+  const tol = options.tol ?? CD_DEFAULTS.tol;
+  const { problem, scaling } = problemOf(design, options);
+  const alpha = options.alpha;
+  const points: PathPoint[] = [];
+  const finish = (lambda: number, b: number, w: Float64Array, iterations: number, converged: boolean, reason: string | null): void => {
+    const objective = objectiveValue(problem, model, b, w, lambda, alpha);
+    const back = scaling ? unscaleCoefficients(b, w, scaling) : { intercept: b, coef: Float64Array.from(w) };
+    let nonzero = 0;
+    for (let j = 0; j < w.length; j++) if (back.coef[j] !== 0) nonzero++;
+    points.push({ lambda, intercept: back.intercept, coef: back.coef, objective, nonzero, iterations, converged, statusReason: reason });
+  };
+
+  if (model === 'linear') {
+    const maxIter = options.maxIter ?? CD_DEFAULTS.maxIter;
+    const cd = new LinearCd(problem, options.fitIntercept);
+    const threshold = tol * cd.scale;
+    for (const lambda of lambdas) {
+      cd.setPenalty(lambda, alpha);
+      let passes = 0;
+      let converged = false;
+      while (passes < maxIter) {
+        passes++;
+        if (cd.pass(threshold)) {
+          converged = true;
+          break;
+        }
+      }
+      finish(lambda, cd.intercept(), cd.w, passes, converged, converged ? null : `stopped after ${maxIter} passes without reaching tol = ${tol}`);
+    }
+    return points;
+  }
+
+  const maxIter = options.maxIter ?? CD_DEFAULTS.logisticMaxIter;
+  const cd = new LogisticCd(problem, options.fitIntercept);
+  for (const lambda of lambdas) {
+    cd.setPenalty(lambda, alpha);
+    let objective = cd.objective();
+    let iterations = 0;
+    let converged = false;
+    let reason: string | null = null;
+    while (iterations < maxIter) {
+      iterations++;
+      const outcome = cd.outerStep(tol, objective);
+      objective = cd.objective();
+      if (outcome.separable) {
+        reason = 'the classes are linearly separable: with λ = 0 the log-loss has no minimizer';
+        break;
+      }
+      if (outcome.converged) {
+        converged = true;
+        break;
+      }
+    }
+    if (!converged && reason === null) reason = `stopped after ${maxIter} proximal-Newton iterations without reaching tol = ${tol}`;
+    finish(lambda, cd.intercept(), cd.w, iterations, converged, reason);
+  }
+  return points;
+}

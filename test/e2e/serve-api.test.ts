@@ -1,0 +1,111 @@
+// Serve mode's HTTP shell, black-box: the token, the Host check, schema errors as {code, message},
+// server-sent events, and a clean SIGTERM that records runs in flight as interrupted.
+import { mkdtempSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeWire, encodeWire } from '../../shared/wire.ts';
+import { runCli, startServe, type ServeProcess } from '../helpers/cli.ts';
+
+let serve: ServeProcess;
+let dbPath: string;
+
+beforeAll(async () => {
+  dbPath = join(mkdtempSync(join(tmpdir(), 'ridgeline-serve-')), 'serve.db');
+  serve = await startServe(dbPath);
+});
+afterAll(async () => {
+  await serve?.stop();
+});
+
+async function api(method: string, body: unknown, token: string | null = serve.token): Promise<{ status: number; body: any }> {
+  const response = await fetch(`${serve.origin}/api/${method}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...(token !== null ? { Authorization: `Bearer ${token}` } : {}) },
+    body: encodeWire(body),
+  });
+  return { status: response.status, body: decodeWire(await response.text()) };
+}
+
+describe('ridgeline serve', () => {
+  it('prints a loopback URL with a long random token', () => {
+    expect(serve.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{32}$/);
+  });
+
+  it('answers 401 to API requests without the right token, and serves the page without one', async () => {
+    expect((await api('listRuns', {}, null)).status).toBe(401);
+    const wrong = await api('listRuns', {}, `${serve.token.slice(0, -1)}x`);
+    expect(wrong.status).toBe(401);
+    expect(wrong.body.error.code).toBe('UNAUTHORIZED');
+    const events = await fetch(`${serve.origin}/api/events`);
+    expect(events.status).toBe(401);
+    const page = await fetch(`${serve.origin}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toMatch(/default-src 'self'/);
+    expect(await page.text()).toMatch(/<div id="app"|<body/);
+  });
+
+  it('refuses a foreign Host header (DNS rebinding)', async () => {
+    const status = await new Promise<number>((resolve, reject) => {
+      const url = new URL(serve.origin);
+      const req = request({ host: url.hostname, port: url.port, path: '/api/listRuns', method: 'POST', headers: { Host: 'evil.example:80', Authorization: `Bearer ${serve.token}` } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end('{}');
+    });
+    expect(status).toBe(421);
+  });
+
+  it('validates input and reports {code, message}', async () => {
+    const bad = await api('startRun', { datasetId: 'builtin:seed', hyperparams: { model: 'linear', lambda: -1, alpha: 0, solver: 'gd' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body).toEqual({ ok: false, error: { code: 'BAD_REQUEST', message: expect.stringMatching(/hyperparams\.lambda: λ must be ≥ 0/) } });
+    expect((await api('noSuchMethod', {})).status).toBe(404);
+    const missing = await api('getRun', { id: 'run_missing' });
+    expect(missing.body.error.code).toBe('NOT_FOUND');
+  });
+
+  it('streams run events over server-sent events', async () => {
+    const controller = new AbortController();
+    const response = await fetch(`${serve.origin}/api/events`, { headers: { Authorization: `Bearer ${serve.token}` }, signal: controller.signal });
+    expect(response.headers.get('content-type')).toMatch(/text\/event-stream/);
+    const reader = response.body!.getReader();
+    const started = await api('startRun', { datasetId: 'builtin:seed', hyperparams: { model: 'linear', lambda: 1e-4, alpha: 0, solver: 'gd', learningRate: 0.01, maxIter: 1000, tol: 0 } });
+    expect(started.status).toBe(200);
+    const runId = started.body.value.runId as string;
+    let text = '';
+    const decoder = new TextDecoder();
+    while (!/"status":"completed"/.test(text)) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value);
+    }
+    controller.abort();
+    const events = text.split('\n\n').filter((chunk) => chunk.startsWith('data: ')).map((chunk) => decodeWire<any>(chunk.slice(6)));
+    expect(events.filter((e) => e.runId === runId && e.type === 'runStatus').map((e) => e.status)).toEqual(['queued', 'running', 'completed']);
+    const steps = events.filter((e) => e.runId === runId && e.type === 'runProgress').reduce((n, e) => n + e.batch.count, 0);
+    expect(steps).toBe(1001);
+  });
+
+  it('stops cleanly on SIGTERM, recording a run in flight as interrupted', async () => {
+    const long = await api('startRun', { datasetId: 'builtin:seed', hyperparams: { model: 'linear', lambda: 1e-4, alpha: 0, solver: 'gd', learningRate: 0.01, maxIter: 9_000_000, tol: 0 } });
+    const runId = long.body.value.runId as string;
+    for (let i = 0; i < 200; i++) {
+      if ((await api('getRun', { id: runId })).body.value.status === 'running') break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(await serve.stop('SIGTERM')).toBe(0);
+    const db = new Database(dbPath, { readonly: true });
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    const row = db.prepare('SELECT status, status_reason FROM runs WHERE id = ?').get(runId) as { status: string; status_reason: string };
+    db.close();
+    expect(row.status).toBe('interrupted');
+    expect(row.status_reason).toMatch(/SIGTERM/);
+    const listed = JSON.parse(runCli(['runs', '--db', dbPath, '--json']).stdout) as { id: string; status: string }[];
+    expect(listed.find((r) => r.id === runId)?.status).toBe('interrupted');
+  });
+});

@@ -1,0 +1,114 @@
+// The foundation's vertical slice in a real browser: serve mode in Debian's Chromium. A run stored
+// by the CLI shows up; the seed run is created from the form; its curve grows live; after a reload
+// the run is there with the reference parameters (test/fixtures/seed_gd.json).
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { collectPageErrors, launchChromium, SCREENSHOT_DIR } from '../helpers/browser.ts';
+import { runCli, startServe, type ServeProcess } from '../helpers/cli.ts';
+import { fixturePath, readJsonFixture, relativeError, type SeedGdReference } from '../helpers/fixtures.ts';
+
+const reference = readJsonFixture<SeedGdReference>('seed_gd.json');
+let serve: ServeProcess;
+let browser: Browser;
+let page: Page;
+let pageErrors: string[];
+let cliRunId: string;
+
+beforeAll(async () => {
+  const dbPath = join(mkdtempSync(join(tmpdir(), 'ridgeline-ui-')), 'ui.db');
+  const stored = runCli(['fit', '--data', fixturePath('seed_linear.csv'), '--target', 'y', '--lambda', '0.01', '--solver', 'closed', '--name', 'from the CLI', '--db', dbPath, '--json']);
+  expect(stored.status).toBe(0);
+  cliRunId = JSON.parse(stored.stdout).runId;
+  serve = await startServe(dbPath);
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  pageErrors = collectPageErrors(page);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await serve?.stop();
+});
+
+async function fillForm(values: Record<string, string>): Promise<void> {
+  for (const [name, value] of Object.entries(values)) await page.locator(`[name="${name}"]`).fill(value);
+}
+
+describe('the workbench in serve mode', () => {
+  it('opens with the token, hides it from the address bar, and lists the CLI run', async () => {
+    await page.goto(serve.url);
+    await expect.poll(() => page.url()).not.toContain('token=');
+    await page.locator(`[data-testid="run-row"][data-run-id="${cliRunId}"]`).waitFor();
+    expect(await page.locator(`[data-run-id="${cliRunId}"]`).textContent()).toContain('from the CLI');
+    expect(await page.locator('[data-testid="app-version"]').textContent()).toMatch(/\d+\.\d+\.\d+/);
+  });
+
+  it('shows a service validation error next to the form without losing its input', async () => {
+    expect(pageErrors).toEqual([]);
+    await fillForm({ name: 'bad one', lambda: '-1' });
+    await page.getByRole('button', { name: 'Start run' }).click();
+    await expect.poll(() => page.locator('[data-testid="form-error"]').textContent()).toMatch(/λ must be ≥ 0/);
+    expect(await page.locator('[name="name"]').inputValue()).toBe('bad one');
+    // Chromium logs the refused request (HTTP 400) itself; that one line is expected, nothing else.
+    expect(pageErrors.splice(0)).toEqual(['console: Failed to load resource: the server responded with a status of 400 (Bad Request)']);
+  });
+
+  it('trains a long run with a curve that grows while it runs', async () => {
+    await fillForm({ name: 'long seed', lambda: '0.0001', learningRate: '0.01', maxIter: '800000', tol: '0' });
+    await page.getByRole('button', { name: 'Start run' }).click();
+    const row = page.locator('[data-testid="run-row"]', { hasText: 'long seed' });
+    await row.waitFor();
+    const plot = page.locator('[data-testid="curves-plot"]');
+    const seen: number[] = [];
+    for (let i = 0; i < 400 && (await row.getAttribute('data-status')) !== 'completed'; i++) {
+      const points = Number(await plot.getAttribute('data-points'));
+      if (seen.length === 0 || points !== seen[seen.length - 1]) seen.push(points);
+      await page.waitForTimeout(50);
+    }
+    await page.screenshot({ path: `${SCREENSHOT_DIR}/foundation-live-curve.png` });
+    expect(await row.getAttribute('data-status')).toBe('completed');
+    // At least three distinct, increasing sizes were drawn before completion.
+    expect(seen.filter((n) => n > 0).length).toBeGreaterThanOrEqual(3);
+    for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeGreaterThan(seen[i - 1]);
+    await expect.poll(async () => Number(await plot.getAttribute('data-points'))).toBe(800_001);
+  });
+
+  it('creates the seed run from the form, and after a reload finds it with the reference parameters', async () => {
+    await fillForm({ name: 'seed run', lambda: '0.0001', learningRate: '0.01', maxIter: '1000', tol: '0' });
+    await page.getByRole('button', { name: 'Start run' }).click();
+    const row = page.locator('[data-testid="run-row"]', { hasText: 'seed run' });
+    await expect.poll(() => row.getAttribute('data-status'), { timeout: 30_000 }).toBe('completed');
+
+    await page.reload();
+    await expect.poll(() => page.url()).not.toContain('token=');
+    const reloaded = page.locator('[data-testid="run-row"]', { hasText: 'seed run' });
+    await reloaded.click();
+    const details = page.locator('[data-testid="run-details"]');
+    await details.waitFor();
+    const intercept = Number(await page.locator('[data-testid="param-(intercept)"]').textContent());
+    const w = Number(await page.locator('[data-testid="param-x"]').textContent());
+    expect(relativeError(intercept, reference.intercept)).toBeLessThan(1e-9);
+    expect(relativeError(w, reference.coef.x)).toBeLessThan(1e-9);
+    expect(relativeError(Number(await page.locator('[data-testid="final-objective"]').textContent()), reference.objective_before_iteration['1000'])).toBeLessThan(1e-9);
+    // J − J* is shown, positive: gradient descent has not converged after 1000 iterations.
+    expect(Number(await page.locator('[data-testid="suboptimality"]').textContent())).toBeGreaterThan(0.02);
+    await page.screenshot({ path: `${SCREENSHOT_DIR}/foundation-run-details.png` });
+  });
+
+  it('overlays the curves of several selected runs, with a log-scale toggle', async () => {
+    await page.locator('[data-testid="run-row"]', { hasText: 'long seed' }).click({ modifiers: ['Control'] });
+    await expect.poll(() => page.locator('[data-testid="curves-plot"]').getAttribute('data-series')).toBe('2');
+    const logScale = page.locator('[name="logScale"]');
+    expect(await logScale.isChecked()).toBe(true);
+    await logScale.uncheck();
+    expect(await logScale.isChecked()).toBe(false);
+    await page.screenshot({ path: `${SCREENSHOT_DIR}/foundation-overlay.png` });
+  });
+
+  it('logged no other errors in the browser console', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,55 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const CLI = fileURLToPath(new URL('../../bin/ridgeline.js', import.meta.url));
+
+export interface CliResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `ridgeline …` as a user would (the package's bin), synchronously. */
+export function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): CliResult {
+  const result = spawnSync(process.execPath, [CLI, ...args], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, ...env } });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+export interface ServeProcess {
+  url: string;
+  origin: string;
+  token: string;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+  stderr(): string;
+}
+
+/** Starts `ridgeline serve --port 0` and resolves once it prints its URL. */
+export function startServe(dbPath: string, timeoutMs = 180_000): Promise<ServeProcess> {
+  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--db', dbPath], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve did not start in ${timeoutMs} ms; stderr:\n${err}`)), timeoutMs);
+    child.once('exit', (code) => reject(new Error(`serve exited with ${code} before printing its URL; stderr:\n${err}`)));
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /Ridgeline serving at (http:\/\/[^\s]+)/.exec(out);
+      if (!match) return;
+      clearTimeout(timer);
+      const url = new URL(match[1]);
+      resolve({
+        url: match[1],
+        origin: url.origin,
+        token: url.searchParams.get('token') ?? '',
+        stderr: () => err,
+        stop: async (signal = 'SIGTERM') => {
+          if (child.exitCode === null) child.kill(signal);
+          return exited;
+        },
+      });
+    });
+  });
+}

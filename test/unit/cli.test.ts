@@ -1,0 +1,69 @@
+// `ridgeline fit` against the seed reference (test/fixtures/seed_gd.json) and the CLI contract's
+// conventions (../shared/CLI.md): exit 2 with one line naming the option, one JSON document on stdout.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.ts';
+import { fixturePath, readJsonFixture, relativeError, type SeedGdReference } from '../helpers/fixtures.ts';
+
+const reference = readJsonFixture<SeedGdReference>('seed_gd.json');
+const seedCsv = fixturePath('seed_linear.csv');
+const seedArgs = ['fit', '--data', seedCsv, '--target', 'y', '--solver', 'gd', '--lambda', '0.0001', '--alpha', '0', '--learning-rate', '0.01', '--max-iter', '1000', '--tol', '0', '--init', 'zeros'];
+
+describe('ridgeline fit', () => {
+  it('reproduces seed_gd.json (b, w and the listed J) to 1e-9 with --history --json', () => {
+    const { status, stdout, stderr } = runCli([...seedArgs, '--history', 'true', '--json']);
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
+    const out = JSON.parse(stdout);
+    expect(out).toMatchObject({ model: 'linear', solver: 'gd', lambda: 0.0001, alpha: 0, iterations: 1000, converged: false, status: 'completed' });
+    expect(relativeError(out.intercept, reference.intercept)).toBeLessThan(1e-9);
+    expect(relativeError(out.coef.x, reference.coef.x)).toBeLessThan(1e-9);
+    expect(out.history.objective).toHaveLength(1001);
+    for (const [step, expected] of Object.entries(reference.objective_before_iteration)) {
+      expect(relativeError(out.history.objective[Number(step)], expected)).toBeLessThan(1e-9);
+    }
+    expect(out.objective).toBe(out.history.objective[1000]);
+    expect(out.suboptimality).toBeGreaterThan(0);
+    expect(typeof out.timings.loadMs).toBe('number');
+    expect(typeof out.timings.fitMs).toBe('number');
+    expect(out.runId).toBeUndefined();
+  });
+
+  it('exits 2 with one line naming the option for unknown options, missing and bad values', () => {
+    const cases: [string[], RegExp][] = [
+      [[...seedArgs, '--bogus', '1'], /--bogus/],
+      [[...seedArgs, '--lambda'], /--lambda needs a value/],
+      [['fit', '--data', seedCsv, '--target', 'y', '--lambda', 'abc'], /--lambda: must be a finite number/],
+      [['fit', '--data', seedCsv, '--target', 'y', '--alpha', '1.5'], /--alpha: must be ≤ 1/],
+      [['fit', '--data', seedCsv, '--target', 'y', '--standardize', 'yes'], /--standardize: must be true or false/],
+      [['fit', '--data', seedCsv], /--target is required/],
+    ];
+    for (const [args, pattern] of cases) {
+      const { status, stdout, stderr } = runCli(args);
+      expect(status, args.join(' ')).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr.trim().split('\n')).toHaveLength(1);
+      expect(stderr).toMatch(pattern);
+    }
+  });
+
+  it('reports bad data with exit 1, naming the column', () => {
+    const { status, stderr } = runCli(['fit', '--data', seedCsv, '--target', 'nope']);
+    expect(status).toBe(1);
+    expect(stderr).toMatch(/--target names column "nope"/);
+  });
+
+  it('stores the run with --db where `ridgeline runs` (and the app) find it', () => {
+    const db = join(mkdtempSync(join(tmpdir(), 'ridgeline-cli-')), 'cli.db');
+    const fitted = JSON.parse(runCli([...seedArgs, '--db', db, '--json']).stdout);
+    expect(fitted.runId).toMatch(/^run_/);
+    const { status, stdout } = runCli(['runs', '--db', db, '--json']);
+    expect(status).toBe(0);
+    const runs = JSON.parse(stdout);
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatchObject({ id: fitted.runId, status: 'completed', lambda: 0.0001, model: 'linear' });
+    expect(runs[0].finalObjective).toBe(fitted.objective);
+  });
+});
