@@ -15,6 +15,7 @@ export const rendererConfig: UserConfig = {
     emptyOutDir: true,
     target: 'es2022',
     chunkSizeWarningLimit: 2000,
+    rollupOptions: { input: fileURLToPath(new URL('./index.html', import.meta.url)) },
   },
 };
 

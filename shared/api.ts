@@ -8,6 +8,9 @@ import { z } from 'zod';
 import type { DatasetSummary } from './domain/datasets.ts';
 import { METRIC_NAMES, type MetricBatch } from './domain/metrics.ts';
 import { RunSpecSchema, type RunDetail, type RunMetrics, type RunStatus, type RunSummary } from './domain/runs.ts';
+import type { ApiMethod } from './apiMethods.ts';
+
+export { API_METHODS, IPC_EVENT_CHANNEL, ipcChannel, isApiMethod, type ApiMethod } from './apiMethods.ts';
 
 const Id = z.string().min(1, 'an id is required').max(100, 'ids are at most 100 characters');
 const Empty = z.object({}).strict();
@@ -25,7 +28,7 @@ export const API_INPUTS = {
     .strict(),
   startRun: RunSpecSchema.strict(),
   cancelRun: z.object({ id: Id }).strict(),
-} as const;
+} as const satisfies Record<ApiMethod, z.ZodType>;
 
 export interface AppInfo {
   version: string;
@@ -42,8 +45,6 @@ export interface ApiOutputs {
   cancelRun: { cancelled: boolean };
 }
 
-export type ApiMethod = keyof typeof API_INPUTS;
-export const API_METHODS = Object.keys(API_INPUTS) as ApiMethod[];
 /** What a caller sends (fields with defaults may be left out). */
 export type ApiInput<M extends ApiMethod> = z.input<(typeof API_INPUTS)[M]>;
 /** What a handler receives once the input passed its schema. */
@@ -68,11 +69,3 @@ export type RidgelineApi = {
 export type ApiHandlers = {
   [M in ApiMethod]: (input: ApiParsedInput<M>) => Promise<ApiOutput<M>> | ApiOutput<M>;
 };
-
-export function isApiMethod(name: string): name is ApiMethod {
-  return Object.prototype.hasOwnProperty.call(API_INPUTS, name);
-}
-
-/** The IPC channel of a method in the desktop shell. */
-export const ipcChannel = (method: ApiMethod): string => `ridgeline:${method}`;
-export const IPC_EVENT_CHANNEL = 'ridgeline:event';

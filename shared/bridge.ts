@@ -4,7 +4,8 @@
  * envelopes back into values and RidgelineErrors: the renderer then sees exactly the RidgelineApi
  * the HTTP client gives it.
  */
-import { API_METHODS, type ApiEvent, type ApiInput, type ApiMethod, type ApiOutput, type RidgelineApi } from './api.ts';
+import type { ApiEvent, ApiInput, ApiOutput, RidgelineApi } from './api.ts';
+import { API_METHODS, type ApiMethod } from './apiMethods.ts';
 import { RidgelineError, type ErrorInfo } from './errors.ts';
 
 export type Envelope<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo };

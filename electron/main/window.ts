@@ -1,6 +1,6 @@
 import { BrowserWindow, session, shell } from 'electron';
 import { join } from 'node:path';
-import { CONTENT_SECURITY_POLICY } from '../serve/httpServer.ts';
+import { CONTENT_SECURITY_POLICY } from '../../shared/security.ts';
 
 export interface WindowPaths {
   preload: string;

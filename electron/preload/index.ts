@@ -4,7 +4,8 @@
  * errors do not survive contextBridge), which the renderer unwraps with `fromBridge`.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { API_METHODS, IPC_EVENT_CHANNEL, ipcChannel, type ApiEvent } from '../../shared/api.ts';
+import type { ApiEvent } from '../../shared/api.ts';
+import { API_METHODS, IPC_EVENT_CHANNEL, ipcChannel } from '../../shared/apiMethods.ts';
 
 const bridge: Record<string, unknown> = {};
 for (const method of API_METHODS) {

@@ -3,6 +3,7 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { RidgelineError, toErrorInfo, type ErrorCode } from '../../shared/errors.ts';
+import { CONTENT_SECURITY_POLICY } from '../../shared/security.ts';
 import { encodeWire, decodeWire } from '../../shared/wire.ts';
 import { dispatch } from '../core/dispatch.ts';
 import type { Services } from '../core/services.ts';
@@ -10,9 +11,6 @@ import type { Services } from '../core/services.ts';
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
 const SSE_KEEPALIVE_MS = 15_000;
 
-/** The same policy as the renderer's meta tag, sent as a header (which can also forbid framing). */
-export const CONTENT_SECURITY_POLICY =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
