@@ -26,6 +26,9 @@ export const API_INPUTS = {
       metrics: z.array(z.enum(METRIC_NAMES)).optional(),
     })
     .strict(),
+  // Lenient on purpose: the form asks while the user types, and half-typed input is answered with
+  // `problems`, not refused.
+  checkRun: z.object({ datasetId: z.string().max(100), name: z.string().optional(), hyperparams: z.record(z.string(), z.unknown()) }).strict(),
   startRun: RunSpecSchema.strict(),
   cancelRun: z.object({ id: Id }).strict(),
 } as const satisfies Record<ApiMethod, z.ZodType>;
@@ -35,12 +38,24 @@ export interface AppInfo {
   databasePath: string;
 }
 
+/** What the service can tell about a run before it starts (the learning-rate guard). */
+export interface RunCheck {
+  /** What is wrong with the spec as it stands (the messages startRun would give); empty when valid. */
+  problems: string[];
+  /** The solver `auto` resolves to for these data (null while the spec is invalid). */
+  resolvedSolver: string | null;
+  /** Largest stable gradient-descent step 2/L (linear and logistic models), else null. */
+  maxStableStep: number | null;
+  warnings: string[];
+}
+
 export interface ApiOutputs {
   getAppInfo: AppInfo;
   listDatasets: DatasetSummary[];
   listRuns: RunSummary[];
   getRun: RunDetail;
   getRunMetrics: RunMetrics[];
+  checkRun: RunCheck;
   startRun: { runId: string };
   cancelRun: { cancelled: boolean };
 }

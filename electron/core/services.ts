@@ -1,4 +1,5 @@
 import type { ApiHandlers } from '../../shared/api.ts';
+import { RidgelineError } from '../../shared/errors.ts';
 import { APP_VERSION } from './appVersion.ts';
 import { DatasetsStore } from './db/datasetsStore.ts';
 import { openDatabase, type Db } from './db/open.ts';
@@ -46,10 +47,12 @@ export function createServices(options: { dbPath: string; launchTrainer: Trainer
     listDatasets: () => datasets.list(),
     listRuns: () => runs.list(),
     getRun: ({ id }) => runs.get(id),
-    getRunMetrics: ({ ids, metrics }) => ids.map((id) => {
-      runs.get(id);
-      return runs.metrics(id, metrics);
-    }),
+    getRunMetrics: ({ ids, metrics }) =>
+      ids.map((id) => {
+        if (!runs.exists(id)) throw new RidgelineError('NOT_FOUND', `no run with id ${id}`);
+        return runs.metrics(id, metrics);
+      }),
+    checkRun: (spec) => runService.check(spec),
     startRun: (spec) => runService.start(spec),
     cancelRun: ({ id }) => runService.cancel(id),
   };

@@ -108,6 +108,31 @@ describe('the workbench in serve mode', () => {
     await page.screenshot({ path: `${SCREENSHOT_DIR}/foundation-overlay.png` });
   });
 
+  it('plots J − J* on a log axis for a finished run', async () => {
+    await page.locator('[data-testid="run-row"]', { hasText: 'seed run' }).click();
+    await page.locator('[name="metric"]').selectOption('suboptimality');
+    await expect.poll(() => page.locator('[data-testid="curves-plot"]').getAttribute('data-points')).toBe('1001');
+    await page.screenshot({ path: `${SCREENSHOT_DIR}/foundation-suboptimality.png` });
+    await page.locator('[name="metric"]').selectOption('objective');
+  });
+
+  it('warns before starting gradient descent with a step above 2/L, and starts only on a second click', async () => {
+    await fillForm({ name: 'too big a step', lambda: '0.0001', learningRate: '2', maxIter: '1000', tol: '0' });
+    const warning = page.locator('[data-testid="run-warning"]');
+    await expect.poll(() => warning.textContent()).toMatch(/learning rate 2 is above the largest stable step 2\/L = 1\.51154.*will diverge/);
+    expect(await page.locator('[data-testid="step-bound"]').textContent()).toMatch(/2\/L = 1\.5115/);
+    const before = await page.locator('[data-testid="run-row"]').count();
+    await page.getByRole('button', { name: 'Start run' }).click();
+    await page.getByRole('button', { name: 'Start anyway' }).waitFor();
+    expect(await page.locator('[data-testid="run-row"]').count()).toBe(before);
+    await page.screenshot({ path: `${SCREENSHOT_DIR}/guard-warning.png` });
+    await page.getByRole('button', { name: 'Start anyway' }).click();
+    const row = page.locator('[data-testid="run-row"]', { hasText: 'too big a step' });
+    await expect.poll(() => row.getAttribute('data-status'), { timeout: 30_000 }).toBe('diverged');
+    await row.click();
+    await expect.poll(() => page.locator('[data-testid="status-reason"]').textContent()).toMatch(/rose at iteration \d+: learning rate 2 is above 2\/L/);
+  });
+
   it('logged no other errors in the browser console', () => {
     expect(pageErrors).toEqual([]);
   });

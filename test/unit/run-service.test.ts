@@ -124,6 +124,23 @@ describe('runs on a trainer process', () => {
     expect(run.statusReason).toMatch(/exited unexpectedly \(code 3\).*simulated trainer failure/);
   });
 
+  it('checks a run before it starts: 2/L of the data and penalty, and a warning for a step above it', async () => {
+    const { services: s } = services();
+    const local = fit(seedExampleDesign(), fitOptionsFrom(seedHyperparams)).result;
+    const ok = await s.handlers.checkRun({ datasetId: 'builtin:seed', hyperparams: seedHyperparams });
+    expect(ok.maxStableStep).toBe(local.maxStableStep);
+    expect(ok.warnings).toEqual([]);
+    const tooBig = await s.handlers.checkRun({ datasetId: 'builtin:seed', hyperparams: { ...seedHyperparams, learningRate: 2 } });
+    expect(tooBig.warnings).toHaveLength(1);
+    expect(tooBig.warnings[0]).toMatch(/above the largest stable step 2\/L = 1\.51154.*will diverge/);
+    // The bound tracks the penalty: a larger ridge λ raises L by λ(1−α).
+    const ridge = await s.handlers.checkRun({ datasetId: 'builtin:seed', hyperparams: { ...seedHyperparams, lambda: 1 } });
+    expect(2 / ridge.maxStableStep!).toBeCloseTo(2 / ok.maxStableStep! + 1 - 1e-4, 12);
+    const auto = await s.handlers.checkRun({ datasetId: 'builtin:diabetes', hyperparams: { ...seedHyperparams, solver: 'auto', alpha: 1 } });
+    expect(auto.resolvedSolver).toBe('cd');
+    expect(auto.warnings).toEqual([]);
+  });
+
   it('refuses unknown data sets and runs with NOT_FOUND', async () => {
     const { services: s } = services();
     await expect(Promise.resolve().then(() => s.handlers.startRun({ datasetId: 'nope', hyperparams: seedHyperparams }))).rejects.toMatchObject({ code: 'NOT_FOUND' });

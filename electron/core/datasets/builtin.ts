@@ -1,15 +1,10 @@
-import { SEED_EXAMPLE, seedExampleDesign } from '../../../shared/datasets/seedExample.ts';
+import { BUILTIN_DATASETS } from '../../../shared/datasets/builtins.ts';
 import type { DatasetsStore } from '../db/datasetsStore.ts';
 
-/** Puts the built-in data sets in a database that lacks them (idempotent, cheap). */
+/** Puts the built-in data sets in a database that lacks them (idempotent, cheap once present). */
 export function ensureBuiltinDatasets(store: DatasetsStore): void {
-  if (store.get(SEED_EXAMPLE.id)) return;
-  store.insertOrReuse({
-    id: SEED_EXAMPLE.id,
-    name: SEED_EXAMPLE.name,
-    source: SEED_EXAMPLE.source,
-    target: SEED_EXAMPLE.target,
-    design: seedExampleDesign(),
-    builtin: true,
-  });
+  for (const builtin of BUILTIN_DATASETS) {
+    if (store.get(builtin.id)) continue;
+    store.insertOrReuse({ id: builtin.id, name: builtin.name, source: builtin.source, target: builtin.target, design: builtin.design(), builtin: true });
+  }
 }

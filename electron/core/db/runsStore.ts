@@ -73,6 +73,7 @@ export class RunsStore {
   private readonly byIdStmt;
   private readonly paramsStmt;
   private readonly blocksStmt;
+  private readonly existsStmt;
 
   constructor(private readonly db: Db) {
     this.insertStmt = db.prepare(
@@ -95,6 +96,7 @@ export class RunsStore {
     this.byIdStmt = db.prepare(`${SELECT_RUN} WHERE r.id = ?`);
     this.paramsStmt = db.prepare('SELECT name, value FROM run_parameters WHERE run_id = ? ORDER BY ordinal');
     this.blocksStmt = db.prepare('SELECT first_step, data FROM run_metric_blocks WHERE run_id = ? ORDER BY first_step');
+    this.existsStmt = db.prepare('SELECT 1 FROM runs WHERE id = ?').pluck();
   }
 
   create(run: NewRun): string {
@@ -206,7 +208,7 @@ export class RunsStore {
   }
 
   exists(id: string): boolean {
-    return this.byIdStmt.get(id) !== undefined;
+    return this.existsStmt.get(id) !== undefined;
   }
 }
 

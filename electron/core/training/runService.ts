@@ -1,9 +1,13 @@
 import type { MetricBatch } from '../../../shared/domain/metrics.ts';
-import type { RunParameter, RunSpec } from '../../../shared/domain/runs.ts';
+import { RunSpecSchema, type RunParameter, type RunSpec } from '../../../shared/domain/runs.ts';
+import { describeIssues } from '../../../shared/validate.ts';
 import { RidgelineError } from '../../../shared/errors.ts';
 import type { Design, FitOptions, FitResult } from '../../../shared/engine/types.ts';
 import { DEFAULT_FIT_OPTIONS } from '../../../shared/engine/types.ts';
 import type { FromTrainer } from '../../../shared/protocol/trainer.ts';
+import type { RunCheck } from '../../../shared/api.ts';
+import { resolveSolver } from '../../../shared/engine/fit.ts';
+import { dataSmoothness, learningRateWarnings, stepBoundFrom } from '../../../shared/engine/stepBound.ts';
 import type { DatasetsStore } from '../db/datasetsStore.ts';
 import type { RunOutcome, RunsStore } from '../db/runsStore.ts';
 import type { EventHub } from '../events.ts';
@@ -66,8 +70,36 @@ export function outcomeOf(result: FitResult, design: Design, lastObjectiveBatch:
  */
 export class RunService {
   private readonly active = new Map<string, ActiveRun>();
+  /** Data smoothness per data set and setting: data sets are immutable, so it never goes stale. */
+  private readonly smoothnessCache = new Map<string, number | null>();
 
   constructor(private readonly deps: RunServiceDeps) {}
+
+  /** The learning-rate guard, before a run starts: the resolved solver, 2/L, and warnings in words. */
+  check(input: unknown): RunCheck {
+    const parsed = RunSpecSchema.safeParse(input);
+    if (!parsed.success) return { problems: describeIssues(parsed.error).split('; '), resolvedSolver: null, maxStableStep: null, warnings: [] };
+    const spec = parsed.data;
+    const dataset = this.deps.datasets.get(spec.datasetId);
+    if (!dataset) throw new RidgelineError('NOT_FOUND', `no data set with id ${spec.datasetId}`);
+    const options = fitOptionsFrom(spec.hyperparams);
+    const key = `${dataset.id}|${options.model}|${options.standardize}|${options.fitIntercept}`;
+    let design: Design | null = null;
+    if (!this.smoothnessCache.has(key)) {
+      design = this.deps.datasets.loadDesign(dataset.id);
+      this.smoothnessCache.set(key, dataSmoothness(design, options));
+    }
+    const bound = stepBoundFrom(this.smoothnessCache.get(key) ?? null, options.lambda, options.alpha);
+    const solver = options.solver === 'auto'
+      ? resolveSolver(design ?? { x: new Float64Array(0), y: new Float64Array(0), m: dataset.rows, p: dataset.features.length, featureNames: dataset.features }, options)
+      : options.solver;
+    return {
+      problems: [],
+      resolvedSolver: solver,
+      maxStableStep: bound && Number.isFinite(bound.maxStableStep) ? bound.maxStableStep : null,
+      warnings: learningRateWarnings(bound, solver, options.learningRate),
+    };
+  }
 
   start(spec: RunSpec): { runId: string } {
     const { runs, datasets, events } = this.deps;

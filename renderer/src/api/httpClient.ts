@@ -61,6 +61,7 @@ export function createHttpClient(token: string, baseUrl = ''): RidgelineApi {
     listRuns: (input) => call('listRuns', input),
     getRun: (input) => call('getRun', input),
     getRunMetrics: (input) => call('getRunMetrics', input),
+    checkRun: (input) => call('checkRun', input),
     startRun: (input) => call('startRun', input),
     cancelRun: (input) => call('cancelRun', input),
     subscribe: (listener) => events.add(listener),

@@ -1,6 +1,21 @@
 import type uPlot from 'uplot';
 import type { ApiEvent, RidgelineApi } from '../../../shared/api.ts';
 import type { MetricName } from '../../../shared/domain/metrics.ts';
+
+/** A plotted quantity: a stored metric, or the suboptimality J − J* derived from the objective. */
+export type CurveMetric = MetricName | 'suboptimality';
+
+export const CURVE_METRICS: readonly { value: CurveMetric; label: string }[] = [
+  { value: 'objective', label: 'objective J' },
+  { value: 'suboptimality', label: 'J − J* (distance to the optimum)' },
+  { value: 'dataLoss', label: 'data loss' },
+  { value: 'penalty', label: 'penalty' },
+  { value: 'l2Norm', label: '‖w‖₂' },
+  { value: 'l1Norm', label: '‖w‖₁' },
+  { value: 'nonzero', label: 'nonzero coefficients' },
+  { value: 'gradNorm', label: 'gradient (KKT) norm' },
+  { value: 'learningRate', label: 'learning rate' },
+];
 import { isFinished } from '../lib/status.ts';
 
 /** Steps beyond this are ignored: a guard against a corrupt `firstStep`, far above any real run. */
@@ -54,6 +69,8 @@ export class CurvesState {
   ids = $state.raw<string[]>([]);
   data = $state.raw<uPlot.AlignedData>([new Float64Array(0)]);
 
+  /** What is plotted; change it with `setMetric`. */
+  metric = $state<CurveMetric>('objective');
   private readonly series = new Map<string, Series>();
   private order: string[] = [];
   private steps = new Float64Array(0);
@@ -62,8 +79,28 @@ export class CurvesState {
   constructor(
     private readonly api: RidgelineApi,
     private readonly onError: (error: unknown) => void,
-    readonly metric: MetricName = 'objective',
+    /** J* of a run's problem, once known (the suboptimality view needs it). */
+    private readonly optimumOf: (runId: string) => number | null = () => null,
   ) {}
+
+  /** The stored column behind the plotted quantity. */
+  private get column(): MetricName {
+    return this.metric === 'suboptimality' ? 'objective' : this.metric;
+  }
+
+  /** Plots another quantity for the same runs: their buffers are refetched. */
+  setMetric(metric: CurveMetric): void {
+    if (metric === this.metric) return;
+    const sameColumn = (metric === 'suboptimality' ? 'objective' : metric) === this.column;
+    this.metric = metric;
+    if (!sameColumn) {
+      const ids = this.order;
+      this.series.clear();
+      this.order = [];
+      this.track(ids);
+    }
+    this.scheduleFlush();
+  }
 
   /** Shows exactly these runs (in this order): new ones are fetched, others dropped. */
   track(ids: readonly string[]): void {
@@ -85,7 +122,7 @@ export class CurvesState {
   handle(event: ApiEvent): void {
     if (event.type === 'runProgress') {
       const series = this.series.get(event.runId);
-      const column = event.batch.columns[this.metric];
+      const column = event.batch.columns[this.column];
       if (series === undefined || column === undefined) return;
       const gap = event.batch.firstStep > series.length && !series.fetching;
       series.write(event.batch.firstStep, column, event.batch.count);
@@ -110,10 +147,12 @@ export class CurvesState {
     if (wanted.length === 0) return;
     for (const series of wanted) series.fetching = true;
     try {
-      const results = await this.api.getRunMetrics({ ids: wanted.map((s) => s.runId), metrics: [this.metric] });
+      const metric = this.column;
+      const results = await this.api.getRunMetrics({ ids: wanted.map((s) => s.runId), metrics: [metric] });
       for (const result of results) {
         const series = this.series.get(result.runId);
-        const column = result.columns[this.metric];
+        const column = result.columns[metric];
+        if (metric !== this.column) continue; // the view changed while this was in flight
         // Writing the same step twice is harmless: live events and stored metrics agree.
         if (series !== undefined && column !== undefined) series.write(result.firstStep, column, result.count);
       }
@@ -149,7 +188,20 @@ export class CurvesState {
       this.steps = Float64Array.from({ length: capacity }, (_, i) => i);
     }
     this.ids = tracked.map((s) => s.runId);
-    this.data = [this.steps.subarray(0, length), ...tracked.map((s, i) => s.values.subarray(0, ends[i]))];
+    this.data = [this.steps.subarray(0, length), ...tracked.map((s, i) => this.shown(s, ends[i]))];
+  }
+
+  /** The plotted values of a series: views of the buffer, or J − J* (only points above the optimum). */
+  private shown(series: Series, end: number): Float64Array {
+    if (this.metric !== 'suboptimality') return series.values.subarray(0, end);
+    const optimum = this.optimumOf(series.runId);
+    const out = new Float64Array(end).fill(Number.NaN);
+    if (optimum === null) return out;
+    for (let i = 0; i < end; i++) {
+      const gap = series.values[i] - optimum;
+      if (gap > 0) out[i] = gap;
+    }
+    return out;
   }
 
   dispose(): void {

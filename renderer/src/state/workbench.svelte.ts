@@ -14,7 +14,7 @@ export class Workbench {
 
   constructor(readonly api: RidgelineApi) {
     this.runs = new RunsState(api, this.errors.report);
-    this.curves = new CurvesState(api, this.errors.report);
+    this.curves = new CurvesState(api, this.errors.report, (id) => this.runs.byId.get(id)?.final.optimumObjective ?? null);
     this.details = new RunDetailState(api);
   }
 
