@@ -9,6 +9,8 @@ import { UsageError } from './args.ts';
 const USAGE = `usage: ridgeline <command> [options]
   serve   [--port N] [--host 127.0.0.1] [--db PATH]
   fit     --data CSV --target COL [fit options] [--db PATH] [--json] [--history true]
+  cv      --data CSV --target COL [fit options] [--lambdas l1,l2,… | --n-lambda N --lambda-min-ratio R]
+          [--folds K | --fold-column COL] [--measure mse|deviance|misclass|auc] [--json]
   runs    [--db PATH] [--json]
 See ../shared/CLI.md (or README.md) for every option.`;
 
@@ -18,6 +20,7 @@ type Command = (argv: readonly string[]) => number | Promise<number>;
 const COMMANDS: Record<string, () => Promise<Command>> = {
   serve: async () => (await import('./commands/serve.ts')).serveCommand,
   fit: async () => (await import('./commands/fit.ts')).fitCommand,
+  cv: async () => (await import('./commands/cv.ts')).cvCommand,
   runs: async () => (await import('./commands/runs.ts')).runsCommand,
 };
 

@@ -1,0 +1,191 @@
+/**
+ * Cross-validation over a λ path, with cv.glmnet's definitions so results compare one to one:
+ * each fold's model is the warm-started path on the other folds; per-observation errors are
+ * averaged per fold; `cvm` is the fold-size-weighted mean of the fold errors and
+ * `cvsd = sqrt(weighted mean of (fold error − cvm)² / (K − 1))`; λ_min is the largest λ attaining the
+ * minimum cvm, λ_1se the largest λ with cvm ≤ cvm[min] + cvsd[min].
+ * A fold's path is one independent "cell": the unit a sweep schedules on a process pool.
+ */
+import { RidgelineError } from '../errors.ts';
+import { fitPath, type PathPoint } from './path.ts';
+import { Pcg64 } from './random/pcg64.ts';
+import type { Design, FitOptions } from './types.ts';
+
+export type CvMeasure = 'mse' | 'deviance' | 'misclass' | 'auc';
+
+export type CvPathOptions = Pick<FitOptions, 'model' | 'alpha' | 'standardize' | 'fitIntercept'> & Partial<Pick<FitOptions, 'tol' | 'maxIter'>>;
+
+/** cv.glmnet clips predicted probabilities to [1e-5, 1 − 1e-5] before the deviance. */
+const PROB_MIN = 1e-5;
+
+/** Fold ids from a data column: its distinct values, sorted, become folds 0..K−1. */
+export function foldsFromColumn(values: Float64Array): { folds: Int32Array; k: number } {
+  const distinct = [...new Set(values)].sort((a, b) => a - b);
+  if (distinct.length < 2) throw new RidgelineError('BAD_DATA', `the fold column has ${distinct.length} distinct value(s); cross-validation needs at least 2 folds`);
+  const index = new Map(distinct.map((v, i) => [v, i]));
+  return { folds: Int32Array.from(values, (v) => index.get(v)!), k: distinct.length };
+}
+
+/** K folds as cv.glmnet draws them (a random permutation of 1..K repeated), from the seeded PRNG. */
+export function randomFolds(m: number, k: number, seed: number): Int32Array {
+  checkFoldCount(m, k);
+  const folds = Int32Array.from({ length: m }, (_, i) => i % k);
+  Pcg64.fromSeed(seed).shuffle(folds);
+  return folds;
+}
+
+/** Stratified K folds for 0/1 labels: each class dealt round-robin over the folds after a shuffle. */
+export function stratifiedFolds(y: Float64Array, k: number, seed: number): Int32Array {
+  checkFoldCount(y.length, k);
+  const rng = Pcg64.fromSeed(seed);
+  const folds = new Int32Array(y.length);
+  let next = 0;
+  for (const label of [0, 1]) {
+    const rows = Int32Array.from(y.reduce<number[]>((acc, v, i) => (v === label ? (acc.push(i), acc) : acc), []));
+    rng.shuffle(rows);
+    for (const row of rows) folds[row] = next++ % k;
+  }
+  return folds;
+}
+
+function checkFoldCount(m: number, k: number): void {
+  if (!Number.isInteger(k) || k < 2) throw new RidgelineError('BAD_OPTIONS', `folds must be an integer ≥ 2 (got ${k})`);
+  if (k > m) throw new RidgelineError('BAD_OPTIONS', `${k} folds need at least ${k} rows (the data have ${m})`);
+}
+
+/** The rows of `design` selected by a mask (true = keep), as a new design. */
+export function subsetRows(design: Design, keep: (row: number) => boolean): Design {
+  const rows: number[] = [];
+  for (let i = 0; i < design.m; i++) if (keep(i)) rows.push(i);
+  const { p } = design;
+  const x = new Float64Array(rows.length * p);
+  const y = new Float64Array(rows.length);
+  rows.forEach((row, r) => {
+    x.set(design.x.subarray(row * p, row * p + p), r * p);
+    y[r] = design.y[row];
+  });
+  return { x, y, m: rows.length, p, featureNames: design.featureNames };
+}
+
+export interface CellResult {
+  fold: number;
+  /** Rows held out (the fold's weight in cvm). */
+  size: number;
+  /** The fold's error at each λ. */
+  errors: Float64Array;
+}
+
+/** One cell: fit the path on every fold but `fold`, measure it on `fold`. */
+export function cvCell(design: Design, folds: Int32Array, fold: number, lambdas: ArrayLike<number>, options: CvPathOptions, measure: CvMeasure): CellResult {
+  const train = subsetRows(design, (i) => folds[i] !== fold);
+  const test = subsetRows(design, (i) => folds[i] === fold);
+  if (test.m === 0) throw new RidgelineError('BAD_DATA', `fold ${fold} holds no rows`);
+  const path = fitPath(train, options, Array.from(lambdas));
+  const errors = new Float64Array(path.length);
+  path.forEach((point, l) => (errors[l] = foldError(test, point, options.model, measure)));
+  return { fold, size: test.m, errors };
+}
+
+function foldError(test: Design, point: PathPoint, model: FitOptions['model'], measure: CvMeasure): number {
+  const { x, y, m, p } = test;
+  const eta = new Float64Array(m);
+  for (let i = 0; i < m; i++) {
+    let s = point.intercept;
+    for (let j = 0; j < p; j++) s += x[i * p + j] * point.coef[j];
+    eta[i] = s;
+  }
+  if (model === 'linear') {
+    if (measure !== 'mse') throw new RidgelineError('BAD_OPTIONS', `measure "${measure}" is for classification; linear models use mse`);
+    let sum = 0;
+    for (let i = 0; i < m; i++) sum += (y[i] - eta[i]) ** 2;
+    return sum / m;
+  }
+  const prob = eta.map((e) => Math.min(Math.max(1 / (1 + Math.exp(-e)), PROB_MIN), 1 - PROB_MIN));
+  switch (measure) {
+    case 'deviance': {
+      let sum = 0;
+      for (let i = 0; i < m; i++) sum += -2 * (y[i] * Math.log(prob[i]) + (1 - y[i]) * Math.log(1 - prob[i]));
+      return sum / m;
+    }
+    case 'misclass': {
+      let wrong = 0;
+      for (let i = 0; i < m; i++) wrong += (prob[i] > 0.5 ? 1 : 0) !== y[i] ? 1 : 0;
+      return wrong / m;
+    }
+    case 'auc':
+      // Reported as AUC itself (higher is better), as cv.glmnet does; summarizeCv picks the maximum.
+      return auc(prob, y);
+    case 'mse': {
+      // cv.glmnet's binomial mse sums over both class columns: (y − p)² + ((1 − y) − (1 − p))² = 2(y − p)².
+      let sum = 0;
+      for (let i = 0; i < m; i++) sum += 2 * (y[i] - prob[i]) ** 2;
+      return sum / m;
+    }
+  }
+}
+
+/** Area under the ROC curve by the rank-sum (Mann–Whitney) statistic, ties counted half. */
+export function auc(score: ArrayLike<number>, y: ArrayLike<number>): number {
+  const order = Array.from({ length: y.length }, (_, i) => i).sort((a, b) => score[a] - score[b]);
+  const ranks = new Float64Array(y.length);
+  for (let start = 0; start < order.length; ) {
+    let end = start;
+    while (end + 1 < order.length && score[order[end + 1]] === score[order[start]]) end++;
+    const rank = (start + end) / 2 + 1;
+    for (let k = start; k <= end; k++) ranks[order[k]] = rank;
+    start = end + 1;
+  }
+  let positives = 0;
+  let rankSum = 0;
+  for (let i = 0; i < y.length; i++) {
+    if (y[i] === 1) {
+      positives++;
+      rankSum += ranks[i];
+    }
+  }
+  const negatives = y.length - positives;
+  if (positives === 0 || negatives === 0) return Number.NaN;
+  return (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
+}
+
+export interface CvSummary {
+  cvm: Float64Array;
+  cvsd: Float64Array;
+  lambdaMin: number;
+  lambda1se: number;
+  indexMin: number;
+  index1se: number;
+}
+
+/** cv.glmnet's cvm, cvsd, λ_min and λ_1se from the cells (any order). `higherIsBetter` for AUC. */
+export function summarizeCv(lambdas: ArrayLike<number>, cells: readonly CellResult[], higherIsBetter = false): CvSummary {
+  const k = cells.length;
+  if (k < 2) throw new RidgelineError('BAD_OPTIONS', `cross-validation needs at least 2 folds with results (got ${k})`);
+  const sorted = [...cells].sort((a, b) => a.fold - b.fold);
+  const total = sorted.reduce((n, c) => n + c.size, 0);
+  const nl = lambdas.length;
+  const cvm = new Float64Array(nl);
+  const cvsd = new Float64Array(nl);
+  for (let l = 0; l < nl; l++) {
+    let mean = 0;
+    for (const c of sorted) mean += (c.size / total) * c.errors[l];
+    let variance = 0;
+    for (const c of sorted) variance += (c.size / total) * (c.errors[l] - mean) ** 2;
+    cvm[l] = mean;
+    cvsd[l] = Math.sqrt(variance / (k - 1));
+  }
+  const sign = higherIsBetter ? -1 : 1;
+  // λ_min: the largest λ attaining the best cvm; with a decreasing grid that is the first such index.
+  let indexMin = -1;
+  for (let l = 0; l < nl; l++) {
+    if (Number.isNaN(cvm[l])) continue;
+    if (indexMin < 0 || sign * cvm[l] < sign * cvm[indexMin] || (cvm[l] === cvm[indexMin] && lambdas[l] > lambdas[indexMin])) indexMin = l;
+  }
+  if (indexMin < 0) throw new RidgelineError('BAD_DATA', 'every cross-validated error is NaN');
+  const bound = cvm[indexMin] + sign * cvsd[indexMin];
+  let index1se = indexMin;
+  for (let l = 0; l < nl; l++) {
+    if (sign * cvm[l] <= sign * bound && lambdas[l] > lambdas[index1se]) index1se = l;
+  }
+  return { cvm, cvsd, lambdaMin: lambdas[indexMin], lambda1se: lambdas[index1se], indexMin, index1se };
+}
