@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type { DatasetSummary } from './domain/datasets.ts';
+import type { SweepStatus } from './domain/sweeps.ts';
 import { METRIC_NAMES, type MetricBatch } from './domain/metrics.ts';
 import { RunSpecSchema, type RunDetail, type RunMetrics, type RunStatus, type RunSummary } from './domain/runs.ts';
 import type { ApiMethod } from './apiMethods.ts';
@@ -70,7 +71,11 @@ export type ApiEvent =
   | { type: 'runProgress'; runId: string; batch: MetricBatch }
   | { type: 'runStatus'; runId: string; status: RunStatus; statusReason: string | null }
   /** Runs were added or changed by someone else (another process on the same database). */
-  | { type: 'runsChanged' };
+  | { type: 'runsChanged' }
+  | { type: 'sweepStatus'; sweepId: string; status: SweepStatus; statusReason: string | null }
+  | { type: 'sweepProgress'; sweepId: string; cellsDone: number; cellsTotal: number }
+  /** A cell attempt failed (a crashed worker): retried once ('pending') or given up ('failed'). */
+  | { type: 'sweepCell'; sweepId: string; cellIndex: number; status: 'pending' | 'failed'; error: string };
 
 /** The client side of the contract, identical in both shells: the UI cannot tell which it runs in. */
 export type RidgelineApi = {

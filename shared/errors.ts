@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'DB_CORRUPT'
   | 'WORKER_CRASHED'
   | 'CANCELLED'
+  | 'SWEEP_FAILED'
   | 'INTERNAL';
 
 export interface ErrorInfo {

@@ -10,8 +10,13 @@ const USAGE = `usage: ridgeline <command> [options]
   serve   [--port N] [--host 127.0.0.1] [--db PATH]
   fit     --data CSV --target COL [fit options] [--db PATH] [--json] [--history true]
   cv      --data CSV --target COL [fit options] [--lambdas l1,l2,… | --n-lambda N --lambda-min-ratio R]
-          [--folds K | --fold-column COL] [--measure mse|deviance|misclass|auc] [--json]
+          [--folds K | --fold-column COL] [--measure mse|deviance|misclass|auc] [--alphas a,b,…]
+          [--repeats R] [--pool-size N] [--db PATH] [--json]
   runs    [--db PATH] [--json]
+  sweeps  [--db PATH] [--json]
+  sweep resume ID [--db PATH] [--json]
+  --tol T (cd, linear): stop when a full pass moves no column's fit by more than T·var(y) (glmnet's
+          thresh) and the duality gap certifies J − J* ≤ T·var(y); 0 runs exactly --max-iter passes.
 See ../shared/CLI.md (or README.md) for every option.`;
 
 type Command = (argv: readonly string[]) => number | Promise<number>;
@@ -22,6 +27,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   fit: async () => (await import('./commands/fit.ts')).fitCommand,
   cv: async () => (await import('./commands/cv.ts')).cvCommand,
   runs: async () => (await import('./commands/runs.ts')).runsCommand,
+  sweeps: async () => (await import('./commands/sweeps.ts')).sweepsCommand,
+  sweep: async () => (await import('./commands/sweeps.ts')).sweepCommand,
 };
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -49,5 +56,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 1;
   }
 }
+
+// `ridgeline runs | head`: a closed pipe is the reader's choice, not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
 
 process.exitCode = await main(process.argv.slice(2));

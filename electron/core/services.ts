@@ -1,12 +1,10 @@
 import type { ApiHandlers } from '../../shared/api.ts';
 import { RidgelineError } from '../../shared/errors.ts';
 import { APP_VERSION } from './appVersion.ts';
-import { DatasetsStore } from './db/datasetsStore.ts';
-import { openDatabase, type Db } from './db/open.ts';
-import { RunsStore } from './db/runsStore.ts';
-import { SessionsStore } from './db/sessionsStore.ts';
-import { ensureBuiltinDatasets } from './datasets/builtin.ts';
+import { openStore } from './cliStore.ts';
+import type { Db } from './db/open.ts';
 import { EventHub } from './events.ts';
+import { SweepService } from './sweeps/sweepService.ts';
 import { RunService } from './training/runService.ts';
 import type { TrainerLauncher } from './training/trainerHost.ts';
 
@@ -14,23 +12,22 @@ export interface Services {
   handlers: ApiHandlers;
   events: EventHub;
   db: Db;
-  /** Ends runs in flight (recorded as interrupted), stops the session, closes the database. */
+  sweeps: SweepService;
+  /** Ends runs and sweeps in flight (recorded as interrupted), stops the session, closes the database. */
   close(reason?: string): void;
 }
 
 /** How often to look for commits by other processes (the CLI, another serve) to refresh the UI. */
 const EXTERNAL_CHANGE_POLL_MS = 1000;
 
-/** The services both shells expose: one database, one run service, the API handlers over them. */
+/** The services both shells expose: one database, the run and sweep services, the API handlers over them. */
 export function createServices(options: { dbPath: string; launchTrainer: TrainerLauncher; kind: string }): Services {
-  const db = openDatabase(options.dbPath);
-  const datasets = new DatasetsStore(db);
-  const runs = new RunsStore(db);
-  const sessions = new SessionsStore(db, options.kind);
-  sessions.start();
-  ensureBuiltinDatasets(datasets);
+  const store = openStore(options.dbPath, options.kind);
+  const { db, datasets, runs } = store;
   const events = new EventHub();
-  const runService = new RunService({ runs, datasets, events, launchTrainer: options.launchTrainer, appVersion: APP_VERSION, sessionId: sessions.id });
+  const deps = { runs, datasets, events, launchTrainer: options.launchTrainer, appVersion: APP_VERSION, sessionId: store.sessions.id };
+  const runService = new RunService(deps);
+  const sweepService = new SweepService({ ...deps, sweeps: store.sweeps });
 
   let dataVersion = db.pragma('data_version', { simple: true }) as number;
   const poll = setInterval(() => {
@@ -62,13 +59,14 @@ export function createServices(options: { dbPath: string; launchTrainer: Trainer
     handlers,
     events,
     db,
+    sweeps: sweepService,
     close(reason = 'the app was shut down while it ran') {
       if (closed) return;
       closed = true;
       clearInterval(poll);
+      sweepService.shutdown(reason);
       runService.shutdown(reason);
-      sessions.stop(reason);
-      db.close();
+      store.close(reason);
     },
   };
 }

@@ -3,10 +3,13 @@
  * The same file is the entry of an Electron utility process (desktop) and of a Node child process
  * (serve mode, CLI): only the two-line transport below differs.
  */
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { cvCell, fullPathCell } from '../../shared/engine/cv.ts';
+import { decodeSweepData, type SweepData } from '../../shared/protocol/sweepData.ts';
 import { toErrorInfo } from '../../shared/errors.ts';
 import { optimumObjective, startFit } from '../../shared/engine/fit.ts';
-import { PROGRESS_INTERVAL_MS, type FromTrainer, type ToTrainer } from '../../shared/protocol/trainer.ts';
+import { PROGRESS_INTERVAL_MS, type CellOutput, type FromTrainer, type ToTrainer } from '../../shared/protocol/trainer.ts';
 import type { FitSession } from '../../shared/engine/types.ts';
 
 interface ParentPortLike {
@@ -61,8 +64,40 @@ async function train(message: Extract<ToTrainer, { type: 'start' }>): Promise<vo
   post({ type: 'done', id, result, batch, fitMs, optimumObjective: optimum });
 }
 
+/** The last sweep data file read: a process works through one sweep's cells at a time. */
+let cached: { path: string; data: SweepData } | null = null;
+
+function sweepData(path: string): SweepData {
+  if (cached?.path !== path) {
+    const file = readFileSync(path);
+    // Node may hand back a view at an unaligned offset of a pooled buffer; typed views need 8-byte alignment.
+    const bytes = file.byteOffset % 8 === 0 ? new Uint8Array(file.buffer, file.byteOffset, file.byteLength) : new Uint8Array(file);
+    cached = { path, data: decodeSweepData(bytes) };
+  }
+  return cached.data;
+}
+
+function runCell(message: Extract<ToTrainer, { type: 'cell' }>): CellOutput {
+  const { job } = message;
+  const { design, folds } = sweepData(message.dataFile);
+  const t0 = performance.now();
+  if (job.kind === 'full') {
+    const full = fullPathCell(design, job.lambdas, job.options);
+    return { size: null, errors: null, nonzero: full.nonzero, intercepts: full.intercepts, coefs: full.coefs, iterations: full.iterations, statusReason: full.statusReason, fitMs: performance.now() - t0 };
+  }
+  const foldsOfRepeat = folds.subarray(job.repeat * design.m, (job.repeat + 1) * design.m);
+  const cell = cvCell(design, foldsOfRepeat, job.fold, job.lambdas, job.options, job.measure);
+  return { size: cell.size, errors: cell.errors, nonzero: cell.nonzero, intercepts: null, coefs: null, iterations: cell.iterations, statusReason: cell.statusReason, fitMs: performance.now() - t0 };
+}
+
 onMessage((message) => {
-  if (message.type === 'start') {
+  if (message.type === 'cell') {
+    try {
+      post({ type: 'cellDone', id: message.id, output: runCell(message) });
+    } catch (error) {
+      post({ type: 'error', id: message.id, error: toErrorInfo(error) });
+    }
+  } else if (message.type === 'start') {
     train(message).catch((error: unknown) => {
       sessions.delete(message.id);
       post({ type: 'error', id: message.id, error: toErrorInfo(error) });
@@ -71,5 +106,8 @@ onMessage((message) => {
     sessions.get(message.id)?.cancel();
   }
 });
+
+// A child whose parent died (even by SIGKILL) sees its IPC channel close: it must not outlive it.
+process.on('disconnect', () => process.exit(0));
 
 post({ type: 'ready' });

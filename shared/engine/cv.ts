@@ -73,6 +73,35 @@ export interface CellResult {
   size: number;
   /** The fold's error at each λ. */
   errors: Float64Array;
+  /** Nonzero coefficients of the fold's fit at each λ. */
+  nonzero: Float64Array;
+  /** Solver iterations over the whole path. */
+  iterations: number;
+  /** Why some λ ended unconverged (the first such reason), else null. */
+  statusReason: string | null;
+}
+
+export interface FullPathResult {
+  nonzero: Float64Array;
+  intercepts: Float64Array;
+  /** λ × p, original scale. */
+  coefs: Float64Array;
+  iterations: number;
+  statusReason: string | null;
+}
+
+/** The path on all the data: the coefficient path, the nonzero counts, and the refits' source. */
+export function fullPathCell(design: Design, lambdas: ArrayLike<number>, options: CvPathOptions): FullPathResult {
+  const path = fitPath(design, options, Array.from(lambdas));
+  const coefs = new Float64Array(path.length * design.p);
+  path.forEach((point, l) => coefs.set(point.coef, l * design.p));
+  return {
+    nonzero: Float64Array.from(path, (point) => point.nonzero),
+    intercepts: Float64Array.from(path, (point) => point.intercept),
+    coefs,
+    iterations: path.reduce((n, point) => n + point.iterations, 0),
+    statusReason: path.find((point) => point.statusReason !== null)?.statusReason ?? null,
+  };
 }
 
 /** One cell: fit the path on every fold but `fold`, measure it on `fold`. */
@@ -83,7 +112,14 @@ export function cvCell(design: Design, folds: Int32Array, fold: number, lambdas:
   const path = fitPath(train, options, Array.from(lambdas));
   const errors = new Float64Array(path.length);
   path.forEach((point, l) => (errors[l] = foldError(test, point, options.model, measure)));
-  return { fold, size: test.m, errors };
+  return {
+    fold,
+    size: test.m,
+    errors,
+    nonzero: Float64Array.from(path, (point) => point.nonzero),
+    iterations: path.reduce((n, point) => n + point.iterations, 0),
+    statusReason: path.find((point) => point.statusReason !== null)?.statusReason ?? null,
+  };
 }
 
 function foldError(test: Design, point: PathPoint, model: FitOptions['model'], measure: CvMeasure): number {
@@ -158,7 +194,7 @@ export interface CvSummary {
 }
 
 /** cv.glmnet's cvm, cvsd, λ_min and λ_1se from the cells (any order). `higherIsBetter` for AUC. */
-export function summarizeCv(lambdas: ArrayLike<number>, cells: readonly CellResult[], higherIsBetter = false): CvSummary {
+export function summarizeCv(lambdas: ArrayLike<number>, cells: readonly Pick<CellResult, 'fold' | 'size' | 'errors'>[], higherIsBetter = false): CvSummary {
   const k = cells.length;
   if (k < 2) throw new RidgelineError('BAD_OPTIONS', `cross-validation needs at least 2 folds with results (got ${k})`);
   const sorted = [...cells].sort((a, b) => a.fold - b.fold);

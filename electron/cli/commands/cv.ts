@@ -1,84 +1,95 @@
+import { basename, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { RidgelineError } from '../../../shared/errors.ts';
-import { cvCell, foldsFromColumn, randomFolds, stratifiedFolds, summarizeCv, type CvMeasure } from '../../../shared/engine/cv.ts';
-import { defaultLambdaGrid, fitPath } from '../../../shared/engine/path.ts';
 import { loadCsvDesign } from '../../core/datasets/csvDesign.ts';
-import { fitOptionsFrom } from '../../core/training/runService.ts';
 import { UsageError, getOption, parseArgs, requireOption } from '../args.ts';
 import { log, printJson } from '../output.ts';
+import { cvDocument, openSweepRunner } from '../sweepRunner.ts';
 import { FIT_OPTION_SPEC, hyperparamsFromArgs } from './fitOptions.ts';
 
 /**
- * `ridgeline cv`: K-fold cross-validation over a λ path, cv.glmnet's definitions (see
- * shared/engine/cv.ts). The λ grid is given (--lambdas) or glmnet's default (--n-lambda,
- * --lambda-min-ratio); folds come from a column (--fold-column) or the seeded PRNG (--folds).
+ * `ridgeline cv`: K-fold cross-validation over a λ path with cv.glmnet's definitions, run as a sweep
+ * on a pool of trainer processes. With --db the sweep, its cells and refits are stored (and can be
+ * resumed); without, they live in memory for the command's duration.
  */
-export function cvCommand(argv: readonly string[]): number {
+export async function cvCommand(argv: readonly string[]): Promise<number> {
   const args = parseArgs(argv, {
     ...FIT_OPTION_SPEC,
     lambdas: { type: 'numberList' },
-    'n-lambda': { type: 'number', min: 1, integer: true },
+    alphas: { type: 'numberList' },
+    'n-lambda': { type: 'number', min: 2, max: 1000, integer: true },
     'lambda-min-ratio': { type: 'number', min: 0, max: 1, exclusiveMin: true },
-    folds: { type: 'number', min: 2, integer: true },
+    folds: { type: 'number', min: 2, max: 100, integer: true },
+    repeats: { type: 'number', min: 1, max: 20, integer: true },
+    stratified: { type: 'boolean' },
     measure: { type: 'enum', values: ['mse', 'deviance', 'misclass', 'auc'] },
+    'pool-size': { type: 'number', min: 1, max: 64, integer: true },
   });
   const dataPath = requireOption<string>(args, 'data');
   const target = requireOption<string>(args, 'target');
   const hyperparams = hyperparamsFromArgs(args);
-  if (hyperparams.model === 'mlp') throw new UsageError('option --model: cv runs λ paths for linear and logistic models (mlp is not supported)');
+  if (hyperparams.model === 'mlp') throw new UsageError('option --model: cv runs λ paths for linear and logistic models (not mlp)');
   const foldColumn = getOption<string>(args, 'fold-column');
-  const folds = getOption<number>(args, 'folds');
-  if (foldColumn !== undefined && folds !== undefined) throw new UsageError('option --folds: give either --folds or --fold-column, not both');
-  const lambdasGiven = getOption<number[]>(args, 'lambdas');
-  if (lambdasGiven && (getOption(args, 'n-lambda') !== undefined || getOption(args, 'lambda-min-ratio') !== undefined)) {
+  if (foldColumn !== undefined && getOption(args, 'folds') !== undefined) throw new UsageError('option --folds: give either --folds or --fold-column, not both');
+  const lambdas = getOption<number[]>(args, 'lambdas');
+  if (lambdas && (getOption(args, 'n-lambda') !== undefined || getOption(args, 'lambda-min-ratio') !== undefined)) {
     throw new UsageError('option --lambdas: give either --lambdas or --n-lambda/--lambda-min-ratio, not both');
   }
-  if (getOption<string>(args, 'db') !== undefined) {
-    throw new RidgelineError('BAD_OPTIONS', 'storing a cross-validation sweep (--db) is not available in this build yet; run without --db');
-  }
-  const measure = (getOption<CvMeasure>(args, 'measure') ?? (hyperparams.model === 'logistic' ? 'deviance' : 'mse')) as CvMeasure;
-  if (hyperparams.model === 'linear' && measure !== 'mse') throw new UsageError(`option --measure: ${measure} is for logistic models; linear models use mse`);
+  if (lambdas?.some((l) => l < 0)) throw new UsageError('option --lambdas: every λ must be ≥ 0');
+  const alphas = getOption<number[]>(args, 'alphas');
+  if (alphas && getOption(args, 'alpha') !== undefined) throw new UsageError('option --alphas: give either --alpha or --alphas, not both');
+  if (alphas?.some((a) => a < 0 || a > 1)) throw new UsageError('option --alphas: every α must be in [0, 1]');
+  const measure = getOption<string>(args, 'measure');
+  if (hyperparams.model === 'linear' && measure !== undefined && measure !== 'mse') throw new UsageError(`option --measure: ${measure} is for logistic models; linear models use mse`);
 
   const loadStart = performance.now();
-  const { design, folds: foldValues } = loadCsvDesign(dataPath, { target, ignore: getOption<string[]>(args, 'ignore'), foldColumn });
+  const { design, folds } = loadCsvDesign(dataPath, { target, ignore: getOption<string[]>(args, 'ignore'), foldColumn });
   const loadMs = performance.now() - loadStart;
-  const options = fitOptionsFrom(hyperparams);
 
-  const fitStart = performance.now();
-  const assignment = foldValues
-    ? foldsFromColumn(foldValues)
-    : (() => {
-        const k = folds ?? 10;
-        return { folds: hyperparams.model === 'logistic' ? stratifiedFolds(design.y, k, hyperparams.seed) : randomFolds(design.m, k, hyperparams.seed), k };
-      })();
-  const lambdas = lambdasGiven ?? Array.from(defaultLambdaGrid(design, options, getOption<number>(args, 'n-lambda') ?? 100, getOption<number>(args, 'lambda-min-ratio')));
-  const cells = [];
-  for (let fold = 0; fold < assignment.k; fold++) {
-    cells.push(cvCell(design, assignment.folds, fold, lambdas, options, measure));
-    log(`fold ${fold + 1}/${assignment.k} done`);
-  }
-  const summary = summarizeCv(lambdas, cells, measure === 'auc');
-  const full = fitPath(design, options, lambdas);
-  const fitMs = performance.now() - fitStart;
-
-  if (getOption<boolean>(args, 'json')) {
-    printJson({
+  const dbPath = getOption<string>(args, 'db');
+  const { store, service } = await openSweepRunner(dbPath ?? ':memory:');
+  try {
+    const fitStart = performance.now();
+    const dataset = store.datasets.insertOrReuse({ name: basename(dataPath), source: `Imported by the CLI from ${resolve(dataPath)}`, target, design });
+    const sweepId = service.create({
+      name: getOption<string>(args, 'name'),
+      datasetId: dataset.id,
       model: hyperparams.model,
-      alpha: hyperparams.alpha,
+      alphas: alphas ?? [hyperparams.alpha],
       lambdas,
-      cvm: summary.cvm,
-      cvsd: summary.cvsd,
-      nonzero: full.map((p) => p.nonzero),
-      lambdaMin: summary.lambdaMin,
-      lambda1se: summary.lambda1se,
+      nLambda: getOption<number>(args, 'n-lambda'),
+      lambdaMinRatio: getOption<number>(args, 'lambda-min-ratio'),
+      folds: getOption<number>(args, 'folds') ?? 10,
+      foldMethod: folds ? 'column' : getOption<boolean>(args, 'stratified') ? 'stratified' : 'random',
+      foldIds: folds ? Array.from(folds) : undefined,
+      repeats: getOption<number>(args, 'repeats'),
       measure,
-      folds: assignment.k,
-      timings: { loadMs, fitMs },
+      standardize: hyperparams.standardize,
+      fitIntercept: hyperparams.fitIntercept,
+      tol: hyperparams.tol,
+      maxIter: hyperparams.maxIter,
+      seed: hyperparams.seed,
+      poolSize: getOption<number>(args, 'pool-size'),
     });
-  } else {
-    process.stdout.write(`λ\tcvm\tcvsd\tnonzero\n`);
-    lambdas.forEach((l, i) => process.stdout.write(`${l}\t${summary.cvm[i]}\t${summary.cvsd[i]}\t${full[i].nonzero}${i === summary.indexMin ? '\tλ_min' : ''}${i === summary.index1se ? '\tλ_1se' : ''}\n`));
-    process.stdout.write(`lambdaMin\t${summary.lambdaMin}\nlambda1se\t${summary.lambda1se}\n`);
+    const summary = await service.execute(sweepId);
+    const fitMs = performance.now() - fitStart;
+    if (summary.status !== 'completed') throw new RidgelineError('SWEEP_FAILED', `the sweep ended ${summary.status}: ${summary.statusReason ?? 'no reason given'}`);
+    const detail = service.detail(sweepId);
+    if (getOption<boolean>(args, 'json')) printJson(cvDocument(detail, { loadMs, fitMs }, dbPath !== undefined));
+    else printCvTable(detail);
+    return 0;
+  } finally {
+    store.close('the CLI exited before the sweep finished');
   }
-  return 0;
+}
+
+export function printCvTable(detail: ReturnType<Awaited<ReturnType<typeof openSweepRunner>>['service']['detail']>): void {
+  const best = detail.results[detail.bestAlphaIndex ?? 0]!;
+  if (detail.alphas.length > 1) log(`best α = ${best.alpha} of ${detail.alphas.join(', ')}`);
+  process.stdout.write(`λ\tcvm\tcvsd\tnonzero\n`);
+  best.lambdas.forEach((l, i) =>
+    process.stdout.write(`${l}\t${best.cvm[i]}\t${best.cvsd[i]}\t${best.nonzero[i]}${i === best.indexMin ? '\tλ_min' : ''}${i === best.index1se ? '\tλ_1se' : ''}\n`),
+  );
+  process.stdout.write(`lambdaMin\t${best.lambdaMin}\nlambda1se\t${best.lambda1se}\n`);
+  if (detail.refits.lambdaMin) process.stdout.write(`sweep\t${detail.id}\n`);
 }

@@ -4,10 +4,7 @@ import { METRIC_NAMES } from '../../../shared/domain/metrics.ts';
 import { fit, optimumObjective } from '../../../shared/engine/fit.ts';
 import { APP_VERSION } from '../../core/appVersion.ts';
 import { loadCsvDesign } from '../../core/datasets/csvDesign.ts';
-import { DatasetsStore } from '../../core/db/datasetsStore.ts';
-import { openDatabase } from '../../core/db/open.ts';
-import { RunsStore } from '../../core/db/runsStore.ts';
-import { SessionsStore } from '../../core/db/sessionsStore.ts';
+import { openStore } from '../../core/cliStore.ts';
 import { fitOptionsFrom, outcomeOf } from '../../core/training/runService.ts';
 import { getOption, parseArgs, requireOption } from '../args.ts';
 import { log, printJson } from '../output.ts';
@@ -35,7 +32,7 @@ export function fitCommand(argv: readonly string[]): number {
   const options = fitOptionsFrom(hyperparams);
 
   // With --db the run is recorded before training starts, so a crash leaves it 'interrupted', not lost.
-  const store = dbPath ? openStore(dbPath) : null;
+  const store = dbPath ? openStore(dbPath, 'cli') : null;
   let runId: string | undefined;
   if (store) {
     const dataset = store.datasets.insertOrReuse({
@@ -63,7 +60,7 @@ export function fitCommand(argv: readonly string[]): number {
   } catch (error) {
     if (store && runId) {
       store.runs.fail(runId, 'failed', (error as Error).message);
-      store.close();
+      store.close('the CLI exited');
     }
     throw error;
   }
@@ -81,7 +78,7 @@ export function fitCommand(argv: readonly string[]): number {
       }
       store.runs.finish(id, outcomeOf(result, design, history, { optimumObjective: optimum, loadMs, fitMs }));
     })();
-    store.close();
+    store.close('the CLI exited before the run finished');
   }
 
   const coef = Object.fromEntries(design.featureNames.map((name, j) => [name, result.coef[j]]));
@@ -115,20 +112,4 @@ export function fitCommand(argv: readonly string[]): number {
     if (runId) process.stdout.write(`run\t${runId}\n`);
   }
   return 0;
-}
-
-function openStore(path: string) {
-  const db = openDatabase(path);
-  const sessions = new SessionsStore(db, 'cli');
-  sessions.start();
-  return {
-    db,
-    sessions,
-    datasets: new DatasetsStore(db),
-    runs: new RunsStore(db),
-    close() {
-      sessions.stop('the CLI exited before the run finished');
-      db.close();
-    },
-  };
 }

@@ -92,6 +92,55 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    version: 2,
+    sql: `
+      CREATE TABLE sweeps (
+        id             TEXT PRIMARY KEY,
+        name           TEXT NOT NULL,
+        dataset_id     TEXT NOT NULL REFERENCES datasets(id),
+        status         TEXT NOT NULL CHECK (status IN ('queued','running','completed','interrupted','failed','cancelled')),
+        status_reason  TEXT,
+        spec           TEXT NOT NULL,         -- JSON, the validated SweepSpec (without foldIds)
+        measure        TEXT NOT NULL,
+        lambdas        BLOB NOT NULL,         -- Float64, alphas × nLambda, the grid of each α
+        n_lambda       INTEGER NOT NULL,
+        folds          BLOB NOT NULL,         -- Int32, repeats × rows: the fold of each row
+        cells_total    INTEGER NOT NULL,
+        cells_done     INTEGER NOT NULL DEFAULT 0,
+        owner_session  TEXT,
+        app_version    TEXT NOT NULL,
+        created_at     TEXT NOT NULL,
+        started_at     TEXT,
+        finished_at    TEXT,
+        elapsed_ms     REAL NOT NULL DEFAULT 0, -- summed over executions (a resumed sweep adds up)
+        result         TEXT                   -- JSON per α: cvm, cvsd, λ_min, λ_1se (when complete)
+      ) STRICT;
+      CREATE INDEX sweeps_status ON sweeps(status);
+
+      -- One row per cell: a fold's λ path (kind 'fold') or the path on all data (kind 'full').
+      -- A completed cell's results are written in the same transaction that marks it completed.
+      CREATE TABLE sweep_cells (
+        sweep_id    TEXT NOT NULL REFERENCES sweeps(id) ON DELETE CASCADE,
+        cell_index  INTEGER NOT NULL,
+        kind        TEXT NOT NULL CHECK (kind IN ('fold','full')),
+        repeat      INTEGER NOT NULL,
+        fold        INTEGER NOT NULL,
+        alpha_index INTEGER NOT NULL,
+        status      TEXT NOT NULL CHECK (status IN ('pending','running','completed','failed')),
+        attempts    INTEGER NOT NULL DEFAULT 0,
+        error       TEXT,
+        run_id      TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        size        INTEGER,                  -- rows held out (fold cells)
+        errors      BLOB,                     -- Float64 per λ (fold cells)
+        nonzero     BLOB,                     -- Float64 per λ
+        intercepts  BLOB,                     -- Float64 per λ (full cells)
+        coefs       BLOB,                     -- Float64 λ × p (full cells)
+        fit_ms      REAL,
+        PRIMARY KEY (sweep_id, cell_index)
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

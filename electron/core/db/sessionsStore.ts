@@ -75,10 +75,26 @@ export class SessionsStore {
          WHERE status IN ('queued', 'running') AND (owner_session IS NULL OR owner_session NOT IN (SELECT id FROM sessions))`,
       )
       .run(new Date().toISOString());
-    return interrupted + orphans.changes;
+    const orphanSweeps = this.db
+      .prepare(
+        `UPDATE sweeps SET status = 'interrupted', status_reason = 'its process ended without finishing it', finished_at = ?
+         WHERE status IN ('queued', 'running') AND (owner_session IS NULL OR owner_session NOT IN (SELECT id FROM sessions))`,
+      )
+      .run(new Date().toISOString());
+    return interrupted + orphans.changes + orphanSweeps.changes;
   }
 
   private interruptRunsOf(sessionId: string, reason: string): number {
+    // Sweeps first: their unfinished cells go back to pending, so `sweep resume` redoes exactly those.
+    this.db
+      .prepare(
+        `UPDATE sweep_cells SET status = 'pending' WHERE status = 'running'
+           AND sweep_id IN (SELECT id FROM sweeps WHERE owner_session = ? AND status IN ('queued', 'running'))`,
+      )
+      .run(sessionId);
+    this.db
+      .prepare(`UPDATE sweeps SET status = 'interrupted', status_reason = ?, finished_at = ? WHERE owner_session = ? AND status IN ('queued', 'running')`)
+      .run(reason, new Date().toISOString(), sessionId);
     return this.db
       .prepare(
         `UPDATE runs SET status = 'interrupted', status_reason = ?, finished_at = ?

@@ -15,10 +15,23 @@
  * changes nothing (converged) or brings in new columns. Warm starts: changing λ keeps w and the
  * Gram columns.
  *
- * Stopping rule (glmnet's, scaled like its `thresh`): a pass is settled when
- *   max_j v_j·(Δw_j)² ≤ tol · D0,   D0 = (1/m)‖y − ȳ‖² (‖y‖²/m without intercept; 1 if that is 0),
- * i.e. the largest change of a fitted value contribution, relative to the response's variance.
- * glmnet standardizes y to variance 1 and compares the same quantity with `thresh`.
+ * Stopping rule: two tests against one threshold tol·D0, D0 = (1/m)‖y − ȳ‖² (‖y‖²/m without
+ * intercept; 1 if that is 0). Both quantities are in units of the loss, so one tol serves both.
+ *  1. glmnet's (its `thresh`, y standardized to variance 1): a pass is settled when
+ *     max_j v_j·(Δw_j)² ≤ tol·D0, the largest change of one column's contribution to the fit.
+ *  2. On its own (1) stops too early on ill-conditioned designs (unstandardized, nearly collinear
+ *     columns: CD then moves every coordinate a little per pass for a very long time, so a small
+ *     step is far from the optimum; on diabetes unstandardized it left coefficient errors ~4e-4).
+ *     So a settled full pass is accepted only when the duality gap certifies the objective:
+ *       J(w) − J* ≤ gap(w) ≤ tol·D0,
+ *     gap from the exact gradient g (recomputed, not the incrementally updated one) as a sum of
+ *     Fenchel–Young terms h(w_j) + h*(g_j) − g_j·w_j ≥ 0, h(t) = λα|t| + λ(1−α)t²/2 (see dualityGap).
+ *     This is scikit-learn's criterion (with tol relative to var(y) rather than ‖y‖²).
+ * Rounding must not keep a run going: the gap is compared with max(tol·D0, its rounding floor), a
+ * full pass that moves nothing (a fixed point of CD) is converged, and so is a gap that stops
+ * reaching new minima over STALL_CHECKS consecutive checks (it wobbles at rounding level). With
+ * λ = 0 there is no dual certificate (h* is infinite off 0) and rule (1) alone applies. Every caller
+ * also caps the number of passes.
  */
 import { softThreshold } from '../kkt.ts';
 import type { Design } from '../types.ts';
@@ -26,6 +39,9 @@ import { prepareColumns, type CdColumns } from './columns.ts';
 
 /** Above this many columns the p×|active| Gram store is not worth it; glmnet switches at 500 too. */
 export const COVARIANCE_MAX_P = 500;
+
+/** Gap checks without a new smallest gap after which the gap is taken to be at rounding level. */
+const STALL_CHECKS = 8;
 
 export class LinearCd {
   readonly cols: CdColumns;
@@ -41,8 +57,9 @@ export class LinearCd {
   /** Covariance mode: c_j = (1/m)x̃_jᵀỹ and (1/m)‖ỹ‖². */
   private readonly c: Float64Array;
   private readonly yy: number;
-  /** Naive mode: residual ỹ − X̃w. */
+  /** Naive mode: residual ỹ − X̃w, and ỹ itself to recompute it exactly for a gap check. */
   private readonly resid: Float64Array;
+  private readonly yc: Float64Array;
   private slot: Int32Array;
   private gram: Float64Array;
   private gramCapacity = 0;
@@ -53,6 +70,11 @@ export class LinearCd {
   private l2 = 0;
   private fullNext = true;
   private negGradStale = false;
+  /** Smallest duality gap seen at the current penalty and the checks since it was reached. */
+  private bestGap = Number.POSITIVE_INFINITY;
+  private checksSinceBest = 0;
+  /** The last gap computed (NaN before any check or with λ = 0), for status messages. */
+  lastGap = Number.NaN;
 
   constructor(design: Design, fitIntercept: boolean, forceNaive = false) {
     const { m, p, y } = design;
@@ -85,7 +107,8 @@ export class LinearCd {
       this.c[j] = s / m;
     }
     this.negGrad.set(this.c);
-    this.resid = this.covariance ? new Float64Array(0) : yc;
+    this.yc = this.covariance ? new Float64Array(0) : yc;
+    this.resid = this.covariance ? new Float64Array(0) : Float64Array.from(yc);
     this.slot = new Int32Array(this.covariance ? p : 0).fill(-1);
     this.gram = new Float64Array(0);
     this.active = new Int32Array(p);
@@ -96,6 +119,9 @@ export class LinearCd {
     this.l1 = lambda * alpha;
     this.l2 = lambda * (1 - alpha);
     this.fullNext = true;
+    this.bestGap = Number.POSITIVE_INFINITY;
+    this.checksSinceBest = 0;
+    this.lastGap = Number.NaN;
   }
 
   /** Whether the next pass will be a full one (glmnet's convergence is decided on full passes). */
@@ -104,19 +130,123 @@ export class LinearCd {
   }
 
   /**
-   * One pass of the glmnet control flow. Returns true when a full pass changed nothing beyond the
-   * threshold (converged at the current λ).
+   * One pass of the glmnet control flow. Returns true when the fit has converged at the current λ:
+   * a full pass settled (max v_j·Δw_j² ≤ threshold) and the duality gap is ≤ threshold (or at
+   * rounding level); see the stopping rule above. `threshold` is tol·D0 (`scale`).
    */
   pass(threshold: number): boolean {
     const full = this.fullNext;
     const dlx = this.covariance ? this.covPass(full) : this.naivePass(full);
     if (full) {
-      if (dlx <= threshold) return true;
+      if (dlx <= threshold && this.certified(threshold, dlx)) return true;
       this.fullNext = false;
     } else if (dlx <= threshold) {
       this.fullNext = true;
     }
     return false;
+  }
+
+  /** The second half of the stopping rule, after a settled full pass whose largest change was dlx. */
+  private certified(threshold: number, dlx: number): boolean {
+    if (this.l1 === 0 && this.l2 === 0) return true;
+    if (dlx === 0) return true; // nothing moved: a fixed point of CD, nothing more to gain
+    const { gap, floor } = this.dualityGap();
+    this.lastGap = gap;
+    if (gap <= threshold || gap <= floor) return true;
+    if (gap < this.bestGap) {
+      this.bestGap = gap;
+      this.checksSinceBest = 0;
+      return false;
+    }
+    return ++this.checksSinceBest >= STALL_CHECKS;
+  }
+
+  /**
+   * The duality gap of the (centered) elastic-net problem at the current w, and an estimate of its
+   * rounding floor. With u = c·r/m (r = ỹ − X̃w) as the dual point, the gap P(w) − D(u) is
+   *   gap = ½(1−c)²‖r‖²/m + Σ_j [h(w_j) + h*(c·g_j) − c·g_j·w_j],   g = X̃ᵀr/m,
+   *   h(t) = l1|t| + (l2/2)t²,  h*(s) = (|s| − l1)₊² / (2·l2)
+   * (Fenchel–Young: every bracket is ≥ 0 and 0 at the optimum, so the sum has no cancellation of
+   * large terms). With l2 > 0, h* is finite everywhere and c = 1; with l2 = 0 (lasso), h* is 0 on
+   * |s| ≤ l1 and infinite beyond, so c = min(1, l1/‖g‖∞) scales u into the dual feasible set.
+   * The gradient is recomputed exactly first (and kept: it also removes the drift of incremental
+   * updates): O(p·|active|) with the Gram columns, O(m·p) in naive mode.
+   */
+  dualityGap(): { gap: number; floor: number } {
+    const { w, p } = this;
+    const g = this.negGrad;
+    const { sqNorm: v, eligible } = this.cols;
+    const rr = this.exactGradient();
+    const l1 = this.l1;
+    const l2 = this.l2;
+    let gInf = 0;
+    for (let j = 0; j < p; j++) {
+      const a = Math.abs(g[j]);
+      if (a > gInf) gInf = a;
+    }
+    const c = l2 > 0 || gInf <= l1 ? 1 : l1 / gInf;
+    let gap = 0.5 * (1 - c) * (1 - c) * rr;
+    let magnitude = gap;
+    // Rounding in g_j = x̃_jᵀr/m is about ε·√v_j times the size of the numbers r is made of: ỹ, r
+    // itself, and the column contributions x̃_k·w_k (large when collinear columns cancel).
+    let fitScale = Math.sqrt(this.scale) + Math.sqrt(rr);
+    for (let j = 0; j < p; j++) if (eligible[j]) fitScale += Math.sqrt(v[j]) * Math.abs(w[j]);
+    let gradError = 0;
+    for (let j = 0; j < p; j++) {
+      if (!eligible[j]) continue;
+      const wj = w[j];
+      const sj = c * g[j];
+      const over = Math.abs(sj) - l1;
+      const conj = l2 > 0 && over > 0 ? (over * over) / (2 * l2) : 0;
+      const aw = Math.abs(wj);
+      const hw = l1 * aw + 0.5 * l2 * wj * wj;
+      const cross = sj * wj;
+      gap += hw + conj - cross;
+      magnitude += hw + conj + Math.abs(cross);
+      gradError += aw * Math.sqrt(v[j]) * fitScale;
+    }
+    const floor = 16 * Number.EPSILON * (magnitude + gradError);
+    return { gap: Math.max(gap, 0), floor };
+  }
+
+  /**
+   * Recomputes g = X̃ᵀ(ỹ − X̃w)/m exactly into negGrad and returns ‖r‖²/m. Covariance mode:
+   * g = c − Σ_active G_·k·w_k, ‖r‖²/m = yy − Σ w_k(c_k + g_k); naive: the residual from scratch.
+   */
+  private exactGradient(): number {
+    const { w, p, m } = this;
+    const g = this.negGrad;
+    if (this.covariance) {
+      g.set(this.c);
+      const gram = this.gram;
+      for (let t = 0; t < this.nActive; t++) {
+        const k = this.active[t];
+        const wk = w[k];
+        if (wk === 0) continue;
+        const base = this.slot[k] * p;
+        for (let j = 0; j < p; j++) g[j] -= gram[base + j] * wk;
+      }
+      let s = 0;
+      for (let t = 0; t < this.nActive; t++) {
+        const k = this.active[t];
+        s += w[k] * (this.c[k] + g[k]);
+      }
+      return Math.max(0, this.yy - s);
+    }
+    const r = this.resid;
+    const { xcol } = this.cols;
+    r.set(this.yc);
+    for (let j = 0; j < p; j++) {
+      const wj = w[j];
+      if (wj === 0) continue;
+      const base = j * m;
+      for (let i = 0; i < m; i++) r[i] -= xcol[base + i] * wj;
+    }
+    this.negGradStale = true;
+    this.refreshGradient();
+    let s = 0;
+    for (let i = 0; i < m; i++) s += r[i] * r[i];
+    return s / m;
   }
 
   private covPass(full: boolean): number {

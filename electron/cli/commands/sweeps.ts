@@ -1,0 +1,44 @@
+import { RidgelineError } from '../../../shared/errors.ts';
+import { openStore } from '../../core/cliStore.ts';
+import { resolveDbPath } from '../../core/paths.ts';
+import { UsageError, getOption, parseArgs } from '../args.ts';
+import { printJson } from '../output.ts';
+import { cvDocument, openSweepRunner } from '../sweepRunner.ts';
+import { printCvTable } from './cv.ts';
+
+/** `ridgeline sweeps`: every stored sweep. Opening the database marks sweeps of dead processes interrupted. */
+export function sweepsCommand(argv: readonly string[]): number {
+  const args = parseArgs(argv, { db: { type: 'string' }, json: { type: 'flag' } });
+  const store = openStore(resolveDbPath(getOption<string>(args, 'db')), 'cli');
+  try {
+    const sweeps = store.sweeps.list();
+    if (getOption<boolean>(args, 'json')) printJson(sweeps);
+    else {
+      if (sweeps.length === 0) process.stdout.write('no sweeps\n');
+      for (const s of sweeps) process.stdout.write(`${s.id}\t${s.status}\t${s.cellsDone}/${s.cellsTotal}\t${s.createdAt}\t${s.name}\n`);
+    }
+  } finally {
+    store.close('the CLI exited');
+  }
+  return 0;
+}
+
+/** `ridgeline sweep resume ID`: finishes an interrupted sweep without redoing its committed cells. */
+export async function sweepCommand(argv: readonly string[]): Promise<number> {
+  const [action, id, ...rest] = argv;
+  if (action !== 'resume') throw new UsageError(`sweep: unknown action "${action ?? ''}" (expected: resume ID)`);
+  if (id === undefined || id.startsWith('--')) throw new UsageError('sweep resume: give the sweep id');
+  const args = parseArgs(rest, { db: { type: 'string' }, json: { type: 'flag' }, 'pool-size': { type: 'number', min: 1, max: 64, integer: true } });
+  const { store, service } = await openSweepRunner(resolveDbPath(getOption<string>(args, 'db')));
+  try {
+    const started = performance.now();
+    const summary = await service.resume(id, getOption<number>(args, 'pool-size'));
+    if (summary.status !== 'completed') throw new RidgelineError('SWEEP_FAILED', `the sweep ended ${summary.status}: ${summary.statusReason ?? 'no reason given'}`);
+    const detail = service.detail(id);
+    if (getOption<boolean>(args, 'json')) printJson(cvDocument(detail, { loadMs: 0, fitMs: performance.now() - started }, true));
+    else printCvTable(detail);
+  } finally {
+    store.close('the CLI exited before the sweep finished');
+  }
+  return 0;
+}

@@ -1,0 +1,371 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { AlphaResult, SweepDetail, SweepSpec, SweepSummary } from '../../../shared/domain/sweeps.ts';
+import { SweepSpecSchema } from '../../../shared/domain/sweeps.ts';
+import { HyperparamsSchema } from '../../../shared/domain/runs.ts';
+import { RidgelineError } from '../../../shared/errors.ts';
+import { foldsFromColumn, randomFolds, stratifiedFolds, summarizeCv, type CvMeasure, type CvPathOptions } from '../../../shared/engine/cv.ts';
+import { fitObjective } from '../../../shared/engine/objective.ts';
+import { defaultLambdaGrid } from '../../../shared/engine/path.ts';
+import type { Design } from '../../../shared/engine/types.ts';
+import { encodeSweepData } from '../../../shared/protocol/sweepData.ts';
+import type { CellJob, CellOutput } from '../../../shared/protocol/trainer.ts';
+import { describeIssues } from '../../../shared/validate.ts';
+import type { DatasetsStore } from '../db/datasetsStore.ts';
+import type { RunsStore } from '../db/runsStore.ts';
+import type { CellKey, SweepsStore } from '../db/sweepsStore.ts';
+import type { EventHub } from '../events.ts';
+import { TrainerPool } from '../training/trainerPool.ts';
+import type { TrainerLauncher } from '../training/trainerHost.ts';
+
+/** A cell is tried at most this often: a crash is retried once on a fresh process. */
+const MAX_ATTEMPTS = 2;
+
+export interface SweepServiceDeps {
+  sweeps: SweepsStore;
+  runs: RunsStore;
+  datasets: DatasetsStore;
+  events: EventHub;
+  launchTrainer: TrainerLauncher;
+  appVersion: string;
+  sessionId: string;
+}
+
+interface Execution {
+  pool: TrainerPool;
+  cancelled: boolean;
+  done: Promise<SweepSummary>;
+}
+
+/** The stored result of a completed sweep. */
+interface SweepResult {
+  perAlpha: AlphaResult[];
+  bestAlphaIndex: number;
+  refits: { lambdaMin: string | null; lambda1se: string | null };
+}
+
+export function defaultPoolSize(): number {
+  return Math.max(1, availableParallelism());
+}
+
+/**
+ * Cross-validation sweeps: the spec is split into cells (repeat × fold × α, plus the path on all data
+ * per α), scheduled on a pool of trainer processes; each finished cell is committed at once, so a
+ * crash loses only cells in flight, and `resume` redoes exactly the cells not committed. The summary
+ * is computed from the stored cells in a fixed order, so a resumed sweep equals an uninterrupted one
+ * bit for bit.
+ */
+export class SweepService {
+  private readonly executions = new Map<string, Execution>();
+
+  constructor(private readonly deps: SweepServiceDeps) {}
+
+  /** Validates and records a sweep (cells and their runs included); does not start it. */
+  create(input: unknown): string {
+    const parsed = SweepSpecSchema.safeParse(input);
+    if (!parsed.success) throw new RidgelineError('BAD_REQUEST', `sweep: ${describeIssues(parsed.error)}`);
+    const spec = parsed.data;
+    const dataset = this.deps.datasets.get(spec.datasetId);
+    if (!dataset) throw new RidgelineError('NOT_FOUND', `no data set with id ${spec.datasetId}`);
+    const design = this.deps.datasets.loadDesign(dataset.id);
+    const measure = spec.measure ?? (spec.model === 'logistic' ? 'deviance' : 'mse');
+    const k = spec.foldMethod === 'column' ? foldsFromColumn(Float64Array.from(spec.foldIds!)).k : spec.folds;
+    const folds = this.foldTable(spec, design);
+    const lambdas = this.lambdaTable(spec, design);
+    const cells: CellKey[] = [];
+    spec.alphas.forEach((_, alphaIndex) => {
+      for (let repeat = 0; repeat < spec.repeats; repeat++) for (let fold = 0; fold < k; fold++) cells.push({ kind: 'fold', repeat, fold, alphaIndex });
+      cells.push({ kind: 'full', repeat: 0, fold: -1, alphaIndex });
+    });
+    return this.deps.sweeps.create(
+      {
+        name: spec.name && spec.name.length > 0 ? spec.name : `${spec.model} cv ${spec.folds}-fold α=${spec.alphas.join(',')} on ${dataset.name}`,
+        datasetId: dataset.id,
+        datasetHash: dataset.hash,
+        spec: { ...spec, folds: k },
+        measure,
+        lambdas: lambdas.values,
+        nLambda: lambdas.n,
+        folds,
+        cells,
+        appVersion: this.deps.appVersion,
+      },
+      this.deps.sessionId,
+    );
+  }
+
+  private foldTable(spec: SweepSpec, design: Design): Int32Array {
+    const table = new Int32Array(spec.repeats * design.m);
+    if (spec.foldMethod === 'column') {
+      if (spec.foldIds!.length !== design.m) throw new RidgelineError('BAD_REQUEST', `sweep: foldIds has ${spec.foldIds!.length} entries for ${design.m} rows`);
+      if (spec.repeats > 1) throw new RidgelineError('BAD_REQUEST', 'sweep: repeats: a fold column gives one fixed split; repeats need random folds');
+      table.set(foldsFromColumn(Float64Array.from(spec.foldIds!)).folds);
+      return table;
+    }
+    for (let r = 0; r < spec.repeats; r++) {
+      // Each repeat draws its folds from its own seed, so adding repeats never changes earlier ones.
+      const seed = spec.seed + r;
+      table.set(spec.foldMethod === 'stratified' ? stratifiedFolds(design.y, spec.folds, seed) : randomFolds(design.m, spec.folds, seed), r * design.m);
+    }
+    return table;
+  }
+
+  private lambdaTable(spec: SweepSpec, design: Design): { values: Float64Array; n: number } {
+    if (spec.lambdas) {
+      // Decreasing, as glmnet orders a given λ list: each fit then warm-starts from a sparser one.
+      const sorted = [...spec.lambdas].sort((a, b) => b - a);
+      return { values: Float64Array.from(sorted), n: sorted.length };
+    }
+    const values = new Float64Array(spec.alphas.length * spec.nLambda);
+    spec.alphas.forEach((alpha, a) => {
+      values.set(defaultLambdaGrid(design, { ...this.pathOptions(spec), alpha }, spec.nLambda, spec.lambdaMinRatio), a * spec.nLambda);
+    });
+    return { values, n: spec.nLambda };
+  }
+
+  private pathOptions(spec: SweepSpec): Omit<CvPathOptions, 'alpha'> & { alpha: number } {
+    return { model: spec.model, alpha: spec.alphas[0], standardize: spec.standardize, fitIntercept: spec.fitIntercept, tol: spec.tol, maxIter: spec.maxIter };
+  }
+
+  /** Runs every cell not yet committed; resolves when the sweep has ended (any status). */
+  execute(id: string, poolSize?: number): Promise<SweepSummary> {
+    const existing = this.executions.get(id);
+    if (existing) return existing.done;
+    const row = this.deps.sweeps.row(id);
+    if (row.status === 'completed') return Promise.resolve(this.deps.sweeps.summary(id));
+    const pool = new TrainerPool(this.deps.launchTrainer, poolSize ?? row.spec.poolSize ?? defaultPoolSize());
+    const execution: Execution = { pool, cancelled: false, done: Promise.resolve(null as unknown as SweepSummary) };
+    execution.done = this.run(id, execution).finally(() => {
+      pool.close();
+      this.executions.delete(id);
+    });
+    this.executions.set(id, execution);
+    return execution.done;
+  }
+
+  private async run(id: string, execution: Execution): Promise<SweepSummary> {
+    const { sweeps, events, datasets } = this.deps;
+    sweeps.start(id, this.deps.sessionId);
+    const row = sweeps.row(id);
+    const started = performance.now();
+    events.emit({ type: 'sweepStatus', sweepId: id, status: 'running', statusReason: null });
+    const design = datasets.loadDesign(row.datasetId);
+    const dir = mkdtempSync(join(tmpdir(), 'ridgeline-sweep-'));
+    const dataFile = join(dir, 'data.bin');
+    writeFileSync(dataFile, encodeSweepData({ design, folds: row.folds, repeats: row.spec.repeats }));
+    const failures: string[] = [];
+    try {
+      const pending = sweeps.cells(id).filter((cell) => cell.status !== 'completed');
+      await Promise.all(
+        pending.map(async (cell) => {
+          const job: CellJob = {
+            kind: cell.kind,
+            repeat: cell.repeat,
+            fold: cell.fold,
+            lambdas: row.lambdas.slice(cell.alphaIndex * row.nLambda, (cell.alphaIndex + 1) * row.nLambda),
+            options: { ...this.pathOptions(row.spec), alpha: row.spec.alphas[cell.alphaIndex] },
+            measure: row.measure as CvMeasure,
+          };
+          for (let attempt = cell.attempts + 1; ; attempt++) {
+            if (execution.cancelled) return;
+            sweeps.markCellRunning(id, cell.index);
+            let output: CellOutput;
+            try {
+              output = await execution.pool.runCell(`${id}#${cell.index}`, dataFile, job);
+            } catch (error) {
+              if (execution.cancelled) return;
+              const message = error instanceof Error ? error.message : String(error);
+              const retry = attempt < MAX_ATTEMPTS && error instanceof RidgelineError && error.code === 'WORKER_CRASHED';
+              sweeps.failCell(id, cell.index, message, retry);
+              events.emit({ type: 'sweepCell', sweepId: id, cellIndex: cell.index, status: retry ? 'pending' : 'failed', error: message });
+              if (retry) continue;
+              failures.push(`cell ${cell.index}: ${message}`);
+              return;
+            }
+            sweeps.completeCell(id, cell.index, output);
+            const summary = sweeps.summary(id);
+            events.emit({ type: 'sweepProgress', sweepId: id, cellsDone: summary.cellsDone, cellsTotal: summary.cellsTotal });
+            return;
+          }
+        }),
+      );
+      const elapsed = performance.now() - started;
+      if (execution.cancelled) {
+        sweeps.finish(id, 'cancelled', 'cancelled by the user', elapsed, null);
+      } else if (failures.length > 0) {
+        sweeps.finish(id, 'failed', failures[0], elapsed, null);
+      } else {
+        sweeps.finish(id, 'completed', null, elapsed, this.summarize(id, design));
+      }
+    } catch (error) {
+      sweeps.finish(id, 'failed', error instanceof Error ? error.message : String(error), performance.now() - started, null);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const summary = sweeps.summary(id);
+    events.emit({ type: 'sweepStatus', sweepId: id, status: summary.status, statusReason: summary.statusReason });
+    events.emit({ type: 'runsChanged' });
+    return summary;
+  }
+
+  /** cvm/cvsd/λ_min/λ_1se per α from the stored cells (fixed order), and the refit runs. */
+  private summarize(id: string, design: Design): SweepResult {
+    const row = this.deps.sweeps.row(id);
+    const cells = this.deps.sweeps.cells(id);
+    const results = this.deps.sweeps.cellResults(id);
+    const higherIsBetter = row.measure === 'auc';
+    const perAlpha: AlphaResult[] = row.spec.alphas.map((alpha, a) => {
+      const lambdas = Array.from(row.lambdas.subarray(a * row.nLambda, (a + 1) * row.nLambda));
+      const foldCells = cells
+        .filter((c) => c.kind === 'fold' && c.alphaIndex === a)
+        .map((c) => {
+          const r = results.get(c.index)!;
+          return { fold: c.repeat * row.spec.folds + c.fold, size: r.size!, errors: r.errors! };
+        });
+      const s = summarizeCv(lambdas, foldCells, higherIsBetter);
+      const full = results.get(cells.find((c) => c.kind === 'full' && c.alphaIndex === a)!.index)!;
+      return {
+        alpha,
+        lambdas,
+        cvm: Array.from(s.cvm),
+        cvsd: Array.from(s.cvsd),
+        nonzero: Array.from(full.nonzero),
+        lambdaMin: s.lambdaMin,
+        lambda1se: s.lambda1se,
+        indexMin: s.indexMin,
+        index1se: s.index1se,
+      };
+    });
+    let best = 0;
+    perAlpha.forEach((r, a) => {
+      const better = higherIsBetter ? r.cvm[r.indexMin] > perAlpha[best].cvm[perAlpha[best].indexMin] : r.cvm[r.indexMin] < perAlpha[best].cvm[perAlpha[best].indexMin];
+      if (better) best = a;
+    });
+    const refit = (index: number, label: string): string => this.storeRefit(id, row.name, design, perAlpha[best], best, cells, results, index, label);
+    return {
+      perAlpha,
+      bestAlphaIndex: best,
+      refits: { lambdaMin: refit(perAlpha[best].indexMin, 'λ_min'), lambda1se: refit(perAlpha[best].index1se, 'λ_1se') },
+    };
+  }
+
+  /** A refit is the full-data path at that λ (as cv.glmnet's coef(fit, s = …)), stored as a run. */
+  private storeRefit(
+    id: string,
+    sweepName: string,
+    design: Design,
+    result: AlphaResult,
+    alphaIndex: number,
+    cells: ReturnType<SweepsStore['cells']>,
+    results: ReturnType<SweepsStore['cellResults']>,
+    index: number,
+    label: string,
+  ): string {
+    const row = this.deps.sweeps.row(id);
+    const full = results.get(cells.find((c) => c.kind === 'full' && c.alphaIndex === alphaIndex)!.index)!;
+    const lambda = result.lambdas[index];
+    const coef = full.coefs!.slice(index * design.p, (index + 1) * design.p);
+    const intercept = full.intercepts![index];
+    const hyperparams = HyperparamsSchema.parse({
+      model: row.spec.model,
+      lambda,
+      alpha: result.alpha,
+      solver: 'cd',
+      tol: row.spec.tol,
+      maxIter: row.spec.maxIter,
+      standardize: row.spec.standardize,
+      fitIntercept: row.spec.fitIntercept,
+      seed: row.spec.seed,
+    });
+    const dataset = this.deps.datasets.get(row.datasetId)!;
+    const runId = this.deps.runs.create({
+      name: `${sweepName} · refit at ${label} = ${lambda.toPrecision(6)}`,
+      datasetId: row.datasetId,
+      datasetHash: dataset.hash,
+      hyperparams,
+      appVersion: this.deps.appVersion,
+      ownerSession: this.deps.sessionId,
+      sweepId: id,
+    });
+    const objective = fitObjective(design, { model: row.spec.model, lambda, alpha: result.alpha, standardize: row.spec.standardize, fitIntercept: row.spec.fitIntercept }, intercept, coef);
+    this.deps.runs.finish(runId, {
+      status: 'completed',
+      statusReason: `${label} of the sweep: the coefficients of the path on all data at λ = ${lambda}`,
+      resolvedSolver: 'cd',
+      iterations: 0,
+      converged: true,
+      finalObjective: objective,
+      finalDataLoss: null,
+      finalPenalty: null,
+      finalNonzero: result.nonzero[index],
+      optimumObjective: null,
+      maxStableStep: null,
+      loadMs: null,
+      fitMs: null,
+      parameters: [{ name: '(intercept)', value: intercept }, ...design.featureNames.map((name, j) => ({ name, value: coef[j] }))],
+    });
+    return runId;
+  }
+
+  cancel(id: string): { cancelled: boolean } {
+    const execution = this.executions.get(id);
+    this.deps.sweeps.summary(id);
+    if (!execution) return { cancelled: false };
+    execution.cancelled = true;
+    execution.pool.cancelAll('the sweep was cancelled');
+    return { cancelled: true };
+  }
+
+  /** Finishes an interrupted, cancelled or failed sweep, reusing every committed cell. */
+  resume(id: string, poolSize?: number): Promise<SweepSummary> {
+    const summary = this.deps.sweeps.summary(id);
+    if (summary.status === 'completed') throw new RidgelineError('BAD_REQUEST', `sweep ${id} is already completed`);
+    if (summary.status === 'running' && !this.executions.has(id)) {
+      throw new RidgelineError('BAD_REQUEST', `sweep ${id} is running in another process`);
+    }
+    return this.execute(id, poolSize);
+  }
+
+  detail(id: string): SweepDetail {
+    const summary = this.deps.sweeps.summary(id);
+    const row = this.deps.sweeps.row(id);
+    const cells = this.deps.sweeps.cells(id);
+    const stored = row.result ? (JSON.parse(row.result) as SweepResult) : null;
+    const featureNames = this.deps.datasets.get(row.datasetId)?.features.slice() ?? [];
+    let path: SweepDetail['path'] = null;
+    if (stored) {
+      const full = cells.find((c) => c.kind === 'full' && c.alphaIndex === stored.bestAlphaIndex);
+      const r = full ? this.deps.sweeps.cellResults(id).get(full.index) : undefined;
+      if (r?.coefs && r.intercepts) {
+        const p = featureNames.length;
+        path = {
+          lambdas: stored.perAlpha[stored.bestAlphaIndex].lambdas,
+          intercepts: Array.from(r.intercepts),
+          coef: Array.from({ length: r.intercepts.length }, (_, l) => Array.from(r.coefs!.subarray(l * p, (l + 1) * p))),
+        };
+      }
+    }
+    return {
+      ...summary,
+      spec: row.spec,
+      cells,
+      results: stored ? stored.perAlpha : row.spec.alphas.map(() => null),
+      bestAlphaIndex: stored ? stored.bestAlphaIndex : null,
+      featureNames,
+      path,
+      refits: stored ? stored.refits : { lambdaMin: null, lambda1se: null },
+    };
+  }
+
+  /** Stops every sweep in flight (they become interrupted and can be resumed). */
+  shutdown(reason: string): void {
+    for (const [id, execution] of this.executions) {
+      execution.cancelled = true;
+      execution.pool.close();
+      this.deps.sweeps.finish(id, 'interrupted', reason, 0, null);
+    }
+    this.executions.clear();
+  }
+}

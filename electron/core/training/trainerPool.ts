@@ -1,0 +1,136 @@
+import { RidgelineError, type ErrorInfo } from '../../../shared/errors.ts';
+import type { CellJob, CellOutput, FromTrainer } from '../../../shared/protocol/trainer.ts';
+import type { TrainerHost, TrainerLauncher } from './trainerHost.ts';
+
+interface Job {
+  id: string;
+  dataFile: string;
+  job: CellJob;
+  resolve: (output: CellOutput) => void;
+  reject: (error: RidgelineError) => void;
+}
+
+interface Slot {
+  host: TrainerHost;
+  ready: boolean;
+  job: Job | null;
+  dead: boolean;
+}
+
+/**
+ * A fixed-size pool of trainer processes for sweep cells. Processes start on demand and are reused
+ * across cells (each reads a sweep's data file once). A process that dies fails its cell with the
+ * exit code and the tail of its stderr, and is replaced by a fresh one for the next cell.
+ */
+export class TrainerPool {
+  private readonly slots: Slot[] = [];
+  private readonly queue: Job[] = [];
+  private closed = false;
+
+  constructor(
+    private readonly launch: TrainerLauncher,
+    readonly size: number,
+  ) {
+    if (!Number.isInteger(size) || size < 1) throw new RidgelineError('BAD_OPTIONS', `the pool needs at least one process (got ${size})`);
+  }
+
+  runCell(id: string, dataFile: string, job: CellJob): Promise<CellOutput> {
+    if (this.closed) return Promise.reject(new RidgelineError('CANCELLED', 'the trainer pool is closed'));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ id, dataFile, job, resolve, reject });
+      this.dispatch();
+    });
+  }
+
+  /** Drops queued cells and kills busy processes; their promises reject with CANCELLED. */
+  cancelAll(reason: string): void {
+    for (const job of this.queue.splice(0)) job.reject(new RidgelineError('CANCELLED', reason));
+    for (const slot of this.slots) {
+      if (slot.job) {
+        const job = slot.job;
+        slot.job = null;
+        this.retire(slot);
+        job.reject(new RidgelineError('CANCELLED', reason));
+      }
+    }
+  }
+
+  close(): void {
+    this.closed = true;
+    this.cancelAll('the trainer pool was closed');
+    for (const slot of [...this.slots]) this.retire(slot);
+  }
+
+  get busy(): number {
+    return this.slots.filter((s) => s.job !== null).length + this.queue.length;
+  }
+
+  private dispatch(): void {
+    for (const slot of this.slots) {
+      if (this.queue.length === 0) return;
+      if (!slot.ready || slot.job !== null || slot.dead) continue;
+      const job = this.queue.shift()!;
+      slot.job = job;
+      slot.host.send({ type: 'cell', id: job.id, dataFile: job.dataFile, job: job.job });
+    }
+    // Start processes for what is still queued (they take their cells once they report ready).
+    let needed = this.queue.length - this.slots.filter((s) => !s.ready && !s.dead).length;
+    while (needed > 0 && this.slots.length < this.size && !this.closed) {
+      this.spawn();
+      needed--;
+    }
+  }
+
+  private spawn(): void {
+    let host: TrainerHost;
+    try {
+      host = this.launch();
+    } catch (error) {
+      const job = this.queue.shift();
+      job?.reject(new RidgelineError('WORKER_CRASHED', `a trainer process could not start: ${(error as Error).message}`));
+      return;
+    }
+    const slot: Slot = { host, ready: false, job: null, dead: false };
+    this.slots.push(slot);
+    host.onMessage((message: FromTrainer) => {
+      if (message.type === 'ready') {
+        slot.ready = true;
+        this.dispatch();
+        return;
+      }
+      const job = slot.job;
+      if (!job || !('id' in message) || message.id !== job.id) return;
+      if (message.type === 'cellDone') {
+        slot.job = null;
+        job.resolve(message.output);
+        this.dispatch();
+      } else if (message.type === 'error') {
+        slot.job = null;
+        job.reject(asError(message.error));
+        this.dispatch();
+      }
+    });
+    host.onExit((code, stderrTail) => {
+      slot.dead = true;
+      this.slots.splice(this.slots.indexOf(slot), 1);
+      const job = slot.job;
+      slot.job = null;
+      if (job) {
+        const tail = stderrTail ? `; stderr: ${stderrTail.slice(-800)}` : '';
+        job.reject(new RidgelineError('WORKER_CRASHED', `the trainer process exited unexpectedly (code ${code}) during this cell${tail}`));
+      }
+      if (!this.closed) this.dispatch();
+    });
+  }
+
+  private retire(slot: Slot): void {
+    slot.dead = true;
+    const index = this.slots.indexOf(slot);
+    if (index >= 0) this.slots.splice(index, 1);
+    slot.host.kill();
+  }
+}
+
+function asError(info: ErrorInfo): RidgelineError {
+  return new RidgelineError(info.code, info.message);
+}
