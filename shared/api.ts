@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { DatasetSummary } from './domain/datasets.ts';
-import type { SweepStatus } from './domain/sweeps.ts';
+import { SweepSpecSchema, type SweepDetail, type SweepStatus, type SweepSummary } from './domain/sweeps.ts';
 import { METRIC_NAMES, type MetricBatch } from './domain/metrics.ts';
 import { RunSpecSchema, type RunDetail, type RunMetrics, type RunStatus, type RunSummary } from './domain/runs.ts';
 import type { ApiMethod } from './apiMethods.ts';
@@ -32,6 +32,13 @@ export const API_INPUTS = {
   checkRun: z.object({ datasetId: z.string().max(100), name: z.string().optional(), hyperparams: z.record(z.string(), z.unknown()) }).strict(),
   startRun: RunSpecSchema.strict(),
   cancelRun: z.object({ id: Id }).strict(),
+  listSweeps: Empty,
+  getSweep: z.object({ id: Id }).strict(),
+  // Lenient like checkRun: the launcher asks while the user edits.
+  previewSweep: z.record(z.string(), z.unknown()),
+  startSweep: SweepSpecSchema,
+  cancelSweep: z.object({ id: Id }).strict(),
+  resumeSweep: z.object({ id: Id }).strict(),
 } as const satisfies Record<ApiMethod, z.ZodType>;
 
 export interface AppInfo {
@@ -50,6 +57,19 @@ export interface RunCheck {
   warnings: string[];
 }
 
+/** The launcher's preview: the λ grid of each α and the size of the work, or what is wrong. */
+export interface SweepPreview {
+  problems: string[];
+  /** Per α: its λ grid (first, last, count) as the sweep would use it. */
+  grids: { alpha: number; lambdaMax: number; lambdaMin: number; count: number }[];
+  cells: number;
+  /** Path fits × rows × columns: a size to compare sweeps by. */
+  workUnits: number;
+  /** A rough wall-time estimate on this machine's pool, in seconds (null while invalid). */
+  estimatedSeconds: number | null;
+  poolSize: number;
+}
+
 export interface ApiOutputs {
   getAppInfo: AppInfo;
   listDatasets: DatasetSummary[];
@@ -59,6 +79,12 @@ export interface ApiOutputs {
   checkRun: RunCheck;
   startRun: { runId: string };
   cancelRun: { cancelled: boolean };
+  listSweeps: SweepSummary[];
+  getSweep: SweepDetail;
+  previewSweep: SweepPreview;
+  startSweep: { sweepId: string };
+  cancelSweep: { cancelled: boolean };
+  resumeSweep: { resumed: boolean };
 }
 
 /** What a caller sends (fields with defaults may be left out). */

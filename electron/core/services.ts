@@ -13,6 +13,8 @@ export interface Services {
   events: EventHub;
   db: Db;
   sweeps: SweepService;
+  /** True while runs or sweeps are in flight. */
+  readonly busy: boolean;
   /** Ends runs and sweeps in flight (recorded as interrupted), stops the session, closes the database. */
   close(reason?: string): void;
 }
@@ -52,6 +54,12 @@ export function createServices(options: { dbPath: string; launchTrainer: Trainer
     checkRun: (spec) => runService.check(spec),
     startRun: (spec) => runService.start(spec),
     cancelRun: ({ id }) => runService.cancel(id),
+    listSweeps: () => store.sweeps.list(),
+    getSweep: ({ id }) => sweepService.detail(id),
+    previewSweep: (spec) => sweepService.preview(spec),
+    startSweep: (spec) => sweepService.start(spec),
+    cancelSweep: ({ id }) => sweepService.cancel(id),
+    resumeSweep: ({ id }) => sweepService.resumeInBackground(id),
   };
 
   let closed = false;
@@ -60,6 +68,9 @@ export function createServices(options: { dbPath: string; launchTrainer: Trainer
     events,
     db,
     sweeps: sweepService,
+    get busy() {
+      return sweepService.busy || runService.activeCount > 0;
+    },
     close(reason = 'the app was shut down while it ran') {
       if (closed) return;
       closed = true;

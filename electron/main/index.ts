@@ -35,6 +35,9 @@ if (!app.requestSingleInstanceLock()) {
     if (window) {
       if (window.isMinimized()) window.restore();
       window.focus();
+    } else if (services) {
+      // The window was closed while sweeps ran on: launching again reopens it onto them.
+      window = openWindow();
     }
   });
 
@@ -53,17 +56,30 @@ if (!app.requestSingleInstanceLock()) {
     active.events.subscribe((event) => {
       for (const w of BrowserWindow.getAllWindows()) w.webContents.send(IPC_EVENT_CHANNEL, event);
     });
-    window = createMainWindow(paths);
-    window.on('closed', () => {
-      window = null;
-    });
+    window = openWindow();
     app.on('activate', () => {
-      if (BrowserWindow.getAllWindows().length === 0) window = createMainWindow(paths);
+      if (BrowserWindow.getAllWindows().length === 0) window = openWindow();
     });
   });
 
+  function openWindow(): BrowserWindow {
+    const created = createMainWindow(paths);
+    created.on('closed', () => {
+      window = null;
+    });
+    return created;
+  }
+
+  // Closing the window does not stop runs and sweeps in flight: the app quits once they are done
+  // (or at once when nothing runs), and launching it again meanwhile reopens the window.
   app.on('window-all-closed', () => {
-    if (process.platform !== 'darwin') app.quit();
+    if (process.platform === 'darwin') return;
+    const quitWhenIdle = () => {
+      if (BrowserWindow.getAllWindows().length > 0) return;
+      if (services?.busy) setTimeout(quitWhenIdle, 1000);
+      else app.quit();
+    };
+    quitWhenIdle();
   });
   app.on('will-quit', () => {
     services?.close('the app quit while it ran');

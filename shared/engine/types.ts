@@ -5,6 +5,8 @@ export type SolverKind = 'auto' | 'gd' | 'sgd' | 'adam' | 'fista' | 'cd' | 'clos
 export type ConcreteSolver = Exclude<SolverKind, 'auto'>;
 export type Activation = 'relu' | 'tanh';
 export type InitKind = 'zeros' | 'random';
+/** What an MLP's single output predicts: a number (linear output, squared loss) or P(y = 1) (sigmoid, log-loss). */
+export type MlpTask = 'regression' | 'classification';
 
 /**
  * A design matrix with its response. `x` is row-major m×p (row i is `x[i*p .. i*p+p)`),
@@ -45,8 +47,14 @@ export interface FitOptions {
   hidden: readonly number[];
   activation: Activation;
   momentum: number;
-  /** Multiplicative learning-rate decay per epoch for sgd (1 = none). */
+  /** Multiplicative learning-rate decay per epoch for sgd and adam (1 = none): epoch k uses η·lrDecay^(k−1). */
   lrDecay: number;
+  /**
+   * MLP only: 'regression' (linear output, squared loss ½(ŷ−y)²) or 'classification' (sigmoid output,
+   * log-loss, labels 0/1); undefined means 'regression'. Optional so that option objects built before it
+   * existed stay valid. Linear and logistic models ignore it (the model names its loss).
+   */
+  task?: MlpTask;
 }
 
 export const DEFAULT_FIT_OPTIONS: FitOptions = {
@@ -63,6 +71,7 @@ export const DEFAULT_FIT_OPTIONS: FitOptions = {
   activation: 'relu',
   momentum: 0,
   lrDecay: 1,
+  task: 'regression',
 };
 
 export type FitStatus = 'completed' | 'diverged' | 'cancelled';
@@ -81,9 +90,11 @@ export interface FitResult {
   status: FitStatus;
   /** Why the run ended as it did, in words (e.g. where it diverged and the step bound it broke). */
   statusReason: string | null;
+  /** The intercept (linear, logistic). 0 for an MLP, whose biases are in `layers`. */
   intercept: number;
   /** Coefficients on the original scale of the features (linear, logistic). Empty for an MLP. */
   coef: Float64Array;
+  /** An MLP's layers, input to output, on the original scale of the features; null for other models. */
   layers: LayerParameters[] | null;
   objective: number;
   iterations: number;

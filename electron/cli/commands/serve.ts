@@ -2,6 +2,7 @@ import { getOption, parseArgs } from '../args.ts';
 import { resolveDbPath } from '../../core/paths.ts';
 import { createServices } from '../../core/services.ts';
 import { forkChildTrainer } from '../../core/training/childProcessTrainer.ts';
+import { ensureWorkerBundle } from '../../core/training/workerBundle.ts';
 import { startHttpServer } from '../../serve/httpServer.ts';
 import { ensureRendererBuilt } from '../../serve/rendererBuild.ts';
 import { log } from '../output.ts';
@@ -19,7 +20,8 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
     log(`warning: serving on ${host}, reachable beyond this machine; the token is the only protection. Prefer an SSH tunnel to 127.0.0.1.`);
   }
   const staticDir = await ensureRendererBuilt(log);
-  const services = createServices({ dbPath, launchTrainer: () => forkChildTrainer(), kind: 'serve' });
+  const trainerEntry = (await ensureWorkerBundle()) ?? undefined;
+  const services = createServices({ dbPath, launchTrainer: () => forkChildTrainer(trainerEntry), kind: 'serve' });
   const handle = await startHttpServer({ services, staticDir, host, port });
   log(`database: ${dbPath}`);
   process.stdout.write(`Ridgeline serving at ${handle.url}\n`);

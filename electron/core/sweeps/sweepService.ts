@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import type { SweepPreview } from '../../../shared/api.ts';
 import type { AlphaResult, SweepDetail, SweepSpec, SweepSummary } from '../../../shared/domain/sweeps.ts';
 import { SweepSpecSchema } from '../../../shared/domain/sweeps.ts';
 import { HyperparamsSchema } from '../../../shared/domain/runs.ts';
@@ -61,6 +62,44 @@ export class SweepService {
   private readonly executions = new Map<string, Execution>();
 
   constructor(private readonly deps: SweepServiceDeps) {}
+
+  /** The launcher's preview: λ grids, cell count and a rough time estimate, or the spec's problems. */
+  preview(input: unknown): SweepPreview {
+    const parsed = SweepSpecSchema.safeParse(input);
+    const poolSize = defaultPoolSize();
+    if (!parsed.success) return { problems: describeIssues(parsed.error).split('; '), grids: [], cells: 0, workUnits: 0, estimatedSeconds: null, poolSize };
+    const spec = parsed.data;
+    const dataset = this.deps.datasets.get(spec.datasetId);
+    if (!dataset) return { problems: [`no data set with id ${spec.datasetId}`], grids: [], cells: 0, workUnits: 0, estimatedSeconds: null, poolSize };
+    try {
+      const design = this.deps.datasets.loadDesign(dataset.id);
+      const table = this.lambdaTable(spec, design);
+      const grids = spec.alphas.map((alpha, a) => {
+        const grid = table.values.subarray(a * table.n, (a + 1) * table.n);
+        return { alpha, lambdaMax: grid[0], lambdaMin: grid[grid.length - 1], count: grid.length };
+      });
+      const k = spec.foldMethod === 'column' ? foldsFromColumn(Float64Array.from(spec.foldIds ?? [])).k : spec.folds;
+      const cells = spec.alphas.length * (spec.repeats * k + 1);
+      const workUnits = cells * table.n * design.m * design.p;
+      const pool = spec.poolSize ?? poolSize;
+      // Coordinate descent spends roughly a few nanoseconds per (λ, row, column) along a warm path.
+      return { problems: [], grids, cells, workUnits, estimatedSeconds: (workUnits * 3e-9) / Math.min(pool, cells) + 0.2, poolSize: pool };
+    } catch (error) {
+      return { problems: [error instanceof Error ? error.message : String(error)], grids: [], cells: 0, workUnits: 0, estimatedSeconds: null, poolSize };
+    }
+  }
+
+  /** Records a sweep and starts it in the background; progress arrives as events. */
+  start(input: unknown): { sweepId: string } {
+    const sweepId = this.create(input);
+    void this.execute(sweepId);
+    return { sweepId };
+  }
+
+  /** Sweeps or runs in flight (the desktop keeps running without a window while there are). */
+  get busy(): boolean {
+    return this.executions.size > 0;
+  }
 
   /** Validates and records a sweep (cells and their runs included); does not start it. */
   create(input: unknown): string {
@@ -320,12 +359,23 @@ export class SweepService {
 
   /** Finishes an interrupted, cancelled or failed sweep, reusing every committed cell. */
   resume(id: string, poolSize?: number): Promise<SweepSummary> {
+    this.checkResumable(id);
+    return this.execute(id, poolSize);
+  }
+
+  private checkResumable(id: string): void {
     const summary = this.deps.sweeps.summary(id);
     if (summary.status === 'completed') throw new RidgelineError('BAD_REQUEST', `sweep ${id} is already completed`);
     if (summary.status === 'running' && !this.executions.has(id)) {
       throw new RidgelineError('BAD_REQUEST', `sweep ${id} is running in another process`);
     }
-    return this.execute(id, poolSize);
+  }
+
+  /** Resumes in the background (the API's form of `resume`). */
+  resumeInBackground(id: string): { resumed: boolean } {
+    this.checkResumable(id);
+    void this.execute(id);
+    return { resumed: true };
   }
 
   detail(id: string): SweepDetail {

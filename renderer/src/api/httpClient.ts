@@ -64,6 +64,12 @@ export function createHttpClient(token: string, baseUrl = ''): RidgelineApi {
     checkRun: (input) => call('checkRun', input),
     startRun: (input) => call('startRun', input),
     cancelRun: (input) => call('cancelRun', input),
+    listSweeps: (input) => call('listSweeps', input),
+    getSweep: (input) => call('getSweep', input),
+    previewSweep: (input) => call('previewSweep', input),
+    startSweep: (input) => call('startSweep', input),
+    cancelSweep: (input) => call('cancelSweep', input),
+    resumeSweep: (input) => call('resumeSweep', input),
     subscribe: (listener) => events.add(listener),
   };
   return client;
