@@ -91,6 +91,7 @@ export class SweepsStore {
   private readonly completeCellStmt;
   private readonly bumpDoneStmt;
   private readonly cellStatusStmt;
+  private readonly q;
 
   constructor(
     private readonly db: Db,
@@ -111,6 +112,23 @@ export class SweepsStore {
     );
     this.bumpDoneStmt = db.prepare('UPDATE sweeps SET cells_done = cells_done + 1 WHERE id = ?');
     this.cellStatusStmt = db.prepare('UPDATE sweep_cells SET status = ?, attempts = attempts + ?, error = ? WHERE sweep_id = ? AND cell_index = ?');
+    this.q = {
+      insertSweep: db.prepare(
+        `INSERT INTO sweeps (id, name, dataset_id, status, spec, measure, lambdas, n_lambda, folds, cells_total, owner_session, app_version, created_at)
+         VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      insertCell: db.prepare(`INSERT INTO sweep_cells (sweep_id, cell_index, kind, repeat, fold, alpha_index, status, run_id) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)`),
+      row: db.prepare('SELECT * FROM sweeps WHERE id = ?'),
+      cellResults: db.prepare("SELECT cell_index, size, errors, nonzero, intercepts, coefs, fit_ms FROM sweep_cells WHERE sweep_id = ? AND status = 'completed'"),
+      claim: db.prepare(`UPDATE sweeps SET status = 'running', status_reason = NULL, owner_session = ?, started_at = coalesce(started_at, ?), finished_at = NULL WHERE id = ?`),
+      resetCells: db.prepare(`UPDATE sweep_cells SET status = 'pending' WHERE sweep_id = ? AND status IN ('running', 'failed')`),
+      ownRuns: db.prepare(`UPDATE runs SET owner_session = ? WHERE sweep_id = ?`),
+      cellRunning: db.prepare("UPDATE sweep_cells SET status = 'running', attempts = attempts + 1 WHERE sweep_id = ? AND cell_index = ?"),
+      runRunning: db.prepare(`UPDATE runs SET status = 'running', started_at = ?, status_reason = NULL, finished_at = NULL WHERE id = ?`),
+      finish: db.prepare('UPDATE sweeps SET status = ?, status_reason = ?, finished_at = ?, elapsed_ms = elapsed_ms + ?, result = coalesce(?, result) WHERE id = ?'),
+      runningCellsPending: db.prepare(`UPDATE sweep_cells SET status = 'pending' WHERE sweep_id = ? AND status = 'running'`),
+      endRuns: db.prepare(`UPDATE runs SET status = ?, status_reason = ?, finished_at = ? WHERE sweep_id = ? AND status IN ('queued', 'running')`),
+    };
   }
 
   /** The sweep, a run per cell, and the cell rows, all or nothing. */
@@ -118,15 +136,7 @@ export class SweepsStore {
     const id = `sweep_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
     const { foldIds: _omitted, ...storedSpec } = sweep.spec;
     this.db.transaction(() => {
-      this.db
-        .prepare(
-          `INSERT INTO sweeps (id, name, dataset_id, status, spec, measure, lambdas, n_lambda, folds, cells_total, owner_session, app_version, created_at)
-           VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(id, sweep.name, sweep.datasetId, JSON.stringify(storedSpec), sweep.measure, f64Bytes(sweep.lambdas), sweep.nLambda, i32Bytes(sweep.folds), sweep.cells.length, ownerSession, sweep.appVersion, now());
-      const insertCell = this.db.prepare(
-        `INSERT INTO sweep_cells (sweep_id, cell_index, kind, repeat, fold, alpha_index, status, run_id) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)`,
-      );
+      this.q.insertSweep.run(id, sweep.name, sweep.datasetId, JSON.stringify(storedSpec), sweep.measure, f64Bytes(sweep.lambdas), sweep.nLambda, i32Bytes(sweep.folds), sweep.cells.length, ownerSession, sweep.appVersion, now());
       sweep.cells.forEach((cell, index) => {
         const alpha = sweep.spec.alphas[cell.alphaIndex];
         const lambdas = sweep.lambdas.subarray(cell.alphaIndex * sweep.nLambda, (cell.alphaIndex + 1) * sweep.nLambda);
@@ -152,7 +162,7 @@ export class SweepsStore {
           ownerSession,
           sweepId: id,
         });
-        insertCell.run(id, index, cell.kind, cell.repeat, cell.fold, cell.alphaIndex, runId);
+        this.q.insertCell.run(id, index, cell.kind, cell.repeat, cell.fold, cell.alphaIndex, runId);
       });
     })();
     return id;
@@ -169,7 +179,7 @@ export class SweepsStore {
   }
 
   row(id: string): SweepRow {
-    const r = this.db.prepare('SELECT * FROM sweeps WHERE id = ?').get(id) as Record<string, unknown> | undefined;
+    const r = this.q.row.get(id) as Record<string, unknown> | undefined;
     if (!r) throw new RidgelineError('NOT_FOUND', `no sweep with id ${id}`);
     return {
       id: r.id as string,
@@ -203,9 +213,7 @@ export class SweepsStore {
   }
 
   cellResults(id: string): Map<number, CellResultRow> {
-    const rows = this.db
-      .prepare("SELECT cell_index, size, errors, nonzero, intercepts, coefs, fit_ms FROM sweep_cells WHERE sweep_id = ? AND status = 'completed'")
-      .all(id) as { cell_index: number; size: number | null; errors: Buffer | null; nonzero: Buffer; intercepts: Buffer | null; coefs: Buffer | null; fit_ms: number }[];
+    const rows = this.q.cellResults.all(id) as { cell_index: number; size: number | null; errors: Buffer | null; nonzero: Buffer; intercepts: Buffer | null; coefs: Buffer | null; fit_ms: number }[];
     return new Map(
       rows.map((r) => [
         r.cell_index,
@@ -224,20 +232,18 @@ export class SweepsStore {
   /** Claims the sweep for this process: running, owned by `session`; unfinished cells go back to pending. */
   start(id: string, session: string): void {
     this.db.transaction(() => {
-      this.db
-        .prepare(`UPDATE sweeps SET status = 'running', status_reason = NULL, owner_session = ?, started_at = coalesce(started_at, ?), finished_at = NULL WHERE id = ?`)
-        .run(session, now(), id);
-      this.db.prepare(`UPDATE sweep_cells SET status = 'pending' WHERE sweep_id = ? AND status IN ('running', 'failed')`).run(id);
-      this.db.prepare(`UPDATE runs SET owner_session = ? WHERE sweep_id = ?`).run(session, id);
+      this.q.claim.run(session, now(), id);
+      this.q.resetCells.run(id);
+      this.q.ownRuns.run(session, id);
     })();
   }
 
   markCellRunning(sweepId: string, index: number): void {
     this.db.transaction(() => {
       // The last failure's message stays with the cell: the UI shows why it took a second attempt.
-      this.db.prepare("UPDATE sweep_cells SET status = 'running', attempts = attempts + 1 WHERE sweep_id = ? AND cell_index = ?").run(sweepId, index);
+      this.q.cellRunning.run(sweepId, index);
       const runId = this.cellRunStmt.get(sweepId, index) as string;
-      this.db.prepare(`UPDATE runs SET status = 'running', started_at = ?, status_reason = NULL, finished_at = NULL WHERE id = ?`).run(now(), runId);
+      this.q.runRunning.run(now(), runId);
     })();
   }
 
@@ -287,15 +293,11 @@ export class SweepsStore {
 
   finish(id: string, status: SweepStatus, reason: string | null, elapsedMs: number, result: unknown | null): void {
     this.db.transaction(() => {
-      this.db
-        .prepare('UPDATE sweeps SET status = ?, status_reason = ?, finished_at = ?, elapsed_ms = elapsed_ms + ?, result = coalesce(?, result) WHERE id = ?')
-        .run(status, reason, now(), elapsedMs, result === null ? null : JSON.stringify(result), id);
+      this.q.finish.run(status, reason, now(), elapsedMs, result === null ? null : JSON.stringify(result), id);
       if (status !== 'completed') {
         // Cells that did not finish: their runs are interrupted with the sweep; the cells stay pending for resume.
-        this.db.prepare(`UPDATE sweep_cells SET status = 'pending' WHERE sweep_id = ? AND status = 'running'`).run(id);
-        this.db
-          .prepare(`UPDATE runs SET status = ?, status_reason = ?, finished_at = ? WHERE sweep_id = ? AND status IN ('queued', 'running')`)
-          .run(status === 'failed' ? 'failed' : status === 'cancelled' ? 'cancelled' : 'interrupted', reason, now(), id);
+        this.q.runningCellsPending.run(id);
+        this.q.endRuns.run(status === 'failed' ? 'failed' : status === 'cancelled' ? 'cancelled' : 'interrupted', reason, now(), id);
       }
     })();
   }

@@ -21,6 +21,12 @@ import type { EventHub } from '../events.ts';
 import { TrainerPool } from '../training/trainerPool.ts';
 import type { TrainerLauncher } from '../training/trainerHost.ts';
 
+/**
+ * Paths in a sweep stop at glmnet's default threshold (1e-7) unless the spec says otherwise: CV error
+ * curves do not change visibly beyond it, and a tighter default would multiply the work.
+ */
+export const SWEEP_DEFAULT_TOL = 1e-7;
+
 /** A cell is tried at most this often: a crash is retried once on a fresh process. */
 const MAX_ATTEMPTS = 2;
 
@@ -165,7 +171,7 @@ export class SweepService {
   }
 
   private pathOptions(spec: SweepSpec): Omit<CvPathOptions, 'alpha'> & { alpha: number } {
-    return { model: spec.model, alpha: spec.alphas[0], standardize: spec.standardize, fitIntercept: spec.fitIntercept, tol: spec.tol, maxIter: spec.maxIter };
+    return { model: spec.model, alpha: spec.alphas[0], standardize: spec.standardize, fitIntercept: spec.fitIntercept, tol: spec.tol ?? SWEEP_DEFAULT_TOL, maxIter: spec.maxIter };
   }
 
   /** Runs every cell not yet committed; resolves when the sweep has ended (any status). */
