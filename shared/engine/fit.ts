@@ -9,7 +9,13 @@
  * Logistic regression (labels 0/1) minimizes the same J with the log-loss.
  *
  * Solvers: `closed` (ridge, linear), `cd` (glmnet's coordinate descent; proximal Newton for logistic),
- * `fista` (accelerated proximal gradient), `gd` (textbook gradient descent, subgradient for L1).
+ * `fista` (accelerated proximal gradient), `gd` (textbook gradient descent, subgradient for L1),
+ * `sgd` and `adam` (mini-batch, one step = one epoch, L1 by a proximal step; stochastic/).
+ *
+ * The MLP (mlp/): the same J with the penalty on every weight matrix (biases never penalized), regression
+ * or classification by `task`; solvers gd, sgd, adam, fista. With `standardize` it trains on the
+ * standardized columns (the penalty on those weights) and reports a first layer folded back to the
+ * original scale, so its layers apply to raw inputs.
  */
 import { RidgelineError } from '../errors.ts';
 import { columnScaling, scaleDesign, unscaleCoefficients, validateDesign } from './design.ts';
@@ -22,6 +28,9 @@ import { validateLabels } from './logistic/logLoss.ts';
 import { startLinearCd, startLogisticCd } from './cd/sessions.ts';
 import { startFista } from './fista.ts';
 import { elasticNetPenalty } from './penalty.ts';
+import { startMlp } from './mlp/sessions.ts';
+import { unscaleFirstLayer } from './mlp/scaling.ts';
+import { startStochasticGlm } from './stochastic/glm.ts';
 import type { ConcreteSolver, Design, FitHooks, FitOptions, FitResult, FitSession } from './types.ts';
 
 export function validateFitOptions(options: FitOptions): void {
@@ -38,18 +47,32 @@ export function validateFitOptions(options: FitOptions): void {
   }
   if (options.tol !== undefined && !(options.tol >= 0 && Number.isFinite(options.tol))) bad(`tol must be a finite number ≥ 0 (got ${options.tol})`);
   if (!Number.isSafeInteger(options.seed) || options.seed < 0) bad(`seed must be a non-negative integer (got ${options.seed})`);
+  if (!(Number.isInteger(options.batchSize) && options.batchSize >= 1)) bad(`batch size must be an integer ≥ 1 (got ${options.batchSize})`);
+  if (!(options.momentum >= 0 && options.momentum < 1)) bad(`momentum must be in [0, 1) (got ${options.momentum})`);
+  if (!(options.lrDecay > 0 && options.lrDecay <= 1)) bad(`learning-rate decay must be in (0, 1] (got ${options.lrDecay})`);
+  if (options.model === 'mlp') {
+    const { hidden } = options;
+    if (!(hidden.length >= 1 && hidden.length <= 3) || !hidden.every((h) => Number.isInteger(h) && h >= 1)) {
+      bad(`an MLP needs 1 to 3 hidden layers of integer width ≥ 1 (got hidden = [${hidden.join(', ')}])`);
+    }
+    if (options.activation !== 'relu' && options.activation !== 'tanh') bad(`activation must be relu or tanh (got ${String(options.activation)})`);
+    if (options.task !== undefined && options.task !== 'regression' && options.task !== 'classification') {
+      bad(`task must be regression or classification (got ${String(options.task)})`);
+    }
+  }
 }
 
 /**
  * `auto`: for linear and logistic models, coordinate descent whenever there is an L1 part (α > 0: exact
  * zeros, glmnet's method); for ridge on a linear model the closed form while the p×p solve is cheap
- * (p ≤ 2000), cd beyond; cd for logistic ridge. Other models: gd.
+ * (p ≤ 2000), cd beyond; cd for logistic ridge. MLP: adam (the robust default for networks: per-weight
+ * step sizes need no tuning to the scale of each layer's gradient).
  */
 export function resolveSolver(design: Design, options: FitOptions): ConcreteSolver {
   if (options.solver !== 'auto') return options.solver;
   if (options.model === 'linear') return options.alpha === 0 && design.p <= 2000 ? 'closed' : 'cd';
   if (options.model === 'logistic') return 'cd';
-  return 'gd';
+  return 'adam';
 }
 
 /**
@@ -75,10 +98,13 @@ export function startFit(design: Design, options: FitOptions, hooks: FitHooks = 
   validateDesign(design);
   validateFitOptions(options);
   const solver = resolveSolver(design, options);
-  if (options.model !== 'linear' && options.model !== 'logistic') {
-    throw new RidgelineError('BAD_OPTIONS', `model "${options.model}" is not available in this build yet (linear, logistic)`);
+  if (options.model !== 'linear' && options.model !== 'logistic' && options.model !== 'mlp') {
+    throw new RidgelineError('BAD_OPTIONS', `model "${String(options.model)}" is unknown (linear, logistic, mlp)`);
   }
-  if (options.model === 'logistic') validateLogisticDesign(design, options.fitIntercept);
+  // An MLP classifier's output bias plays the intercept's part: one class has no minimizer either.
+  if (options.model === 'logistic' || (options.model === 'mlp' && options.task === 'classification')) {
+    validateLogisticDesign(design, options.fitIntercept);
+  }
   if (!options.standardize) return startSolver(design, options, solver, hooks);
   const scaling = columnScaling(design, options.fitIntercept);
   const inner = startSolver(scaleDesign(design, scaling), options, solver, hooks);
@@ -94,14 +120,19 @@ export function startFit(design: Design, options: FitOptions, hooks: FitHooks = 
     cancel: () => inner.cancel(),
     result(): FitResult {
       const r = inner.result();
+      if (r.layers) return { ...r, layers: unscaleFirstLayer(r.layers, scaling) };
       return { ...r, ...unscaleCoefficients(r.intercept, r.coef, scaling) };
     },
   };
 }
 
 function startSolver(design: Design, options: FitOptions, solver: ConcreteSolver, hooks: FitHooks): FitSession {
+  if (options.model === 'mlp') return startMlp(design, options, solver, hooks);
   const model = options.model === 'logistic' ? 'logistic' : 'linear';
   switch (solver) {
+    case 'sgd':
+    case 'adam':
+      return startStochasticGlm(design, options, model, solver, hooks);
     case 'gd':
       return model === 'linear' ? startLinearGradientDescent(design, options, hooks) : startLogisticGradientDescent(design, options, hooks);
     case 'cd':

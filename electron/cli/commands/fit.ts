@@ -89,7 +89,10 @@ export function fitCommand(argv: readonly string[]): number {
       lambda: hyperparams.lambda,
       alpha: hyperparams.alpha,
       intercept: result.intercept,
-      coef,
+      // An MLP has no per-feature coefficients: its layers (weights out×in row-major) go in `parameters`.
+      ...(result.layers
+        ? { parameters: result.layers.map((layer) => ({ inputs: layer.inputs, outputs: layer.outputs, weights: Array.from(layer.weights), biases: Array.from(layer.biases) })) }
+        : { coef }),
       objective: result.objective,
       optimumObjective: optimum,
       suboptimality: optimum === null ? null : result.objective - optimum,

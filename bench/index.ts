@@ -1,0 +1,170 @@
+/**
+ * `npm run bench`: the engine's speed against the anchors, measured in the same run on the same data
+ * (issue 3, item 6). Workloads:
+ *   1. gd: 50 full-batch gradient-descent iterations on 100,000 × 100 (ρ = 0.5) vs numpy/OpenBLAS;
+ *   2. lasso path: 100 λ (glmnet's grid) on 10,000 × 100 (ρ = 0.5), standardized, vs glmnet and
+ *      scikit-learn's enet_path;
+ *   3. closed-form ridge on 100,000 × 100 vs numpy.
+ * Data: glmnet's simulation design from fixed seeds (bench/data.ts), written as raw float64 files to
+ * a temp folder for the anchors. Times are medians of several repeats after a warm-up (JIT), data
+ * generation and file I/O excluded. Ratio = Ridgeline / anchor: below 1, Ridgeline is faster.
+ * Prints a table and writes it as Markdown to bench-results/engine.md. A missing anchor is skipped
+ * with a note. No assertions: speed is reported, never tested.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { startFit } from '../shared/engine/fit.ts';
+import { defaultLambdaGrid, fitPath } from '../shared/engine/path.ts';
+import { squaredLossAndGradient } from '../shared/engine/linear/squaredLoss.ts';
+import { ridgeClosedForm } from '../shared/engine/linear/ridgeClosedForm.ts';
+import { DEFAULT_FIT_OPTIONS, type Design } from '../shared/engine/types.ts';
+import { glmnetDesign } from './data.ts';
+import { glmnetPath, numpyGd, numpyRidge, sklearnPath, type AnchorResult } from './anchors.ts';
+
+const REPEATS = 5;
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const k = s.length >> 1;
+  return s.length % 2 ? s[k] : (s[k - 1] + s[k]) / 2;
+}
+
+function timeMedian(run: () => void, repeats = REPEATS, warmups = 1): number {
+  for (let k = 0; k < warmups; k++) run();
+  const times: number[] = [];
+  for (let k = 0; k < repeats; k++) {
+    const t = performance.now();
+    run();
+    times.push(performance.now() - t);
+  }
+  return median(times);
+}
+
+function writeRaw(dir: string, name: string, a: Float64Array): string {
+  const file = join(dir, name);
+  writeFileSync(file, new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+  return file;
+}
+
+interface Row {
+  workload: string;
+  contender: string;
+  ms: number;
+  anchor: string;
+  anchorMs: number | null;
+}
+const rows: Row[] = [];
+const notes: string[] = [];
+
+function compare(workload: string, contender: string, ms: number, anchor: string, a: AnchorResult): void {
+  rows.push({ workload, contender, ms, anchor, anchorMs: a.ms });
+  if (a.note) notes.push(a.note);
+}
+
+const log = (s: string): void => void process.stderr.write(`${s}\n`);
+const dir = mkdtempSync(join(tmpdir(), 'ridgeline-bench-'));
+try {
+  // ---- 1. gd, 100,000 × 100 ------------------------------------------------------------------
+  {
+    const m = 100_000;
+    const p = 100;
+    const iterations = 50;
+    log(`generating ${m} × ${p} (ρ = 0.5, seed 1)…`);
+    const design = glmnetDesign(m, p, 0.5, 1);
+    const xFile = writeRaw(dir, 'gd_x.f64', design.x);
+    const yFile = writeRaw(dir, 'gd_y.f64', design.y);
+    const options = { ...DEFAULT_FIT_OPTIONS, solver: 'gd' as const, lambda: 0, alpha: 0, maxIter: iterations, tol: 0 };
+    // The learning rate is the session's default 1/L; numpy gets the same number.
+    const probe = startFit(design, { ...options, maxIter: 1 });
+    while (!probe.advance(1));
+    const eta = probe.result().maxStableStep! / 2;
+
+    // (a) the iterations alone, as numpy does them: one fused pass per iteration plus the update.
+    const gradW = new Float64Array(p);
+    const out = new Float64Array(2);
+    const w = new Float64Array(p);
+    const loop = (): void => {
+      w.fill(0);
+      let b = 0;
+      for (let k = 0; k < iterations; k++) {
+        squaredLossAndGradient(design, b, w, gradW, out);
+        b -= eta * out[1];
+        for (let j = 0; j < p; j++) w[j] -= eta * gradW[j];
+      }
+    };
+    log('timing Ridgeline gd…');
+    const kernelMs = timeMedian(loop, REPEATS, 2);
+    // (b) the whole session: validation, the 2/L estimate (learning-rate guard), per-step metrics.
+    const sessionMs = timeMedian(() => {
+      const s = startFit(design, { ...options, learningRate: eta });
+      while (!s.advance(1 << 20));
+    }, 3);
+    log('timing numpy gd…');
+    const np = numpyGd(xFile, yFile, m, p, iterations, eta, REPEATS);
+    compare('gd: 50 iterations, 100,000 × 100', 'Ridgeline fused kernel', kernelMs, 'numpy (2 passes)', np);
+    compare('gd: 50 iterations, 100,000 × 100', 'Ridgeline fit session (incl. 2/L estimate, metrics)', sessionMs, 'numpy (2 passes)', { ms: np.ms, note: '' });
+
+    log('timing closed-form ridge…');
+    const ridgeMs = timeMedian(() => ridgeClosedForm(design, 0.1, true), 3);
+    compare('ridge closed form, 100,000 × 100', 'Ridgeline (Gram + Cholesky)', ridgeMs, 'numpy (Gram + solve)', numpyRidge(xFile, yFile, m, p, 0.1, 3));
+  }
+
+  // ---- 2. lasso path, 10,000 × 100 -------------------------------------------------------------
+  {
+    const m = 10_000;
+    const p = 100;
+    log(`generating ${m} × ${p} (ρ = 0.5, seed 2)…`);
+    const design: Design = glmnetDesign(m, p, 0.5, 2);
+    const xFile = writeRaw(dir, 'path_x.f64', design.x);
+    const yFile = writeRaw(dir, 'path_y.f64', design.y);
+    const pathOptions = { model: 'linear' as const, alpha: 1, standardize: true, fitIntercept: true };
+    const grid = defaultLambdaGrid(design, pathOptions, 100);
+    const lambdasFile = writeRaw(dir, 'path_lambdas.f64', grid);
+    const thresh = 1e-7; // glmnet's default
+    log('timing Ridgeline path…');
+    let passes = 0;
+    const pathMs = timeMedian(() => {
+      passes = fitPath(design, { ...pathOptions, tol: thresh }, grid).reduce((a, q) => a + q.iterations, 0);
+    });
+    log('timing glmnet…');
+    const gl = glmnetPath(xFile, yFile, m, p, lambdasFile, 1, thresh, 'gaussian', REPEATS);
+    log('timing scikit-learn…');
+    const sk = sklearnPath(xFile, yFile, m, p, lambdasFile, 1, 1e-4, REPEATS);
+    const label = 'lasso path: 100 λ, 10,000 × 100, ρ = 0.5';
+    compare(label, `Ridgeline cd, tol ${thresh} (${passes} passes)`, pathMs, 'glmnet (thresh 1e-7)', gl);
+    compare(label, `Ridgeline cd, tol ${thresh}`, pathMs, 'scikit-learn enet_path', sk);
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+// ---- report -------------------------------------------------------------------------------------
+const fmt = (ms: number | null): string => (ms === null ? 'n/a' : ms < 10 ? ms.toFixed(2) : ms.toFixed(1));
+const header = ['workload', 'Ridgeline', 'ms', 'anchor', 'anchor ms', 'ratio'];
+const table = rows.map((r) => [r.workload, r.contender, fmt(r.ms), r.anchor, fmt(r.anchorMs), r.anchorMs === null ? 'skipped' : (r.ms / r.anchorMs).toFixed(2)]);
+const widths = header.map((h, k) => Math.max(h.length, ...table.map((t) => t[k].length)));
+const line = (cells: string[]): string => cells.map((c, k) => c.padEnd(widths[k])).join('  ');
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}`;
+const uniqueNotes = [...new Set(notes.filter(Boolean))];
+console.log(`Ridgeline engine benchmark (${machine}); ratio = Ridgeline / anchor, < 1 is faster; medians of ${REPEATS}`);
+console.log(line(header));
+for (const t of table) console.log(line(t));
+for (const n of uniqueNotes) console.log(`note: ${n}`);
+
+const md = [
+  '# Ridgeline engine benchmark',
+  '',
+  `${new Date().toISOString()} · ${machine} · ratio = Ridgeline time / anchor time (< 1: Ridgeline is faster) · medians of ${REPEATS} after warm-up`,
+  '',
+  `| ${header.join(' | ')} |`,
+  `| ${header.map(() => '---').join(' | ')} |`,
+  ...table.map((t) => `| ${t.join(' | ')} |`),
+  '',
+  ...uniqueNotes.map((n) => `- ${n}`),
+  '',
+].join('\n');
+mkdirSync('bench-results', { recursive: true });
+writeFileSync(join('bench-results', 'engine.md'), md);
+console.log('written: bench-results/engine.md');
