@@ -43,7 +43,9 @@ export function cvDocument(detail: SweepDetail, timings: { loadMs: number; fitMs
     measure: detail.measure,
     folds: detail.folds,
     ...(detail.repeats > 1 ? { repeats: detail.repeats } : {}),
-    ...(detail.alphas.length > 1 ? { alphas: detail.results.map((r) => ({ alpha: r!.alpha, lambdaMin: r!.lambdaMin, lambda1se: r!.lambda1se, cvmMin: r!.cvm[r!.indexMin] })) } : {}),
+    ...(detail.results.length > 1
+      ? { configs: detail.results.map((r) => ({ label: r!.label, alpha: r!.alpha, lambdaMin: r!.lambdaMin, lambda1se: r!.lambda1se, cvmMin: r!.cvm[r!.indexMin] })), best: best.label }
+      : {}),
     timings,
     ...(withId ? { sweepId: detail.id, refits: detail.refits } : {}),
   };

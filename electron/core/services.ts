@@ -29,7 +29,7 @@ export function createServices(options: { dbPath: string; launchTrainer: Trainer
   const events = new EventHub();
   const deps = { runs, datasets, events, launchTrainer: options.launchTrainer, appVersion: APP_VERSION, sessionId: store.sessions.id };
   const runService = new RunService(deps);
-  const sweepService = new SweepService({ ...deps, sweeps: store.sweeps });
+  const sweepService = new SweepService({ ...deps, sweeps: store.sweeps, startRefit: (spec, sweepId) => runService.start(spec, sweepId) });
 
   let dataVersion = db.pragma('data_version', { simple: true }) as number;
   const poll = setInterval(() => {

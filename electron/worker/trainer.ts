@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { cvCell, fullPathCell } from '../../shared/engine/cv.ts';
+import { cvCell, fitCell, fullFitCell, fullPathCell } from '../../shared/engine/cv.ts';
 import { decodeSweepData, type SweepData } from '../../shared/protocol/sweepData.ts';
 import { toErrorInfo } from '../../shared/errors.ts';
 import { optimumObjective, startFit } from '../../shared/engine/fit.ts';
@@ -82,11 +82,13 @@ function runCell(message: Extract<ToTrainer, { type: 'cell' }>): CellOutput {
   const { design, folds } = sweepData(message.dataFile);
   const t0 = performance.now();
   if (job.kind === 'full') {
-    const full = fullPathCell(design, job.lambdas, job.options);
+    const full = job.fit ? fullFitCell(design, job.lambdas, job.fit) : fullPathCell(design, job.lambdas, job.options);
     return { size: null, errors: null, nonzero: full.nonzero, intercepts: full.intercepts, coefs: full.coefs, iterations: full.iterations, statusReason: full.statusReason, fitMs: performance.now() - t0 };
   }
   const foldsOfRepeat = folds.subarray(job.repeat * design.m, (job.repeat + 1) * design.m);
-  const cell = cvCell(design, foldsOfRepeat, job.fold, job.lambdas, job.options, job.measure);
+  const cell = job.fit
+    ? fitCell(design, foldsOfRepeat, job.fold, job.lambdas, job.fit, job.measure)
+    : cvCell(design, foldsOfRepeat, job.fold, job.lambdas, job.options, job.measure);
   return { size: cell.size, errors: cell.errors, nonzero: cell.nonzero, intercepts: null, coefs: null, iterations: cell.iterations, statusReason: cell.statusReason, fitMs: performance.now() - t0 };
 }
 

@@ -16,7 +16,24 @@ export const SweepSpecSchema = z
   .object({
     name: z.string().trim().max(200).optional(),
     datasetId: z.string().min(1, 'choose a data set').max(100),
-    model: z.enum(['linear', 'logistic']),
+    model: z.enum(['linear', 'logistic', 'mlp']),
+    /** MLP only: regression (squared loss) or binary classification (log-loss). */
+    task: z.enum(['regression', 'classification']).default('regression'),
+    /**
+     * Other hyperparameters as grids: every combination with every α is a configuration. Linear and
+     * logistic models with solver cd (or auto) run warm-started paths; the rest fit each λ on its own.
+     */
+    grid: z
+      .object({
+        solver: z.array(z.enum(['auto', 'gd', 'sgd', 'adam', 'fista', 'cd', 'closed'])).min(1).max(7).optional(),
+        learningRate: z.array(finite.gt(0, 'each learning rate must be > 0')).min(1).max(10, 'at most 10 learning rates').optional(),
+        maxIter: z.array(z.number().int().min(1).max(1_000_000)).min(1).max(10, 'at most 10 iteration counts').optional(),
+        hidden: z.array(z.array(z.number().int().min(1).max(4096)).min(1).max(3)).min(1).max(10, 'at most 10 architectures').optional(),
+      })
+      .strict()
+      .default({}),
+    activation: z.enum(['relu', 'tanh']).default('relu'),
+    batchSize: z.number().int().min(1).max(1_000_000).default(32),
     alphas: z.array(finite.min(0, 'each α must be in [0, 1]').max(1, 'each α must be in [0, 1]')).min(1, 'give at least one α').max(21, 'at most 21 α values').default([1]),
     lambdas: z.array(finite.min(0, 'each λ must be ≥ 0')).min(1).max(1000, 'at most 1000 λ values').optional(),
     nLambda: z.number().int('must be an integer').min(2, 'at least 2 λ values').max(1000, 'at most 1000 λ values').default(100),
@@ -36,8 +53,11 @@ export const SweepSpecSchema = z
   })
   .superRefine((spec, ctx) => {
     if (spec.foldMethod === 'column' && spec.foldIds === undefined) ctx.addIssue({ code: 'custom', path: ['foldIds'], message: 'fold method "column" needs the fold of every row' });
-    if (spec.foldMethod === 'stratified' && spec.model !== 'logistic') ctx.addIssue({ code: 'custom', path: ['foldMethod'], message: 'stratified folds need a classification (logistic) model' });
-    if (spec.model === 'linear' && spec.measure !== undefined && spec.measure !== 'mse') ctx.addIssue({ code: 'custom', path: ['measure'], message: `${spec.measure} is for classification; linear models use mse` });
+    const classification = spec.model === 'logistic' || (spec.model === 'mlp' && spec.task === 'classification');
+    if (spec.foldMethod === 'stratified' && !classification) ctx.addIssue({ code: 'custom', path: ['foldMethod'], message: 'stratified folds need a classification model' });
+    if (!classification && spec.measure !== undefined && spec.measure !== 'mse') ctx.addIssue({ code: 'custom', path: ['measure'], message: `${spec.measure} is for classification; regression uses mse` });
+    const configs = spec.alphas.length * (spec.grid.solver?.length ?? 1) * (spec.grid.learningRate?.length ?? 1) * (spec.grid.maxIter?.length ?? 1) * (spec.grid.hidden?.length ?? 1);
+    if (configs > 200) ctx.addIssue({ code: 'custom', path: ['grid'], message: `${configs} configurations (α × grid); at most 200` });
     if (spec.lambdas !== undefined && spec.alphas.length > 1) ctx.addIssue({ code: 'custom', path: ['lambdas'], message: 'an explicit λ list goes with one α; α grids use glmnet’s λ grid per α' });
   });
 export type SweepSpec = z.infer<typeof SweepSpecSchema>;
@@ -49,7 +69,7 @@ export interface SweepSummary {
   statusReason: string | null;
   datasetId: string;
   datasetName: string;
-  model: 'linear' | 'logistic';
+  model: 'linear' | 'logistic' | 'mlp';
   measure: string;
   alphas: number[];
   folds: number;
@@ -62,11 +82,25 @@ export interface SweepSummary {
   elapsedMs: number | null;
 }
 
+/** One point of α × grid: what a configuration's cells fit. */
+export interface SweepConfig {
+  alpha: number;
+  solver?: 'auto' | 'gd' | 'sgd' | 'adam' | 'fista' | 'cd' | 'closed';
+  learningRate?: number;
+  maxIter?: number;
+  hidden?: number[];
+  /** e.g. "α=1 · adam · lr=0.01 · hidden=16,8". */
+  label: string;
+}
+
 export interface CellInfo {
   index: number;
   kind: 'fold' | 'full';
   repeat: number;
   fold: number;
+  /** The configuration (see SweepDetail.configs). */
+  configIndex: number;
+  /** The configuration's α among SweepSpec.alphas. */
   alphaIndex: number;
   status: 'pending' | 'running' | 'completed' | 'failed';
   attempts: number;
@@ -74,9 +108,10 @@ export interface CellInfo {
   runId: string;
 }
 
-/** The cross-validation result for one α. */
+/** The cross-validation result for one configuration (one α when only α varies). */
 export interface AlphaResult {
   alpha: number;
+  label: string;
   lambdas: number[];
   cvm: number[];
   cvsd: number[];
@@ -89,13 +124,37 @@ export interface AlphaResult {
 
 export interface SweepDetail extends SweepSummary {
   spec: SweepSpec;
+  configs: SweepConfig[];
   cells: CellInfo[];
-  /** Per α, once every cell of that α is in. */
+  /** Per configuration, once the sweep is complete. */
   results: (AlphaResult | null)[];
-  /** The α with the best cvm at its λ_min (the first on ties). */
+  /** The configuration with the best cvm at its λ_min (the first on ties). */
   bestAlphaIndex: number | null;
   featureNames: string[];
-  /** Coefficient path on all data for the best α: path[l][j] (original scale), with intercepts. */
+  /** Coefficient path on all data for the best configuration (linear, logistic): coef[l][j] on the original scale. */
   path: { lambdas: number[]; intercepts: number[]; coef: number[][] } | null;
   refits: { lambdaMin: string | null; lambda1se: string | null };
+}
+
+/** The configurations of a spec: α outermost, then solver, learning rate, iterations, hidden layers. */
+export function sweepConfigs(spec: Pick<SweepSpec, 'alphas' | 'grid' | 'model'>): SweepConfig[] {
+  const configs: SweepConfig[] = [];
+  const axis = <T>(values: T[] | undefined): (T | undefined)[] => values ?? [undefined];
+  for (const alpha of spec.alphas) {
+    for (const solver of axis(spec.grid.solver)) {
+      for (const learningRate of axis(spec.grid.learningRate)) {
+        for (const maxIter of axis(spec.grid.maxIter)) {
+          for (const hidden of axis(spec.grid.hidden)) {
+            const parts = [`α=${alpha}`];
+            if (solver !== undefined) parts.push(solver);
+            if (learningRate !== undefined) parts.push(`lr=${learningRate}`);
+            if (maxIter !== undefined) parts.push(`iter=${maxIter}`);
+            if (hidden !== undefined) parts.push(`hidden=${hidden.join(',')}`);
+            configs.push({ alpha, solver, learningRate, maxIter, hidden, label: parts.join(' · ') });
+          }
+        }
+      }
+    }
+  }
+  return configs;
 }

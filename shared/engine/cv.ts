@@ -7,9 +7,11 @@
  * A fold's path is one independent "cell": the unit a sweep schedules on a process pool.
  */
 import { RidgelineError } from '../errors.ts';
+import { fit } from './fit.ts';
 import { fitPath, type PathPoint } from './path.ts';
+import { predict } from './predict.ts';
 import { Pcg64 } from './random/pcg64.ts';
-import type { Design, FitOptions } from './types.ts';
+import type { Design, FitOptions, FitResult } from './types.ts';
 
 export type CvMeasure = 'mse' | 'deviance' | 'misclass' | 'auc';
 
@@ -122,21 +124,37 @@ export function cvCell(design: Design, folds: Int32Array, fold: number, lambdas:
   };
 }
 
-function foldError(test: Design, point: PathPoint, model: FitOptions['model'], measure: CvMeasure): number {
-  const { x, y, m, p } = test;
+/** η = b + Xw for each row of `test`. */
+function linearPredictor(test: Design, intercept: number, coef: Float64Array): Float64Array {
+  const { x, m, p } = test;
   const eta = new Float64Array(m);
   for (let i = 0; i < m; i++) {
-    let s = point.intercept;
-    for (let j = 0; j < p; j++) s += x[i * p + j] * point.coef[j];
+    let s = intercept;
+    for (let j = 0; j < p; j++) s += x[i * p + j] * coef[j];
     eta[i] = s;
   }
-  if (model === 'linear') {
-    if (measure !== 'mse') throw new RidgelineError('BAD_OPTIONS', `measure "${measure}" is for classification; linear models use mse`);
+  return eta;
+}
+
+function foldError(test: Design, point: PathPoint, model: FitOptions['model'], measure: CvMeasure): number {
+  const eta = linearPredictor(test, point.intercept, point.coef);
+  if (model === 'linear') return measureError(test.y, eta, false, measure);
+  return measureError(test.y, eta.map((e) => 1 / (1 + Math.exp(-e))), true, measure);
+}
+
+/**
+ * A fold's error from its predictions: ŷ for regression, P(y = 1) for classification (clipped to
+ * [1e-5, 1 − 1e-5] as cv.glmnet does before the deviance).
+ */
+export function measureError(y: Float64Array, prediction: Float64Array, classification: boolean, measure: CvMeasure): number {
+  const m = y.length;
+  if (!classification) {
+    if (measure !== 'mse') throw new RidgelineError('BAD_OPTIONS', `measure "${measure}" is for classification; regression uses mse`);
     let sum = 0;
-    for (let i = 0; i < m; i++) sum += (y[i] - eta[i]) ** 2;
+    for (let i = 0; i < m; i++) sum += (y[i] - prediction[i]) ** 2;
     return sum / m;
   }
-  const prob = eta.map((e) => Math.min(Math.max(1 / (1 + Math.exp(-e)), PROB_MIN), 1 - PROB_MIN));
+  const prob = prediction.map((q) => Math.min(Math.max(q, PROB_MIN), 1 - PROB_MIN));
   switch (measure) {
     case 'deviance': {
       let sum = 0;
@@ -158,6 +176,62 @@ function foldError(test: Design, point: PathPoint, model: FitOptions['model'], m
       return sum / m;
     }
   }
+}
+
+/** Whether a configuration is fitted as one warm-started coordinate-descent path (glmnet's way). */
+export function fitsAsPath(options: Pick<FitOptions, 'model' | 'solver'>): boolean {
+  return options.model !== 'mlp' && (options.solver === 'cd' || options.solver === 'auto');
+}
+
+function isClassification(options: Pick<FitOptions, 'model' | 'task'>): boolean {
+  return options.model === 'logistic' || (options.model === 'mlp' && options.task === 'classification');
+}
+
+function nonzeroOf(result: FitResult): number {
+  let n = 0;
+  if (result.layers) for (const layer of result.layers) for (const w of layer.weights) n += w !== 0 ? 1 : 0;
+  else for (const w of result.coef) n += w !== 0 ? 1 : 0;
+  return n;
+}
+
+/**
+ * A cell for solvers and models without a coordinate-descent path (gd, sgd, adam, fista, MLPs): one
+ * independent fit per λ with the configuration's own solver and settings, measured on the fold.
+ */
+export function fitCell(design: Design, folds: Int32Array, fold: number, lambdas: ArrayLike<number>, options: FitOptions, measure: CvMeasure): CellResult {
+  const train = subsetRows(design, (i) => folds[i] !== fold);
+  const test = subsetRows(design, (i) => folds[i] === fold);
+  if (test.m === 0) throw new RidgelineError('BAD_DATA', `fold ${fold} holds no rows`);
+  const errors = new Float64Array(lambdas.length);
+  const nonzero = new Float64Array(lambdas.length);
+  let iterations = 0;
+  let statusReason: string | null = null;
+  for (let l = 0; l < lambdas.length; l++) {
+    const { result } = fit(train, { ...options, lambda: lambdas[l] });
+    iterations += result.iterations;
+    if (result.status !== 'completed') statusReason ??= `λ = ${lambdas[l]}: ${result.status}${result.statusReason ? ` (${result.statusReason})` : ''}`;
+    errors[l] = result.status === 'diverged' ? Number.NaN : measureError(test.y, predict(result, test.x, test.m, test.p, options), isClassification(options), measure);
+    nonzero[l] = nonzeroOf(result);
+  }
+  return { fold, size: test.m, errors, nonzero, iterations, statusReason };
+}
+
+/** The fits on all data for a non-path configuration: nonzero counts and (linear, logistic) coefficients. */
+export function fullFitCell(design: Design, lambdas: ArrayLike<number>, options: FitOptions): FullPathResult {
+  const nonzero = new Float64Array(lambdas.length);
+  const intercepts = new Float64Array(lambdas.length);
+  const coefs = new Float64Array(options.model === 'mlp' ? 0 : lambdas.length * design.p);
+  let iterations = 0;
+  let statusReason: string | null = null;
+  for (let l = 0; l < lambdas.length; l++) {
+    const { result } = fit(design, { ...options, lambda: lambdas[l] });
+    iterations += result.iterations;
+    if (result.status !== 'completed') statusReason ??= `λ = ${lambdas[l]}: ${result.status}`;
+    nonzero[l] = nonzeroOf(result);
+    intercepts[l] = result.intercept;
+    if (options.model !== 'mlp') coefs.set(result.coef, l * design.p);
+  }
+  return { nonzero, intercepts, coefs, iterations, statusReason };
 }
 
 /** Area under the ROC curve by the rank-sum (Mann–Whitney) statistic, ties counted half. */

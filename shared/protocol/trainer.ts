@@ -16,6 +16,8 @@ export interface CellJob {
   fold: number;
   lambdas: Float64Array;
   options: CvPathOptions;
+  /** Present for configurations without a cd path (other solvers, MLPs): each λ is fitted on its own. */
+  fit?: FitOptions;
   measure: CvMeasure;
 }
 

@@ -9,6 +9,7 @@ import { BUILTIN_DATASETS } from '../../shared/datasets/builtins.ts';
 import { cvCell, randomFolds, summarizeCv } from '../../shared/engine/cv.ts';
 import { defaultLambdaGrid, fitPath } from '../../shared/engine/path.ts';
 import { DEFAULT_FIT_OPTIONS } from '../../shared/engine/types.ts';
+import { dispatch } from '../../electron/core/dispatch.ts';
 import { createServices, type Services } from '../../electron/core/services.ts';
 import { SWEEP_DEFAULT_TOL } from '../../electron/core/sweeps/sweepService.ts';
 import { forkChildTrainer } from '../../electron/core/training/childProcessTrainer.ts';
@@ -28,13 +29,16 @@ async function services(): Promise<{ s: Services; events: ApiEvent[] }> {
   return { s, events };
 }
 
+/** Starts a sweep the way both shells do: through the schema-validating dispatcher. */
+const startSweep = (s: Services, spec: unknown) => dispatch(s.handlers, 'startSweep', spec) as Promise<{ sweepId: string }>;
+
 const diabetes = BUILTIN_DATASETS.find((d) => d.id === 'builtin:diabetes')!;
 const spec = { datasetId: 'builtin:diabetes', model: 'linear' as const, alphas: [1], nLambda: 20, folds: 4, seed: 3, poolSize: 2 };
 
 describe('sweep service', () => {
   it('runs every cell on the pool, equals the in-process computation, and stores the refits as runs', async () => {
     const { s, events } = await services();
-    const { sweepId } = await s.handlers.startSweep(spec);
+    const { sweepId } = await startSweep(s, spec);
     const summary = await s.sweeps.execute(sweepId);
     expect(summary).toMatchObject({ status: 'completed', cellsDone: 5, cellsTotal: 5 });
     const detail = await s.handlers.getSweep({ id: sweepId });
@@ -63,6 +67,39 @@ describe('sweep service', () => {
     expect(progress.map((e) => (e.type === 'sweepProgress' ? e.cellsDone : 0))).toEqual([1, 2, 3, 4, 5]);
   });
 
+  it('sweeps a grid of other hyperparameters (an MLP × two learning rates); its refits are trained as runs', async () => {
+    const { s } = await services();
+    const { sweepId } = await startSweep(s, {
+      datasetId: 'builtin:logistic',
+      model: 'mlp',
+      task: 'classification',
+      alphas: [0],
+      nLambda: 3,
+      lambdaMinRatio: 1e-3,
+      folds: 3,
+      foldMethod: 'stratified',
+      measure: 'deviance',
+      grid: { solver: ['adam'], learningRate: [0.01, 0.05], maxIter: [30], hidden: [[4]] },
+      seed: 1,
+      poolSize: 2,
+    });
+    const summary = await s.sweeps.execute(sweepId);
+    expect(summary).toMatchObject({ status: 'completed', cellsTotal: 2 * (3 + 1) });
+    const detail = await s.handlers.getSweep({ id: sweepId });
+    expect(detail.configs.map((c) => c.label)).toEqual(['α=0 · adam · lr=0.01 · iter=30 · hidden=4', 'α=0 · adam · lr=0.05 · iter=30 · hidden=4']);
+    expect(detail.results.every((r) => r !== null && r.cvm.every(Number.isFinite))).toBe(true);
+    expect(detail.path).toBeNull();
+    const best = detail.results[detail.bestAlphaIndex!]!;
+    const other = detail.results[1 - detail.bestAlphaIndex!]!;
+    expect(best.cvm[best.indexMin]).toBeLessThanOrEqual(other.cvm[other.indexMin]);
+    // MLP refits are real training runs linked to the sweep.
+    const refitId = detail.refits.lambdaMin!;
+    for (let i = 0; i < 500 && !['completed', 'diverged', 'failed'].includes((await s.handlers.getRun({ id: refitId })).status); i++) await new Promise((r) => setTimeout(r, 20));
+    const refit = await s.handlers.getRun({ id: refitId });
+    expect(refit).toMatchObject({ status: 'completed', sweepId });
+    expect(refit.hyperparams).toMatchObject({ model: 'mlp', solver: 'adam', learningRate: detail.configs[detail.bestAlphaIndex!].learningRate, lambda: best.lambdaMin });
+  });
+
   it('previews grids and work, and reports problems instead of failing', async () => {
     const { s } = await services();
     const preview = await s.handlers.previewSweep({ ...spec, alphas: [0.5, 1] });
@@ -74,12 +111,12 @@ describe('sweep service', () => {
     const bad = await s.handlers.previewSweep({ ...spec, folds: 1, alphas: [2] });
     expect(bad.problems.join('; ')).toMatch(/alphas\.0: each α must be in \[0, 1\]/);
     expect(bad.problems.join('; ')).toMatch(/folds: at least 2 folds/);
-    await expect(Promise.resolve().then(() => s.handlers.startSweep({ ...spec, model: 'linear', foldMethod: 'stratified' }))).rejects.toThrow(/stratified folds need a classification/);
+    await expect(startSweep(s, { ...spec, model: 'linear', foldMethod: 'stratified' })).rejects.toThrow(/stratified folds need a classification/);
   });
 
   it('cancels a sweep; resume then completes it from the committed cells', async () => {
     const { s } = await services();
-    const { sweepId } = await s.handlers.startSweep({ ...spec, nLambda: 100, folds: 10, poolSize: 1 });
+    const { sweepId } = await startSweep(s, { ...spec, nLambda: 100, folds: 10, poolSize: 1 });
     while ((await s.handlers.listSweeps({}))[0].cellsDone < 1) await new Promise((r) => setTimeout(r, 20));
     expect(await s.handlers.cancelSweep({ id: sweepId })).toEqual({ cancelled: true });
     const cancelled = await s.sweeps.execute(sweepId);

@@ -23,12 +23,12 @@ export async function cvCommand(argv: readonly string[]): Promise<number> {
     repeats: { type: 'number', min: 1, max: 20, integer: true },
     stratified: { type: 'boolean' },
     measure: { type: 'enum', values: ['mse', 'deviance', 'misclass', 'auc'] },
+    task: { type: 'enum', values: ['regression', 'classification'] },
     'pool-size': { type: 'number', min: 1, max: 64, integer: true },
   });
   const dataPath = requireOption<string>(args, 'data');
   const target = requireOption<string>(args, 'target');
   const hyperparams = hyperparamsFromArgs(args);
-  if (hyperparams.model === 'mlp') throw new UsageError('option --model: cv runs λ paths for linear and logistic models (not mlp)');
   const foldColumn = getOption<string>(args, 'fold-column');
   if (foldColumn !== undefined && getOption(args, 'folds') !== undefined) throw new UsageError('option --folds: give either --folds or --fold-column, not both');
   const lambdas = getOption<number[]>(args, 'lambdas');
@@ -40,7 +40,8 @@ export async function cvCommand(argv: readonly string[]): Promise<number> {
   if (alphas && getOption(args, 'alpha') !== undefined) throw new UsageError('option --alphas: give either --alpha or --alphas, not both');
   if (alphas?.some((a) => a < 0 || a > 1)) throw new UsageError('option --alphas: every α must be in [0, 1]');
   const measure = getOption<string>(args, 'measure');
-  if (hyperparams.model === 'linear' && measure !== undefined && measure !== 'mse') throw new UsageError(`option --measure: ${measure} is for logistic models; linear models use mse`);
+  const classification = hyperparams.model === 'logistic' || (hyperparams.model === 'mlp' && getOption<string>(args, 'task') === 'classification');
+  if (!classification && measure !== undefined && measure !== 'mse') throw new UsageError(`option --measure: ${measure} is for classification; regression uses mse`);
 
   const loadStart = performance.now();
   const { design, folds } = loadCsvDesign(dataPath, { target, ignore: getOption<string[]>(args, 'ignore'), foldColumn });
@@ -55,7 +56,16 @@ export async function cvCommand(argv: readonly string[]): Promise<number> {
       name: getOption<string>(args, 'name'),
       datasetId: dataset.id,
       model: hyperparams.model,
+      task: getOption<'regression' | 'classification'>(args, 'task'),
       alphas: alphas ?? [hyperparams.alpha],
+      // Single values of the other hyperparameters are a grid of one point each.
+      grid: {
+        ...(hyperparams.solver !== 'auto' ? { solver: [hyperparams.solver] } : {}),
+        ...(hyperparams.learningRate !== undefined ? { learningRate: [hyperparams.learningRate] } : {}),
+        ...(hyperparams.model === 'mlp' ? { hidden: [hyperparams.hidden] } : {}),
+      },
+      activation: hyperparams.activation,
+      batchSize: hyperparams.batchSize,
       lambdas,
       nLambda: getOption<number>(args, 'n-lambda'),
       lambdaMinRatio: getOption<number>(args, 'lambda-min-ratio'),
@@ -85,7 +95,7 @@ export async function cvCommand(argv: readonly string[]): Promise<number> {
 
 export function printCvTable(detail: ReturnType<Awaited<ReturnType<typeof openSweepRunner>>['service']['detail']>): void {
   const best = detail.results[detail.bestAlphaIndex ?? 0]!;
-  if (detail.alphas.length > 1) log(`best α = ${best.alpha} of ${detail.alphas.join(', ')}`);
+  if (detail.results.length > 1) log(`best configuration: ${best.label} (of ${detail.results.length})`);
   process.stdout.write(`λ\tcvm\tcvsd\tnonzero\n`);
   best.lambdas.forEach((l, i) =>
     process.stdout.write(`${l}\t${best.cvm[i]}\t${best.cvsd[i]}\t${best.nonzero[i]}${i === best.indexMin ? '\tλ_min' : ''}${i === best.index1se ? '\tλ_1se' : ''}\n`),

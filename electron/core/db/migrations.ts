@@ -126,7 +126,7 @@ export const MIGRATIONS: readonly Migration[] = [
         kind        TEXT NOT NULL CHECK (kind IN ('fold','full')),
         repeat      INTEGER NOT NULL,
         fold        INTEGER NOT NULL,
-        alpha_index INTEGER NOT NULL,
+        config_index INTEGER NOT NULL,        -- which α × grid configuration (SweepDetail.configs)
         status      TEXT NOT NULL CHECK (status IN ('pending','running','completed','failed')),
         attempts    INTEGER NOT NULL DEFAULT 0,
         error       TEXT,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { CellInfo, SweepSpec, SweepStatus, SweepSummary } from '../../../shared/domain/sweeps.ts';
-import { HyperparamsSchema } from '../../../shared/domain/runs.ts';
+import type { CellInfo, SweepConfig, SweepSpec, SweepStatus, SweepSummary } from '../../../shared/domain/sweeps.ts';
+import type { Hyperparams } from '../../../shared/domain/runs.ts';
 import { RidgelineError } from '../../../shared/errors.ts';
 import { bytesToF64, f64Bytes } from './datasetsStore.ts';
 import type { Db } from './open.ts';
@@ -10,8 +10,11 @@ export interface CellKey {
   kind: 'fold' | 'full';
   repeat: number;
   fold: number;
-  alphaIndex: number;
+  configIndex: number;
 }
+
+/** A cell as stored; the service adds what it derives from the spec (the configuration's α). */
+export type StoredCell = Omit<CellInfo, 'alphaIndex'>;
 
 export interface NewSweep {
   name: string;
@@ -19,8 +22,11 @@ export interface NewSweep {
   datasetHash: string;
   spec: SweepSpec;
   measure: string;
-  /** alphas × nLambda. */
+  /** configurations × nLambda. */
   lambdas: Float64Array;
+  configs: SweepConfig[];
+  /** The hyperparameters recorded with each configuration's cell runs. */
+  hyperparams: Hyperparams[];
   nLambda: number;
   /** repeats × rows. */
   folds: Int32Array;
@@ -103,7 +109,7 @@ export class SweepsStore {
     this.listStmt = db.prepare(`${select} ORDER BY s.created_at DESC`);
     this.summaryStmt = db.prepare(`${select} WHERE s.id = ?`);
     this.cellsStmt = db.prepare(
-      'SELECT cell_index, kind, repeat, fold, alpha_index, status, attempts, error, run_id FROM sweep_cells WHERE sweep_id = ? ORDER BY cell_index',
+      'SELECT cell_index, kind, repeat, fold, config_index, status, attempts, error, run_id FROM sweep_cells WHERE sweep_id = ? ORDER BY cell_index',
     );
     this.cellRunStmt = db.prepare('SELECT run_id FROM sweep_cells WHERE sweep_id = ? AND cell_index = ?').pluck();
     this.completeCellStmt = db.prepare(
@@ -117,7 +123,7 @@ export class SweepsStore {
         `INSERT INTO sweeps (id, name, dataset_id, status, spec, measure, lambdas, n_lambda, folds, cells_total, owner_session, app_version, created_at)
          VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
-      insertCell: db.prepare(`INSERT INTO sweep_cells (sweep_id, cell_index, kind, repeat, fold, alpha_index, status, run_id) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)`),
+      insertCell: db.prepare(`INSERT INTO sweep_cells (sweep_id, cell_index, kind, repeat, fold, config_index, status, run_id) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)`),
       row: db.prepare('SELECT * FROM sweeps WHERE id = ?'),
       cellResults: db.prepare("SELECT cell_index, size, errors, nonzero, intercepts, coefs, fit_ms FROM sweep_cells WHERE sweep_id = ? AND status = 'completed'"),
       claim: db.prepare(`UPDATE sweeps SET status = 'running', status_reason = NULL, owner_session = ?, started_at = coalesce(started_at, ?), finished_at = NULL WHERE id = ?`),
@@ -138,31 +144,20 @@ export class SweepsStore {
     this.db.transaction(() => {
       this.q.insertSweep.run(id, sweep.name, sweep.datasetId, JSON.stringify(storedSpec), sweep.measure, f64Bytes(sweep.lambdas), sweep.nLambda, i32Bytes(sweep.folds), sweep.cells.length, ownerSession, sweep.appVersion, now());
       sweep.cells.forEach((cell, index) => {
-        const alpha = sweep.spec.alphas[cell.alphaIndex];
-        const lambdas = sweep.lambdas.subarray(cell.alphaIndex * sweep.nLambda, (cell.alphaIndex + 1) * sweep.nLambda);
+        const config = sweep.configs[cell.configIndex];
         const runId = this.runs.create({
           name:
             cell.kind === 'full'
-              ? `${sweep.name} · path on all data · α=${alpha}`
-              : `${sweep.name} · fold ${cell.fold + 1}/${sweep.spec.folds}${sweep.spec.repeats > 1 ? ` · repeat ${cell.repeat + 1}` : ''} · α=${alpha}`,
+              ? `${sweep.name} · all data · ${config.label}`
+              : `${sweep.name} · fold ${cell.fold + 1}/${sweep.spec.folds}${sweep.spec.repeats > 1 ? ` · repeat ${cell.repeat + 1}` : ''} · ${config.label}`,
           datasetId: sweep.datasetId,
           datasetHash: sweep.datasetHash,
-          hyperparams: HyperparamsSchema.parse({
-            model: sweep.spec.model,
-            lambda: lambdas[lambdas.length - 1],
-            alpha,
-            solver: 'cd',
-            tol: sweep.spec.tol,
-            maxIter: sweep.spec.maxIter,
-            standardize: sweep.spec.standardize,
-            fitIntercept: sweep.spec.fitIntercept,
-            seed: sweep.spec.seed,
-          }),
+          hyperparams: sweep.hyperparams[cell.configIndex],
           appVersion: sweep.appVersion,
           ownerSession,
           sweepId: id,
         });
-        this.q.insertCell.run(id, index, cell.kind, cell.repeat, cell.fold, cell.alphaIndex, runId);
+        this.q.insertCell.run(id, index, cell.kind, cell.repeat, cell.fold, cell.configIndex, runId);
       });
     })();
     return id;
@@ -198,13 +193,13 @@ export class SweepsStore {
     };
   }
 
-  cells(id: string): CellInfo[] {
+  cells(id: string): StoredCell[] {
     return (this.cellsStmt.all(id) as Record<string, unknown>[]).map((r) => ({
       index: r.cell_index as number,
       kind: r.kind as 'fold' | 'full',
       repeat: r.repeat as number,
       fold: r.fold as number,
-      alphaIndex: r.alpha_index as number,
+      configIndex: r.config_index as number,
       status: r.status as CellInfo['status'],
       attempts: r.attempts as number,
       error: (r.error as string | null) ?? null,

@@ -3,20 +3,20 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { SweepPreview } from '../../../shared/api.ts';
-import type { AlphaResult, SweepDetail, SweepSpec, SweepSummary } from '../../../shared/domain/sweeps.ts';
-import { SweepSpecSchema } from '../../../shared/domain/sweeps.ts';
-import { HyperparamsSchema } from '../../../shared/domain/runs.ts';
+import type { AlphaResult, SweepConfig, SweepDetail, SweepSpec, SweepSummary } from '../../../shared/domain/sweeps.ts';
+import { SweepSpecSchema, sweepConfigs } from '../../../shared/domain/sweeps.ts';
+import { HyperparamsSchema, type RunSpec } from '../../../shared/domain/runs.ts';
 import { RidgelineError } from '../../../shared/errors.ts';
-import { foldsFromColumn, randomFolds, stratifiedFolds, summarizeCv, type CvMeasure, type CvPathOptions } from '../../../shared/engine/cv.ts';
+import { fitsAsPath, foldsFromColumn, randomFolds, stratifiedFolds, summarizeCv, type CvMeasure } from '../../../shared/engine/cv.ts';
 import { fitObjective } from '../../../shared/engine/objective.ts';
 import { defaultLambdaGrid } from '../../../shared/engine/path.ts';
-import type { Design } from '../../../shared/engine/types.ts';
+import { DEFAULT_FIT_OPTIONS, type Design, type FitOptions } from '../../../shared/engine/types.ts';
 import { encodeSweepData } from '../../../shared/protocol/sweepData.ts';
 import type { CellJob, CellOutput } from '../../../shared/protocol/trainer.ts';
 import { describeIssues } from '../../../shared/validate.ts';
 import type { DatasetsStore } from '../db/datasetsStore.ts';
 import type { RunsStore } from '../db/runsStore.ts';
-import type { CellKey, SweepsStore } from '../db/sweepsStore.ts';
+import type { CellKey, StoredCell, SweepsStore } from '../db/sweepsStore.ts';
 import type { EventHub } from '../events.ts';
 import { TrainerPool } from '../training/trainerPool.ts';
 import type { TrainerLauncher } from '../training/trainerHost.ts';
@@ -38,6 +38,33 @@ export interface SweepServiceDeps {
   launchTrainer: TrainerLauncher;
   appVersion: string;
   sessionId: string;
+  /** Starts a run linked to the sweep (MLP refits); absent where no run service exists (the CLI). */
+  startRefit?: (spec: RunSpec, sweepId: string) => { runId: string };
+}
+
+function isClassificationSpec(spec: Pick<SweepSpec, 'model' | 'task'>): boolean {
+  return spec.model === 'logistic' || (spec.model === 'mlp' && spec.task === 'classification');
+}
+
+/** The fit options of one configuration (λ aside: each cell runs the configuration's λ grid). */
+export function fitOptionsOf(spec: SweepSpec, config: SweepConfig): FitOptions {
+  return {
+    ...DEFAULT_FIT_OPTIONS,
+    model: spec.model,
+    alpha: config.alpha,
+    solver: config.solver ?? 'auto',
+    learningRate: config.learningRate,
+    maxIter: config.maxIter ?? spec.maxIter,
+    tol: spec.tol ?? (fitsAsPath({ model: spec.model, solver: config.solver ?? 'auto' }) ? SWEEP_DEFAULT_TOL : undefined),
+    standardize: spec.standardize,
+    fitIntercept: spec.fitIntercept,
+    seed: spec.seed,
+    hidden: config.hidden ?? DEFAULT_FIT_OPTIONS.hidden,
+    activation: spec.activation,
+    batchSize: spec.batchSize,
+    task: spec.task,
+    init: spec.model === 'mlp' ? 'random' : 'zeros',
+  };
 }
 
 interface Execution {
@@ -79,17 +106,25 @@ export class SweepService {
     if (!dataset) return { problems: [`no data set with id ${spec.datasetId}`], grids: [], cells: 0, workUnits: 0, estimatedSeconds: null, poolSize };
     try {
       const design = this.deps.datasets.loadDesign(dataset.id);
-      const table = this.lambdaTable(spec, design);
-      const grids = spec.alphas.map((alpha, a) => {
-        const grid = table.values.subarray(a * table.n, (a + 1) * table.n);
+      const configs = sweepConfigs(spec);
+      const table = this.lambdaTable(spec, configs, design);
+      const grids = spec.alphas.map((alpha) => {
+        const c = configs.findIndex((config) => config.alpha === alpha);
+        const grid = table.values.subarray(c * table.n, (c + 1) * table.n);
         return { alpha, lambdaMax: grid[0], lambdaMin: grid[grid.length - 1], count: grid.length };
       });
       const k = spec.foldMethod === 'column' ? foldsFromColumn(Float64Array.from(spec.foldIds ?? [])).k : spec.folds;
-      const cells = spec.alphas.length * (spec.repeats * k + 1);
+      const cells = configs.length * (spec.repeats * k + 1);
+      const width = spec.model === 'mlp' ? design.p * (spec.grid.hidden?.[0]?.[0] ?? DEFAULT_FIT_OPTIONS.hidden[0]) : design.p;
+      // Along a warm cd path, a few nanoseconds per (λ, row, column); a fit per λ costs its iterations' passes.
+      const seconds = configs.reduce((sum, config) => {
+        const options = fitOptionsOf(spec, config);
+        const passes = fitsAsPath(options) ? 1 : 2 * (options.maxIter ?? 100);
+        return sum + (spec.repeats * k + 1) * table.n * design.m * width * passes * 3e-9;
+      }, 0);
       const workUnits = cells * table.n * design.m * design.p;
       const pool = spec.poolSize ?? poolSize;
-      // Coordinate descent spends roughly a few nanoseconds per (λ, row, column) along a warm path.
-      return { problems: [], grids, cells, workUnits, estimatedSeconds: (workUnits * 3e-9) / Math.min(pool, cells) + 0.2, poolSize: pool };
+      return { problems: [], grids, cells, workUnits, estimatedSeconds: seconds / Math.min(pool, cells) + 0.2, poolSize: pool };
     } catch (error) {
       return { problems: [error instanceof Error ? error.message : String(error)], grids: [], cells: 0, workUnits: 0, estimatedSeconds: null, poolSize };
     }
@@ -115,14 +150,15 @@ export class SweepService {
     const dataset = this.deps.datasets.get(spec.datasetId);
     if (!dataset) throw new RidgelineError('NOT_FOUND', `no data set with id ${spec.datasetId}`);
     const design = this.deps.datasets.loadDesign(dataset.id);
-    const measure = spec.measure ?? (spec.model === 'logistic' ? 'deviance' : 'mse');
+    const measure = spec.measure ?? (isClassificationSpec(spec) ? 'deviance' : 'mse');
     const k = spec.foldMethod === 'column' ? foldsFromColumn(Float64Array.from(spec.foldIds!)).k : spec.folds;
     const folds = this.foldTable(spec, design);
-    const lambdas = this.lambdaTable(spec, design);
+    const configs = sweepConfigs(spec);
+    const lambdas = this.lambdaTable(spec, configs, design);
     const cells: CellKey[] = [];
-    spec.alphas.forEach((_, alphaIndex) => {
-      for (let repeat = 0; repeat < spec.repeats; repeat++) for (let fold = 0; fold < k; fold++) cells.push({ kind: 'fold', repeat, fold, alphaIndex });
-      cells.push({ kind: 'full', repeat: 0, fold: -1, alphaIndex });
+    configs.forEach((_, configIndex) => {
+      for (let repeat = 0; repeat < spec.repeats; repeat++) for (let fold = 0; fold < k; fold++) cells.push({ kind: 'fold', repeat, fold, configIndex });
+      cells.push({ kind: 'full', repeat: 0, fold: -1, configIndex });
     });
     return this.deps.sweeps.create(
       {
@@ -133,6 +169,10 @@ export class SweepService {
         measure,
         lambdas: lambdas.values,
         nLambda: lambdas.n,
+        configs,
+        hyperparams: configs.map((config, c) =>
+          HyperparamsSchema.parse({ ...fitOptionsOf(spec, config), lambda: lambdas.values[(c + 1) * lambdas.n - 1], learningRate: config.learningRate }),
+        ),
         folds,
         cells,
         appVersion: this.deps.appVersion,
@@ -157,21 +197,20 @@ export class SweepService {
     return table;
   }
 
-  private lambdaTable(spec: SweepSpec, design: Design): { values: Float64Array; n: number } {
-    if (spec.lambdas) {
-      // Decreasing, as glmnet orders a given λ list: each fit then warm-starts from a sparser one.
-      const sorted = [...spec.lambdas].sort((a, b) => b - a);
-      return { values: Float64Array.from(sorted), n: sorted.length };
-    }
-    const values = new Float64Array(spec.alphas.length * spec.nLambda);
-    spec.alphas.forEach((alpha, a) => {
-      values.set(defaultLambdaGrid(design, { ...this.pathOptions(spec), alpha }, spec.nLambda, spec.lambdaMinRatio), a * spec.nLambda);
+  /**
+   * Each configuration's λ grid: the given list (sorted decreasing, as glmnet orders one: each fit then
+   * warm-starts from a sparser one), or glmnet's grid for its α. An MLP takes the grid of the linear
+   * (regression) or logistic (classification) model on the same data: a scale for λ, not a zero point.
+   */
+  private lambdaTable(spec: SweepSpec, configs: SweepConfig[], design: Design): { values: Float64Array; n: number } {
+    const n = spec.lambdas ? spec.lambdas.length : spec.nLambda;
+    const values = new Float64Array(configs.length * n);
+    const given = spec.lambdas ? Float64Array.from([...spec.lambdas].sort((a, b) => b - a)) : null;
+    const glm = spec.model === 'mlp' ? (isClassificationSpec(spec) ? 'logistic' : 'linear') : spec.model;
+    configs.forEach((config, c) => {
+      values.set(given ?? defaultLambdaGrid(design, { model: glm, alpha: config.alpha, standardize: spec.standardize, fitIntercept: spec.fitIntercept }, n, spec.lambdaMinRatio), c * n);
     });
-    return { values, n: spec.nLambda };
-  }
-
-  private pathOptions(spec: SweepSpec): Omit<CvPathOptions, 'alpha'> & { alpha: number } {
-    return { model: spec.model, alpha: spec.alphas[0], standardize: spec.standardize, fitIntercept: spec.fitIntercept, tol: spec.tol ?? SWEEP_DEFAULT_TOL, maxIter: spec.maxIter };
+    return { values, n };
   }
 
   /** Runs every cell not yet committed; resolves when the sweep has ended (any status). */
@@ -201,16 +240,19 @@ export class SweepService {
     const dataFile = join(dir, 'data.bin');
     writeFileSync(dataFile, encodeSweepData({ design, folds: row.folds, repeats: row.spec.repeats }));
     const failures: string[] = [];
+    const configs = sweepConfigs(row.spec);
     try {
       const pending = sweeps.cells(id).filter((cell) => cell.status !== 'completed');
       await Promise.all(
         pending.map(async (cell) => {
+          const options = fitOptionsOf(row.spec, configs[cell.configIndex]);
           const job: CellJob = {
             kind: cell.kind,
             repeat: cell.repeat,
             fold: cell.fold,
-            lambdas: row.lambdas.slice(cell.alphaIndex * row.nLambda, (cell.alphaIndex + 1) * row.nLambda),
-            options: { ...this.pathOptions(row.spec), alpha: row.spec.alphas[cell.alphaIndex] },
+            lambdas: row.lambdas.slice(cell.configIndex * row.nLambda, (cell.configIndex + 1) * row.nLambda),
+            options,
+            ...(fitsAsPath(options) ? {} : { fit: options }),
             measure: row.measure as CvMeasure,
           };
           for (let attempt = cell.attempts + 1; ; attempt++) {
@@ -255,24 +297,26 @@ export class SweepService {
     return summary;
   }
 
-  /** cvm/cvsd/λ_min/λ_1se per α from the stored cells (fixed order), and the refit runs. */
+  /** cvm/cvsd/λ_min/λ_1se per configuration from the stored cells (fixed order), and the refit runs. */
   private summarize(id: string, design: Design): SweepResult {
     const row = this.deps.sweeps.row(id);
     const cells = this.deps.sweeps.cells(id);
     const results = this.deps.sweeps.cellResults(id);
+    const configs = sweepConfigs(row.spec);
     const higherIsBetter = row.measure === 'auc';
-    const perAlpha: AlphaResult[] = row.spec.alphas.map((alpha, a) => {
-      const lambdas = Array.from(row.lambdas.subarray(a * row.nLambda, (a + 1) * row.nLambda));
+    const perAlpha: AlphaResult[] = configs.map((config, c) => {
+      const lambdas = Array.from(row.lambdas.subarray(c * row.nLambda, (c + 1) * row.nLambda));
       const foldCells = cells
-        .filter((c) => c.kind === 'fold' && c.alphaIndex === a)
-        .map((c) => {
-          const r = results.get(c.index)!;
-          return { fold: c.repeat * row.spec.folds + c.fold, size: r.size!, errors: r.errors! };
+        .filter((cell) => cell.kind === 'fold' && cell.configIndex === c)
+        .map((cell) => {
+          const r = results.get(cell.index)!;
+          return { fold: cell.repeat * row.spec.folds + cell.fold, size: r.size!, errors: r.errors! };
         });
       const s = summarizeCv(lambdas, foldCells, higherIsBetter);
-      const full = results.get(cells.find((c) => c.kind === 'full' && c.alphaIndex === a)!.index)!;
+      const full = results.get(cells.find((cell) => cell.kind === 'full' && cell.configIndex === c)!.index)!;
       return {
-        alpha,
+        alpha: config.alpha,
+        label: config.label,
         lambdas,
         cvm: Array.from(s.cvm),
         cvsd: Array.from(s.cvsd),
@@ -284,16 +328,27 @@ export class SweepService {
       };
     });
     let best = 0;
-    perAlpha.forEach((r, a) => {
-      const better = higherIsBetter ? r.cvm[r.indexMin] > perAlpha[best].cvm[perAlpha[best].indexMin] : r.cvm[r.indexMin] < perAlpha[best].cvm[perAlpha[best].indexMin];
-      if (better) best = a;
+    perAlpha.forEach((r, c) => {
+      const score = r.cvm[r.indexMin];
+      const bestScore = perAlpha[best].cvm[perAlpha[best].indexMin];
+      if (higherIsBetter ? score > bestScore : score < bestScore) best = c;
     });
-    const refit = (index: number, label: string): string => this.storeRefit(id, row.name, design, perAlpha[best], best, cells, results, index, label);
+    const refit = (index: number, label: string): string | null =>
+      row.spec.model === 'mlp'
+        ? this.startMlpRefit(id, row.name, row.spec, configs[best], perAlpha[best].lambdas[index], label)
+        : this.storeRefit(id, row.name, design, perAlpha[best], configs[best], best, cells, results, index, label);
     return {
       perAlpha,
       bestAlphaIndex: best,
       refits: { lambdaMin: refit(perAlpha[best].indexMin, 'λ_min'), lambda1se: refit(perAlpha[best].index1se, 'λ_1se') },
     };
+  }
+
+  /** An MLP has no path to read a refit from: it is trained again, as a run of its own, when the shell can. */
+  private startMlpRefit(id: string, sweepName: string, spec: SweepSpec, config: SweepConfig, lambda: number, label: string): string | null {
+    if (!this.deps.startRefit) return null;
+    const hyperparams = HyperparamsSchema.parse({ ...fitOptionsOf(spec, config), lambda, learningRate: config.learningRate });
+    return this.deps.startRefit({ name: `${sweepName} · refit at ${label} = ${lambda.toPrecision(6)}`, datasetId: spec.datasetId, hyperparams }, id).runId;
   }
 
   /** A refit is the full-data path at that λ (as cv.glmnet's coef(fit, s = …)), stored as a run. */
@@ -302,28 +357,19 @@ export class SweepService {
     sweepName: string,
     design: Design,
     result: AlphaResult,
-    alphaIndex: number,
-    cells: ReturnType<SweepsStore['cells']>,
+    config: SweepConfig,
+    configIndex: number,
+    cells: StoredCell[],
     results: ReturnType<SweepsStore['cellResults']>,
     index: number,
     label: string,
   ): string {
     const row = this.deps.sweeps.row(id);
-    const full = results.get(cells.find((c) => c.kind === 'full' && c.alphaIndex === alphaIndex)!.index)!;
+    const full = results.get(cells.find((c) => c.kind === 'full' && c.configIndex === configIndex)!.index)!;
     const lambda = result.lambdas[index];
     const coef = full.coefs!.slice(index * design.p, (index + 1) * design.p);
     const intercept = full.intercepts![index];
-    const hyperparams = HyperparamsSchema.parse({
-      model: row.spec.model,
-      lambda,
-      alpha: result.alpha,
-      solver: 'cd',
-      tol: row.spec.tol,
-      maxIter: row.spec.maxIter,
-      standardize: row.spec.standardize,
-      fitIntercept: row.spec.fitIntercept,
-      seed: row.spec.seed,
-    });
+    const hyperparams = HyperparamsSchema.parse({ ...fitOptionsOf(row.spec, config), lambda, learningRate: config.learningRate });
     const dataset = this.deps.datasets.get(row.datasetId)!;
     const runId = this.deps.runs.create({
       name: `${sweepName} · refit at ${label} = ${lambda.toPrecision(6)}`,
@@ -334,11 +380,11 @@ export class SweepService {
       ownerSession: this.deps.sessionId,
       sweepId: id,
     });
-    const objective = fitObjective(design, { model: row.spec.model, lambda, alpha: result.alpha, standardize: row.spec.standardize, fitIntercept: row.spec.fitIntercept }, intercept, coef);
+    const objective = fitObjective(design, { model: row.spec.model as 'linear' | 'logistic', lambda, alpha: result.alpha, standardize: row.spec.standardize, fitIntercept: row.spec.fitIntercept }, intercept, coef);
     this.deps.runs.finish(runId, {
       status: 'completed',
-      statusReason: `${label} of the sweep: the coefficients of the path on all data at λ = ${lambda}`,
-      resolvedSolver: 'cd',
+      statusReason: `${label} of the sweep: the coefficients of the fit on all data at λ = ${lambda}`,
+      resolvedSolver: hyperparams.solver,
       iterations: 0,
       converged: true,
       finalObjective: objective,
@@ -387,14 +433,15 @@ export class SweepService {
   detail(id: string): SweepDetail {
     const summary = this.deps.sweeps.summary(id);
     const row = this.deps.sweeps.row(id);
-    const cells = this.deps.sweeps.cells(id);
+    const configs = sweepConfigs(row.spec);
+    const cells = this.deps.sweeps.cells(id).map((cell) => ({ ...cell, alphaIndex: row.spec.alphas.indexOf(configs[cell.configIndex].alpha) }));
     const stored = row.result ? (JSON.parse(row.result) as SweepResult) : null;
     const featureNames = this.deps.datasets.get(row.datasetId)?.features.slice() ?? [];
     let path: SweepDetail['path'] = null;
     if (stored) {
-      const full = cells.find((c) => c.kind === 'full' && c.alphaIndex === stored.bestAlphaIndex);
+      const full = cells.find((c) => c.kind === 'full' && c.configIndex === stored.bestAlphaIndex);
       const r = full ? this.deps.sweeps.cellResults(id).get(full.index) : undefined;
-      if (r?.coefs && r.intercepts) {
+      if (r?.coefs && r.coefs.length > 0 && r.intercepts) {
         const p = featureNames.length;
         path = {
           lambdas: stored.perAlpha[stored.bestAlphaIndex].lambdas,
@@ -406,8 +453,9 @@ export class SweepService {
     return {
       ...summary,
       spec: row.spec,
+      configs,
       cells,
-      results: stored ? stored.perAlpha : row.spec.alphas.map(() => null),
+      results: stored ? stored.perAlpha : configs.map(() => null),
       bestAlphaIndex: stored ? stored.bestAlphaIndex : null,
       featureNames,
       path,

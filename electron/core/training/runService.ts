@@ -101,7 +101,7 @@ export class RunService {
     };
   }
 
-  start(spec: RunSpec): { runId: string } {
+  start(spec: RunSpec, sweepId: string | null = null): { runId: string } {
     const { runs, datasets, events } = this.deps;
     const dataset = datasets.get(spec.datasetId);
     if (!dataset) throw new RidgelineError('NOT_FOUND', `no data set with id ${spec.datasetId}`);
@@ -116,6 +116,7 @@ export class RunService {
       hyperparams: spec.hyperparams,
       appVersion: this.deps.appVersion,
       ownerSession: this.deps.sessionId,
+      sweepId,
     });
     events.emit({ type: 'runStatus', runId, status: 'queued', statusReason: null });
 

@@ -8,6 +8,12 @@
  * - Objective: J = (1/m)Σloss_i + λ(α‖W‖₁ + (1−α)/2‖W‖₂²) over every weight matrix, biases never
  *   penalized; `fitIntercept: false` holds every bias at 0.
  * - The same PCG64 stream (seed `seed`) draws the weights, then shuffles the epochs.
+ * - Defaults: adam η = 1e-3 and sgd η = 0.01 for 100 epochs, stopping at a relative objective change
+ *   ≤ 1e-6 per epoch; gd η = 0.1 for 1000 iterations, fista (backtracked step) for 2000, both stopping
+ *   at a stationarity norm ≤ 1e-6. There is no smoothness bound to derive a step from, as there is for
+ *   the linear models; these are the usual starting points and divergence is detected (status `diverged`).
+ * - `standardize` (in fit.ts): trained on standardized columns, the first layer folded back afterwards
+ *   (scaling.ts), so the reported layers take raw inputs.
  * - Result: `layers` (weights out×in row-major, biases), `coef` empty, `intercept` 0 (the biases are in
  *   the layers); `maxStableStep` null (no global smoothness constant for a network).
  */
@@ -20,18 +26,21 @@ import { startFullBatchGradientDescent } from './gradientDescent.ts';
 import { MlpNetwork } from './network.ts';
 import { startMlpProximalGradient } from './proximalGradient.ts';
 
-/** Rows per block of a full-data pass (gd, fista, and each epoch's evaluation): buffers stay small. */
-const FULL_PASS_BLOCK = 256;
+/**
+ * Rows per forward/backward block. A mini-batch or a full-data pass larger than this is processed in
+ * blocks whose gradients add up, so the activation buffers stay small (and cache-resident) whatever the
+ * batch size or the number of rows.
+ */
+const BLOCK_ROWS = 256;
 
 export function startMlp(design: Design, options: FitOptions, solver: ConcreteSolver, hooks: FitHooks): FitSession {
   if (solver === 'cd' || solver === 'closed') {
     throw new RidgelineError('BAD_OPTIONS', `solver "${solver}" does not apply to an MLP (its objective is not convex in closed or coordinate form); use adam, sgd, gd or fista`);
   }
-  const stochastic = solver === 'sgd' || solver === 'adam';
   const network = new MlpNetwork(
     design,
     { hidden: options.hidden, activation: options.activation, task: options.task ?? 'regression', fitBiases: options.fitIntercept },
-    stochastic ? Math.max(options.batchSize, FULL_PASS_BLOCK) : FULL_PASS_BLOCK,
+    BLOCK_ROWS,
   );
   const rng = Pcg64.fromSeed(options.seed);
   const theta = new Float64Array(network.size);
