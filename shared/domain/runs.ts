@@ -26,6 +26,10 @@ export const HyperparamsSchema = z.object({
   activation: z.enum(['relu', 'tanh']).default('relu'),
   momentum: finite.min(0).max(0.999).default(0),
   lrDecay: finite.positive().max(1).default(1),
+  /** MLP only: regression (squared loss) or binary classification (log-loss). */
+  task: z.enum(['regression', 'classification']).default('regression'),
+  /** Hold out this share of the rows (seeded by `seed`) and record the loss on them at every step. */
+  validationFraction: finite.min(0, 'the validation fraction must be in [0, 0.9]').max(0.9, 'the validation fraction must be in [0, 0.9]').default(0),
 });
 export type Hyperparams = z.infer<typeof HyperparamsSchema>;
 

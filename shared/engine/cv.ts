@@ -7,6 +7,7 @@
  * A fold's path is one independent "cell": the unit a sweep schedules on a process pool.
  */
 import { RidgelineError } from '../errors.ts';
+import { subsetRows } from './design.ts';
 import { fit } from './fit.ts';
 import { fitPath, type PathPoint } from './path.ts';
 import { predict } from './predict.ts';
@@ -55,19 +56,7 @@ function checkFoldCount(m: number, k: number): void {
   if (k > m) throw new RidgelineError('BAD_OPTIONS', `${k} folds need at least ${k} rows (the data have ${m})`);
 }
 
-/** The rows of `design` selected by a mask (true = keep), as a new design. */
-export function subsetRows(design: Design, keep: (row: number) => boolean): Design {
-  const rows: number[] = [];
-  for (let i = 0; i < design.m; i++) if (keep(i)) rows.push(i);
-  const { p } = design;
-  const x = new Float64Array(rows.length * p);
-  const y = new Float64Array(rows.length);
-  rows.forEach((row, r) => {
-    x.set(design.x.subarray(row * p, row * p + p), r * p);
-    y[r] = design.y[row];
-  });
-  return { x, y, m: rows.length, p, featureNames: design.featureNames };
-}
+export { subsetRows } from './design.ts';
 
 export interface CellResult {
   fold: number;

@@ -90,3 +90,17 @@ export function unscaleCoefficients(
   }
   return { intercept: b, coef: out };
 }
+
+/** The rows of `design` selected by `keep`, as a new design (row order kept). */
+export function subsetRows(design: Design, keep: (row: number) => boolean): Design {
+  const rows: number[] = [];
+  for (let i = 0; i < design.m; i++) if (keep(i)) rows.push(i);
+  const { p } = design;
+  const x = new Float64Array(rows.length * p);
+  const y = new Float64Array(rows.length);
+  rows.forEach((row, r) => {
+    x.set(design.x.subarray(row * p, row * p + p), r * p);
+    y[r] = design.y[row];
+  });
+  return { x, y, m: rows.length, p, featureNames: design.featureNames };
+}

@@ -31,6 +31,7 @@ import { elasticNetPenalty } from './penalty.ts';
 import { startMlp } from './mlp/sessions.ts';
 import { unscaleFirstLayer } from './mlp/scaling.ts';
 import { startStochasticGlm } from './stochastic/glm.ts';
+import { trainValidationSplit, withValidation } from './validation.ts';
 import type { ConcreteSolver, Design, FitHooks, FitOptions, FitResult, FitSession } from './types.ts';
 
 export function validateFitOptions(options: FitOptions): void {
@@ -96,6 +97,10 @@ export function validateLogisticDesign(design: Design, fitIntercept: boolean): v
 
 export function startFit(design: Design, options: FitOptions, hooks: FitHooks = {}): FitSession {
   validateDesign(design);
+  if (options.validationFraction) {
+    const { train, validation } = trainValidationSplit(design, options.validationFraction, options.seed);
+    return withValidation(startFit(train, { ...options, validationFraction: 0 }, hooks), validation, options);
+  }
   validateFitOptions(options);
   const solver = resolveSolver(design, options);
   if (options.model !== 'linear' && options.model !== 'logistic' && options.model !== 'mlp') {
@@ -168,6 +173,14 @@ export function fit(design: Design, options: FitOptions, hooks: FitHooks = {}): 
  */
 export function optimumObjective(design: Design, options: FitOptions): number | null {
   if (options.model !== 'linear' && options.model !== 'logistic') return null;
+  // The optimum of the problem actually trained: the training rows when some are held out.
+  if (options.validationFraction) {
+    try {
+      return optimumObjective(trainValidationSplit(design, options.validationFraction, options.seed).train, { ...options, validationFraction: 0 });
+    } catch {
+      return null;
+    }
+  }
   try {
     validateDesign(design);
     validateFitOptions(options);

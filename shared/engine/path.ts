@@ -11,7 +11,7 @@ import { validateLabels, sigmoid } from './logistic/logLoss.ts';
 import { asGlm, objectiveValue } from './objective.ts';
 import { elasticNetPenalty } from './penalty.ts';
 import type { Design, FitOptions } from './types.ts';
-import { prepareColumns } from './cd/columns.ts';
+import { prepareColumns, prepareStandardizedColumns, type CdColumns } from './cd/columns.ts';
 import { validateFitOptions, validateLogisticDesign } from './fit.ts';
 
 export interface PathPoint {
@@ -53,9 +53,8 @@ export function lambdaMax(design: Design, options: Pick<FitOptions, 'model' | 'a
   validateDesign(design);
   const model = asGlm(options.model);
   if (model === 'logistic') validateLabels(design);
-  const { problem } = problemOf(design, options);
-  const { m, p, y } = problem;
-  const cols = prepareColumns(problem, options.fitIntercept);
+  const { m, p, y } = design;
+  const cols = options.standardize ? prepareStandardizedColumns(design, options.fitIntercept).cols : prepareColumns(design, options.fitIntercept);
   let ybar = 0;
   for (let i = 0; i < m; i++) ybar += y[i];
   ybar /= m;
@@ -110,9 +109,18 @@ export function fitPath(design: Design, options: PathOptions, lambdas: Float64Ar
   }
   if (model === 'logistic') validateLogisticDesign(design, options.fitIntercept);
   const tol = options.tol ?? CD_DEFAULTS.tol;
-  const { problem, scaling } = problemOf(design, options);
   const alpha = options.alpha;
   const points: PathPoint[] = [];
+  // Linear: the standardized columns are built straight from X (no row-major scaled copy, which only
+  // the logistic solver and its objective need).
+  let problem: Design = design;
+  let scaling: ColumnScaling | null = null;
+  let linearColumns: CdColumns | undefined;
+  if (model === 'linear' && options.standardize) {
+    ({ cols: linearColumns, scaling } = prepareStandardizedColumns(design, options.fitIntercept));
+  } else {
+    ({ problem, scaling } = problemOf(design, options));
+  }
   const finish = (lambda: number, b: number, w: Float64Array, iterations: number, converged: boolean, reason: string | null, loss?: number): void => {
     const objective = loss === undefined ? objectiveValue(problem, model, b, w, lambda, alpha) : loss + elasticNetPenalty(w, lambda, alpha);
     const back = scaling ? unscaleCoefficients(b, w, scaling) : { intercept: b, coef: Float64Array.from(w) };
@@ -123,7 +131,7 @@ export function fitPath(design: Design, options: PathOptions, lambdas: Float64Ar
 
   if (model === 'linear') {
     const maxIter = options.maxIter ?? CD_DEFAULTS.maxIter;
-    const cd = new LinearCd(problem, options.fitIntercept);
+    const cd = new LinearCd(problem, options.fitIntercept, false, linearColumns);
     cd.certify = options.certify ?? false;
     const threshold = tol * cd.scale;
     for (const lambda of lambdas) {
@@ -137,9 +145,10 @@ export function fitPath(design: Design, options: PathOptions, lambdas: Float64Ar
           break;
         }
       }
-      // The data loss from the exact gradient's identities (O(p·|active|) with the Gram columns)
-      // rather than another pass over X per λ, which would cost as much as the fit itself.
-      const loss = cd.covariance ? cd.exactLoss() : undefined;
+      // The data loss without another pass over X per λ, which would cost as much as the fit itself:
+      // from the exact gradient's identities (O(p·|active|) with the Gram columns), or (naive mode)
+      // from the residual rebuilt over the nonzero columns.
+      const loss = cd.exactLoss();
       finish(lambda, cd.intercept(), cd.w, passes, converged, converged ? null : `stopped after ${maxIter} passes without reaching tol = ${tol}`, loss);
     }
     return points;

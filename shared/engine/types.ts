@@ -55,6 +55,11 @@ export interface FitOptions {
    * existed stay valid. Linear and logistic models ignore it (the model names its loss).
    */
   task?: MlpTask;
+  /**
+   * Hold out this share of the rows (a seeded split, see validation.ts) and record the data loss on
+   * them at every step as `validationLoss`; 0 or undefined trains on every row.
+   */
+  validationFraction?: number;
 }
 
 export const DEFAULT_FIT_OPTIONS: FitOptions = {

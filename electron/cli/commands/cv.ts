@@ -23,7 +23,6 @@ export async function cvCommand(argv: readonly string[]): Promise<number> {
     repeats: { type: 'number', min: 1, max: 20, integer: true },
     stratified: { type: 'boolean' },
     measure: { type: 'enum', values: ['mse', 'deviance', 'misclass', 'auc'] },
-    task: { type: 'enum', values: ['regression', 'classification'] },
     'pool-size': { type: 'number', min: 1, max: 64, integer: true },
   });
   const dataPath = requireOption<string>(args, 'data');
@@ -40,7 +39,7 @@ export async function cvCommand(argv: readonly string[]): Promise<number> {
   if (alphas && getOption(args, 'alpha') !== undefined) throw new UsageError('option --alphas: give either --alpha or --alphas, not both');
   if (alphas?.some((a) => a < 0 || a > 1)) throw new UsageError('option --alphas: every α must be in [0, 1]');
   const measure = getOption<string>(args, 'measure');
-  const classification = hyperparams.model === 'logistic' || (hyperparams.model === 'mlp' && getOption<string>(args, 'task') === 'classification');
+  const classification = hyperparams.model === 'logistic' || (hyperparams.model === 'mlp' && hyperparams.task === 'classification');
   if (!classification && measure !== undefined && measure !== 'mse') throw new UsageError(`option --measure: ${measure} is for classification; regression uses mse`);
 
   const loadStart = performance.now();
@@ -56,7 +55,7 @@ export async function cvCommand(argv: readonly string[]): Promise<number> {
       name: getOption<string>(args, 'name'),
       datasetId: dataset.id,
       model: hyperparams.model,
-      task: getOption<'regression' | 'classification'>(args, 'task'),
+      task: hyperparams.task,
       alphas: alphas ?? [hyperparams.alpha],
       // Single values of the other hyperparameters are a grid of one point each.
       grid: {

@@ -101,14 +101,19 @@ export function fitCommand(argv: readonly string[]): number {
       status: result.status,
       statusReason: result.statusReason,
       maxStableStep: result.maxStableStep,
+      ...(hyperparams.validationFraction > 0 ? { validationLoss: history.columns.validationLoss[history.count - 1] } : {}),
       timings: { loadMs, fitMs },
       ...(runId ? { runId } : {}),
       ...(withHistory ? { history: Object.fromEntries(METRIC_NAMES.map((name) => [name, history.columns[name]])) } : {}),
     });
   } else {
     log(`${result.model} · ${result.solver} · λ=${hyperparams.lambda} α=${hyperparams.alpha}: ${result.status}${result.statusReason ? ` (${result.statusReason})` : ''}`);
-    process.stdout.write(`intercept\t${result.intercept}\n`);
-    for (const [name, value] of Object.entries(coef)) process.stdout.write(`${name}\t${value}\n`);
+    if (result.layers) {
+      result.layers.forEach((layer, l) => process.stdout.write(`layer ${l + 1}\t${layer.inputs} → ${layer.outputs}\t‖W‖₂ = ${Math.hypot(...layer.weights)}\n`));
+    } else {
+      process.stdout.write(`intercept\t${result.intercept}\n`);
+      for (const [name, value] of Object.entries(coef)) process.stdout.write(`${name}\t${value}\n`);
+    }
     process.stdout.write(`objective\t${result.objective}\n`);
     if (optimum !== null) process.stdout.write(`J - J*\t${result.objective - optimum}\n`);
     process.stdout.write(`iterations\t${result.iterations}${result.converged ? ' (converged)' : ''}\n`);

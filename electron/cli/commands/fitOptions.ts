@@ -22,6 +22,8 @@ export const FIT_OPTION_SPEC: OptionSpec = {
   activation: { type: 'enum', values: ['relu', 'tanh'] },
   momentum: { type: 'number', min: 0, max: 0.999 },
   'lr-decay': { type: 'number', min: 0, max: 1, exclusiveMin: true },
+  task: { type: 'enum', values: ['regression', 'classification'] },
+  'validation-fraction': { type: 'number', min: 0, max: 0.9 },
   'fold-column': { type: 'string' },
   ignore: { type: 'stringList' },
   db: { type: 'string' },
@@ -47,6 +49,8 @@ export function hyperparamsFromArgs(args: ParsedArgs): Hyperparams {
     activation: getOption(args, 'activation'),
     momentum: getOption(args, 'momentum'),
     lrDecay: getOption(args, 'lr-decay'),
+    task: getOption(args, 'task'),
+    validationFraction: getOption(args, 'validation-fraction'),
   });
   if (!parsed.success) throw new UsageError(describeIssues(parsed.error));
   return parsed.data;

@@ -9,6 +9,7 @@ export const CURVE_METRICS: readonly { value: CurveMetric; label: string }[] = [
   { value: 'objective', label: 'objective J' },
   { value: 'suboptimality', label: 'J − J* (distance to the optimum)' },
   { value: 'dataLoss', label: 'data loss' },
+  { value: 'validationLoss', label: 'validation loss (held-out rows)' },
   { value: 'penalty', label: 'penalty' },
   { value: 'l2Norm', label: '‖w‖₂' },
   { value: 'l1Norm', label: '‖w‖₁' },

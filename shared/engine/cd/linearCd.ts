@@ -36,9 +36,18 @@
 import { softThreshold } from '../kkt.ts';
 import type { Design } from '../types.ts';
 import { prepareColumns, type CdColumns } from './columns.ts';
+import { dot, gramRow, gramRowPair } from './gram.ts';
 
 /** Above this many columns the p×|active| Gram store is not worth it; glmnet switches at 500 too. */
 export const COVARIANCE_MAX_P = 500;
+
+/**
+ * A column k whose |g_k| is at least this fraction of λα when another column enters is likely to enter
+ * soon (its KKT condition |g_k| ≤ λα is nearly binding), so its Gram column is computed along with the
+ * entering one, in the cheaper two-column kernel (see gram.ts). A wrong guess costs one column that is
+ * never used; a right one makes both columns ~1.5× cheaper.
+ */
+const PARTNER_FRACTION = 0.5;
 
 /** Gap checks without a new smallest gap after which the gap is taken to be at rounding level. */
 const STALL_CHECKS = 8;
@@ -60,9 +69,13 @@ export class LinearCd {
   /** Naive mode: residual ỹ − X̃w, and ỹ itself to recompute it exactly for a gap check. */
   private readonly resid: Float64Array;
   private readonly yc: Float64Array;
+  /** Covariance mode: where column k's Gram column starts in `gram` (÷ p), −1 until it is computed. */
   private slot: Int32Array;
   private gram: Float64Array;
   private gramCapacity = 0;
+  private nSlots = 0;
+  /** Scratch list of the columns whose Gram entries an activation must compute (+3 for padding). */
+  private readonly todo: Int32Array;
   private readonly active: Int32Array;
   private readonly isActive: Uint8Array;
   private nActive = 0;
@@ -76,11 +89,15 @@ export class LinearCd {
   /** The last gap computed (NaN before any check or with λ = 0), for status messages. */
   lastGap = Number.NaN;
 
-  constructor(design: Design, fitIntercept: boolean, forceNaive = false) {
+  /**
+   * `columns`: the design's columns already prepared (e.g. standardized by prepareStandardizedColumns,
+   * with `design.y` the response); otherwise they are prepared from `design.x`.
+   */
+  constructor(design: Design, fitIntercept: boolean, forceNaive = false, columns?: CdColumns) {
     const { m, p, y } = design;
     this.m = m;
     this.p = p;
-    this.cols = prepareColumns(design, fitIntercept);
+    this.cols = columns ?? prepareColumns(design, fitIntercept);
     this.w = new Float64Array(p);
     this.negGrad = new Float64Array(p);
     this.covariance = !forceNaive && p <= COVARIANCE_MAX_P;
@@ -98,19 +115,15 @@ export class LinearCd {
     }
     this.yy = yy / m;
     this.scale = this.yy > 0 ? this.yy : 1;
-    const { xcol } = this.cols;
+    const { views } = this.cols;
     this.c = new Float64Array(p);
-    for (let j = 0; j < p; j++) {
-      let s = 0;
-      const base = j * m;
-      for (let i = 0; i < m; i++) s += xcol[base + i] * yc[i];
-      this.c[j] = s / m;
-    }
+    for (let j = 0; j < p; j++) this.c[j] = dot(views[j], yc, m) / m;
     this.negGrad.set(this.c);
     this.yc = this.covariance ? new Float64Array(0) : yc;
     this.resid = this.covariance ? new Float64Array(0) : Float64Array.from(yc);
     this.slot = new Int32Array(this.covariance ? p : 0).fill(-1);
     this.gram = new Float64Array(0);
+    this.todo = new Int32Array(this.covariance ? p + 3 : 0);
     this.active = new Int32Array(p);
     this.isActive = new Uint8Array(p);
   }
@@ -217,9 +230,33 @@ export class LinearCd {
     return { gap: Math.max(gap, 0), floor };
   }
 
-  /** (1/2m)‖ỹ − X̃w‖² recomputed without drift (and g with it), for reporting a converged point. */
+  /**
+   * (1/2m)‖ỹ − X̃w‖² recomputed without drift, for reporting a converged point. Covariance mode: from the
+   * exact gradient (g with it), O(p·|active|). Naive mode: the residual from scratch over the nonzero
+   * columns only, O(m·nnz), cheaper than a pass over all of X.
+   */
   exactLoss(): number {
-    return 0.5 * this.exactGradient();
+    if (this.covariance) return 0.5 * this.exactGradient();
+    this.recomputeResidual();
+    let s = 0;
+    const r = this.resid;
+    for (let i = 0; i < this.m; i++) s += r[i] * r[i];
+    return (0.5 * s) / this.m;
+  }
+
+  /** Naive mode: r = ỹ − X̃w from scratch (removes the drift of incremental updates). */
+  private recomputeResidual(): void {
+    const { w, p, m } = this;
+    const r = this.resid;
+    const { views } = this.cols;
+    r.set(this.yc);
+    for (let j = 0; j < p; j++) {
+      const wj = w[j];
+      if (wj === 0) continue;
+      const col = views[j];
+      for (let i = 0; i < m; i++) r[i] -= col[i] * wj;
+    }
+    this.negGradStale = true;
   }
 
   /**
@@ -247,15 +284,7 @@ export class LinearCd {
       return Math.max(0, this.yy - s);
     }
     const r = this.resid;
-    const { xcol } = this.cols;
-    r.set(this.yc);
-    for (let j = 0; j < p; j++) {
-      const wj = w[j];
-      if (wj === 0) continue;
-      const base = j * m;
-      for (let i = 0; i < m; i++) r[i] -= xcol[base + i] * wj;
-    }
-    this.negGradStale = true;
+    this.recomputeResidual();
     this.refreshGradient();
     let s = 0;
     for (let i = 0; i < m; i++) s += r[i] * r[i];
@@ -278,7 +307,8 @@ export class LinearCd {
       const next = softThreshold(g[j] + vj * wj, l1) / (vj + l2);
       if (next === wj) continue;
       let s = this.slot[j];
-      if (s < 0) s = this.activate(j);
+      if (s < 0) s = this.computeGram(j);
+      if (!this.isActive[j]) this.markActive(j);
       const delta = next - wj;
       w[j] = next;
       const col = this.gram;
@@ -293,7 +323,7 @@ export class LinearCd {
   private naivePass(full: boolean): number {
     const { w, m, p } = this;
     const r = this.resid;
-    const { xcol, sqNorm: v, eligible } = this.cols;
+    const { views, sqNorm: v, eligible } = this.cols;
     const l1 = this.l1;
     const l2 = this.l2;
     const invM = 1 / m;
@@ -302,17 +332,15 @@ export class LinearCd {
     for (let t = 0; t < count; t++) {
       const j = full ? t : this.active[t];
       if (!eligible[j]) continue;
-      const base = j * m;
-      let dot = 0;
-      for (let i = 0; i < m; i++) dot += xcol[base + i] * r[i];
+      const col = views[j];
       const vj = v[j];
       const wj = w[j];
-      const next = softThreshold(dot * invM + vj * wj, l1) / (vj + l2);
+      const next = softThreshold(dot(col, r, m) * invM + vj * wj, l1) / (vj + l2);
       if (next === wj) continue;
       if (!this.isActive[j]) this.markActive(j);
       const delta = next - wj;
       w[j] = next;
-      for (let i = 0; i < m; i++) r[i] -= xcol[base + i] * delta;
+      for (let i = 0; i < m; i++) r[i] -= col[i] * delta;
       const d = vj * delta * delta;
       if (d > dlx) dlx = d;
     }
@@ -325,66 +353,77 @@ export class LinearCd {
     this.active[this.nActive++] = j;
   }
 
-  /** Adds column j to the active set and computes its Gram column (the only O(m·p) step of a pass). */
-  private activate(j: number): number {
+  /**
+   * Computes column j's Gram column G_·j = (1/m)X̃ᵀx̃_j (the only O(m·p) step of a pass), together with a
+   * likely next entrant's when there is one (see PARTNER_FRACTION). Entries of columns computed before are
+   * copied by symmetry. Returns j's slot.
+   */
+  private computeGram(j: number): number {
     const { m, p } = this;
-    if (this.nActive === this.gramCapacity) {
-      const capacity = Math.min(p, Math.max(8, this.gramCapacity * 2));
-      const next = new Float64Array(capacity * p);
-      next.set(this.gram);
-      this.gram = next;
-      this.gramCapacity = capacity;
-    }
-    const s = this.nActive;
-    this.slot[j] = s;
-    this.active[this.nActive++] = j;
-    const { xcol, eligible } = this.cols;
-    const base = s * p;
-    const jb = j * m;
+    const partner = this.partnerFor(j);
+    this.reserveSlots(partner >= 0 ? 2 : 1);
+    const sa = this.nSlots++;
+    this.slot[j] = sa;
+    const sb = partner >= 0 ? this.nSlots++ : -1;
+    if (partner >= 0) this.slot[partner] = sb;
+    const { eligible, views } = this.cols;
     const gram = this.gram;
-    const m4 = m & ~3;
+    const todo = this.todo;
+    const offA = sa * p;
+    const offB = sb * p;
+    let n = 0;
     for (let k = 0; k < p; k++) {
-      if (!eligible[k]) {
-        gram[base + k] = 0;
-        continue;
-      }
-      // The Gram matrix is symmetric: an active column k already holds (1/m)x̃_kᵀx̃_j.
       const sk = this.slot[k];
-      if (sk >= 0 && sk < s) {
-        gram[base + k] = gram[sk * p + j];
-        continue;
+      if (!eligible[k]) {
+        gram[offA + k] = 0;
+        if (sb >= 0) gram[offB + k] = 0;
+      } else if (sk >= 0 && sk < sa) {
+        gram[offA + k] = gram[sk * p + j];
+        if (sb >= 0) gram[offB + k] = gram[sk * p + partner];
+      } else {
+        todo[n++] = k;
       }
-      // Four accumulators: independent chains instead of one add-latency-bound sum (fixed order).
-      const kb = k * m;
-      let d0 = 0;
-      let d1 = 0;
-      let d2 = 0;
-      let d3 = 0;
-      let i = 0;
-      for (; i < m4; i += 4) {
-        d0 += xcol[kb + i] * xcol[jb + i];
-        d1 += xcol[kb + i + 1] * xcol[jb + i + 1];
-        d2 += xcol[kb + i + 2] * xcol[jb + i + 2];
-        d3 += xcol[kb + i + 3] * xcol[jb + i + 3];
-      }
-      for (; i < m; i++) d0 += xcol[kb + i] * xcol[jb + i];
-      gram[base + k] = (d0 + d1 + (d2 + d3)) / m;
     }
-    return s;
+    if (sb >= 0) gramRowPair(views, j, partner, todo, n, m, gram, offA, offB);
+    else gramRow(views, j, todo, n, m, gram, offA);
+    return sa;
+  }
+
+  /** The eligible column without a Gram column, other than j, with the largest |g_k| ≥ PARTNER_FRACTION·λα; −1 if none. */
+  private partnerFor(j: number): number {
+    const { p } = this;
+    const g = this.negGrad;
+    const { eligible } = this.cols;
+    let best = -1;
+    let bestAbs = PARTNER_FRACTION * this.l1;
+    for (let k = 0; k < p; k++) {
+      if (k === j || !eligible[k] || this.slot[k] >= 0) continue;
+      const a = Math.abs(g[k]);
+      if (a > bestAbs || (best < 0 && a === bestAbs)) {
+        best = k;
+        bestAbs = a;
+      }
+    }
+    return best;
+  }
+
+  private reserveSlots(count: number): void {
+    const needed = this.nSlots + count;
+    if (needed <= this.gramCapacity) return;
+    const capacity = Math.min(this.p, Math.max(8, this.gramCapacity * 2, needed));
+    const next = new Float64Array(capacity * this.p);
+    next.set(this.gram);
+    this.gram = next;
+    this.gramCapacity = capacity;
   }
 
   /** Brings negGrad up to date (naive mode keeps only the residual during passes). */
   refreshGradient(): void {
     if (!this.negGradStale) return;
     const { m, p } = this;
-    const { xcol } = this.cols;
+    const { views } = this.cols;
     const r = this.resid;
-    for (let j = 0; j < p; j++) {
-      let dot = 0;
-      const base = j * m;
-      for (let i = 0; i < m; i++) dot += xcol[base + i] * r[i];
-      this.negGrad[j] = dot / m;
-    }
+    for (let j = 0; j < p; j++) this.negGrad[j] = dot(views[j], r, m) / m;
     this.negGradStale = false;
   }
 
