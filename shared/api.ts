@@ -5,7 +5,9 @@
  * boundary; failures reach the caller as `{code, message}` (see errors.ts).
  */
 import { z } from 'zod';
+import type { CsvPreview } from './domain/datasetImport.ts';
 import type { DatasetSummary } from './domain/datasets.ts';
+import type { ErrorInfo } from './errors.ts';
 import { SweepSpecSchema, type SweepDetail, type SweepStatus, type SweepSummary } from './domain/sweeps.ts';
 import { METRIC_NAMES, type MetricBatch } from './domain/metrics.ts';
 import { RunSpecSchema, type RunDetail, type RunMetrics, type RunStatus, type RunSummary } from './domain/runs.ts';
@@ -15,6 +17,13 @@ export { API_METHODS, IPC_EVENT_CHANNEL, ipcChannel, isApiMethod, type ApiMethod
 
 const Id = z.string().min(1, 'an id is required').max(100, 'ids are at most 100 characters');
 const Empty = z.object({}).strict();
+
+/** Where an imported file comes from: an upload (serve mode: `POST /api/upload`) or a local path (desktop). */
+const ImportSourceSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('upload'), uploadId: Id }).strict(),
+  z.object({ kind: z.literal('path'), path: z.string().min(1).max(4096) }).strict(),
+]);
+export type ImportSource = z.infer<typeof ImportSourceSchema>;
 
 export const API_INPUTS = {
   getAppInfo: Empty,
@@ -39,11 +48,18 @@ export const API_INPUTS = {
   startSweep: SweepSpecSchema,
   cancelSweep: z.object({ id: Id }).strict(),
   resumeSweep: z.object({ id: Id }).strict(),
+  previewImport: z.object({ source: ImportSourceSchema }).strict(),
+  startImport: z.object({ source: ImportSourceSchema, options: z.record(z.string(), z.unknown()) }).strict(),
+  cancelImport: z.object({ id: Id }).strict(),
+  /** Desktop: the native open-file dialog. Where files are uploaded instead, it answers BAD_REQUEST. */
+  chooseImportFile: Empty,
 } as const satisfies Record<ApiMethod, z.ZodType>;
 
 export interface AppInfo {
   version: string;
   databasePath: string;
+  /** How files reach an import here: uploaded through `POST /api/upload`, or named by a local path. */
+  importFrom: 'upload' | 'path';
 }
 
 /** What the service can tell about a run before it starts (the learning-rate guard). */
@@ -85,6 +101,10 @@ export interface ApiOutputs {
   startSweep: { sweepId: string };
   cancelSweep: { cancelled: boolean };
   resumeSweep: { resumed: boolean };
+  previewImport: CsvPreview;
+  startImport: { importId: string };
+  cancelImport: { cancelled: boolean };
+  chooseImportFile: { path: string | null };
 }
 
 /** What a caller sends (fields with defaults may be left out). */
@@ -101,7 +121,10 @@ export type ApiEvent =
   | { type: 'sweepStatus'; sweepId: string; status: SweepStatus; statusReason: string | null }
   | { type: 'sweepProgress'; sweepId: string; cellsDone: number; cellsTotal: number }
   /** A cell attempt failed (a crashed worker): retried once ('pending') or given up ('failed'). */
-  | { type: 'sweepCell'; sweepId: string; cellIndex: number; status: 'pending' | 'failed'; error: string };
+  | { type: 'sweepCell'; sweepId: string; cellIndex: number; status: 'pending' | 'failed'; error: string }
+  | { type: 'importProgress'; importId: string; fraction: number }
+  | { type: 'importFinished'; importId: string; datasetId: string }
+  | { type: 'importFailed'; importId: string; error: ErrorInfo };
 
 /** The client side of the contract, identical in both shells: the UI cannot tell which it runs in. */
 export type RidgelineApi = {

@@ -3,6 +3,7 @@ import { RidgelineError } from '../../shared/errors.ts';
 import { APP_VERSION } from './appVersion.ts';
 import { openStore } from './cliStore.ts';
 import type { Db } from './db/open.ts';
+import { ImportService } from './datasets/importService.ts';
 import { EventHub } from './events.ts';
 import { SweepService } from './sweeps/sweepService.ts';
 import { RunService } from './training/runService.ts';
@@ -13,6 +14,7 @@ export interface Services {
   events: EventHub;
   db: Db;
   sweeps: SweepService;
+  imports: ImportService;
   /** True while runs or sweeps are in flight. */
   readonly busy: boolean;
   /** Ends runs and sweeps in flight (recorded as interrupted), stops the session, closes the database. */
@@ -23,12 +25,14 @@ export interface Services {
 const EXTERNAL_CHANGE_POLL_MS = 1000;
 
 /** The services both shells expose: one database, the run and sweep services, the API handlers over them. */
-export function createServices(options: { dbPath: string; launchTrainer: TrainerLauncher; kind: string }): Services {
+export function createServices(options: { dbPath: string; launchTrainer: TrainerLauncher; kind: string; importFrom?: 'upload' | 'path' }): Services {
+  const importFrom = options.importFrom ?? 'upload';
   const store = openStore(options.dbPath, options.kind);
   const { db, datasets, runs } = store;
   const events = new EventHub();
   const deps = { runs, datasets, events, launchTrainer: options.launchTrainer, appVersion: APP_VERSION, sessionId: store.sessions.id };
   const runService = new RunService(deps);
+  const imports = new ImportService({ datasets, events, allowPaths: importFrom === 'path' });
   const sweepService = new SweepService({ ...deps, sweeps: store.sweeps, startRefit: (spec, sweepId) => runService.start(spec, sweepId) });
 
   let dataVersion = db.pragma('data_version', { simple: true }) as number;
@@ -42,7 +46,7 @@ export function createServices(options: { dbPath: string; launchTrainer: Trainer
   poll.unref();
 
   const handlers: ApiHandlers = {
-    getAppInfo: () => ({ version: APP_VERSION, databasePath: options.dbPath }),
+    getAppInfo: () => ({ version: APP_VERSION, databasePath: options.dbPath, importFrom }),
     listDatasets: () => datasets.list(),
     listRuns: () => runs.list(),
     getRun: ({ id }) => runs.get(id),
@@ -60,6 +64,12 @@ export function createServices(options: { dbPath: string; launchTrainer: Trainer
     startSweep: (spec) => sweepService.start(spec),
     cancelSweep: ({ id }) => sweepService.cancel(id),
     resumeSweep: ({ id }) => sweepService.resumeInBackground(id),
+    previewImport: ({ source }) => imports.preview(source),
+    startImport: ({ source, options }) => imports.start(source, options),
+    cancelImport: ({ id }) => imports.cancel(id),
+    chooseImportFile: () => {
+      throw new RidgelineError('BAD_REQUEST', 'there is no file dialog here: upload the file instead');
+    },
   };
 
   let closed = false;
@@ -68,6 +78,7 @@ export function createServices(options: { dbPath: string; launchTrainer: Trainer
     events,
     db,
     sweeps: sweepService,
+    imports,
     get busy() {
       return sweepService.busy || runService.activeCount > 0;
     },
@@ -75,6 +86,7 @@ export function createServices(options: { dbPath: string; launchTrainer: Trainer
       if (closed) return;
       closed = true;
       clearInterval(poll);
+      imports.close();
       sweepService.shutdown(reason);
       runService.shutdown(reason);
       store.close(reason);

@@ -44,7 +44,7 @@ if (!app.requestSingleInstanceLock()) {
   app.whenReady().then(() => {
     const dbPath = process.env.RIDGELINE_DB || join(app.getPath('userData'), DB_FILE_NAME);
     try {
-      services = createServices({ dbPath, launchTrainer: () => forkUtilityTrainer(trainerEntry), kind: 'desktop' });
+      services = createServices({ dbPath, launchTrainer: () => forkUtilityTrainer(trainerEntry), kind: 'desktop', importFrom: 'path' });
     } catch (error) {
       const info = toErrorInfo(error);
       dialog.showErrorBox('Ridgeline cannot open its database', `${info.message}\n\n(${info.code})`);
@@ -52,6 +52,12 @@ if (!app.requestSingleInstanceLock()) {
       return;
     }
     const active = services;
+    // The one handler only the desktop shell can give: its native file dialog.
+    active.handlers.chooseImportFile = async () => {
+      const options = { title: 'Import a CSV data set', properties: ['openFile' as const], filters: [{ name: 'CSV', extensions: ['csv', 'txt', 'data'] }] };
+      const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
+      return { path: result.canceled ? null : (result.filePaths[0] ?? null) };
+    };
     registerApiHandlers(active, trustedUrlCheck(paths));
     active.events.subscribe((event) => {
       for (const w of BrowserWindow.getAllWindows()) w.webContents.send(IPC_EVENT_CHANNEL, event);

@@ -1,5 +1,8 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { RidgelineError, toErrorInfo, type ErrorCode } from '../../shared/errors.ts';
@@ -75,6 +78,10 @@ export async function startHttpServer(options: { services: Services; staticDir: 
         return sendError(res, new RidgelineError('UNAUTHORIZED', 'this request lacks the token printed by `ridgeline serve`'));
       }
       const name = url.pathname.slice('/api/'.length);
+      if (name === 'upload') {
+        if (req.method !== 'POST') return sendError(res, new RidgelineError('BAD_REQUEST', 'upload: use POST'), 405);
+        return sendJson(res, 200, { ok: true, value: await receiveUpload(req, services) });
+      }
       if (name === 'events') {
         if (req.method !== 'GET') return sendError(res, new RidgelineError('BAD_REQUEST', 'events: use GET'), 405);
         return openEventStream(res);
@@ -154,6 +161,34 @@ export async function startHttpServer(options: { services: Services; staticDir: 
         server.closeAllConnections();
       }),
   };
+}
+
+/** Uploads are streamed to a temp file (never held in memory), at most this large. */
+const MAX_UPLOAD_BYTES = 4 * 1024 ** 3;
+let uploadDir: string | null = null;
+
+/** `POST /api/upload`: the raw file as the body, its name in `X-Filename` (URI-encoded). */
+async function receiveUpload(req: IncomingMessage, services: Services): Promise<{ uploadId: string; name: string; bytes: number }> {
+  const name = decodeURIComponent(String(req.headers['x-filename'] ?? 'upload.csv')).replace(/[/\\]/g, '_').slice(0, 200) || 'upload.csv';
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > MAX_UPLOAD_BYTES) throw new RidgelineError('BAD_REQUEST', `upload: ${declared} bytes is more than the ${MAX_UPLOAD_BYTES} allowed`);
+  uploadDir ??= mkdtempSync(join(tmpdir(), 'ridgeline-uploads-'));
+  const path = join(uploadDir, `${randomBytes(8).toString('hex')}-${name}`);
+  let bytes = 0;
+  const limit = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      bytes += chunk.length;
+      if (bytes > MAX_UPLOAD_BYTES) callback(new RidgelineError('BAD_REQUEST', `upload: the file exceeds ${MAX_UPLOAD_BYTES} bytes`));
+      else callback(null, chunk);
+    },
+  });
+  try {
+    await pipeline(req, limit, createWriteStream(path));
+  } catch (error) {
+    rmSync(path, { force: true });
+    throw error instanceof RidgelineError ? error : new RidgelineError('BAD_REQUEST', `upload: the transfer failed (${(error as Error).message})`);
+  }
+  return services.imports.registerUpload(path, name, bytes);
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

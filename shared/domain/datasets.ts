@@ -1,3 +1,16 @@
+import type { StoredColumn } from './datasetImport.ts';
+
+/** How an imported data set was read (absent for built-in and CLI data sets). */
+export interface ImportDetails {
+  fileName: string;
+  bytes: number;
+  rowsRead: number;
+  rowsDropped: number;
+  missingPolicy: 'reject' | 'drop' | 'mean';
+  /** A categorical target's level coded 1. */
+  positiveLevel: string | null;
+}
+
 export interface DatasetSummary {
   id: string;
   name: string;
@@ -10,4 +23,7 @@ export interface DatasetSummary {
   hash: string;
   builtin: boolean;
   createdAt: string;
+  /** Summary statistics per stored column. */
+  columns: StoredColumn[];
+  importDetails: ImportDetails | null;
 }

@@ -109,3 +109,53 @@ describe('ridgeline serve', () => {
     expect(listed.find((r) => r.id === runId)?.status).toBe('interrupted');
   });
 });
+
+describe('ridgeline serve: uploads and imports', () => {
+  let importServe: ServeProcess;
+  beforeAll(async () => {
+    importServe = await startServe(join(mkdtempSync(join(tmpdir(), 'ridgeline-import-')), 'import.db'));
+  });
+  afterAll(async () => {
+    await importServe?.stop();
+  });
+
+  async function call(method: string, body: unknown): Promise<any> {
+    const response = await fetch(`${importServe.origin}/api/${method}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${importServe.token}` },
+      body: encodeWire(body),
+    });
+    return decodeWire(await response.text());
+  }
+
+  it('uploads a file (token required), previews it, imports it with progress, and refuses path sources', async () => {
+    const csv = 'size,color,price\n1,red,10\n2,blue,20\n,red,30\n4,green,40\n';
+    const refused = await fetch(`${importServe.origin}/api/upload`, { method: 'POST', body: csv });
+    expect(refused.status).toBe(401);
+    const uploaded = await fetch(`${importServe.origin}/api/upload`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${importServe.token}`, 'X-Filename': encodeURIComponent('houses.csv'), 'Content-Type': 'text/csv' },
+      body: csv,
+    });
+    const upload = decodeWire<any>(await uploaded.text()).value;
+    expect(upload).toMatchObject({ name: 'houses.csv', bytes: csv.length });
+    const preview = (await call('previewImport', { source: { kind: 'upload', uploadId: upload.uploadId } })).value;
+    expect(preview.columns.map((c: { kind: string }) => c.kind)).toEqual(['numeric', 'categorical', 'numeric']);
+
+    const events = await fetch(`${importServe.origin}/api/events`, { headers: { Authorization: `Bearer ${importServe.token}` } });
+    const reader = events.body!.getReader();
+    const started = (await call('startImport', { source: { kind: 'upload', uploadId: upload.uploadId }, options: { name: 'Houses', target: 'price', categorical: ['color'], missing: 'mean' } })).value;
+    let text = '';
+    while (!text.includes('importFinished') && !text.includes('importFailed')) text += new TextDecoder().decode((await reader.read()).value);
+    await reader.cancel();
+    expect(text).toContain(`"importId":"${started.importId}"`);
+    expect(text).toContain('importFinished');
+    const datasets = (await call('listDatasets', {})).value as { name: string; features: string[]; rows: number; importDetails: { missingPolicy: string } }[];
+    const houses = datasets.find((d) => d.name === 'Houses')!;
+    expect(houses).toMatchObject({ rows: 4, features: ['size', 'color=blue', 'color=green', 'color=red'] });
+    expect(houses.importDetails.missingPolicy).toBe('mean');
+    // The upload is consumed by its import, and serve mode never reads paths named by a client.
+    expect((await call('previewImport', { source: { kind: 'upload', uploadId: upload.uploadId } })).error.code).toBe('NOT_FOUND');
+    expect((await call('previewImport', { source: { kind: 'path', path: '/etc/passwd' } })).error.message).toMatch(/imports uploaded files only/);
+  });
+});

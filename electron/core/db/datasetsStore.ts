@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { DatasetSummary } from '../../../shared/domain/datasets.ts';
+import type { StoredColumn } from '../../../shared/domain/datasetImport.ts';
+import type { DatasetSummary, ImportDetails } from '../../../shared/domain/datasets.ts';
 import { RidgelineError } from '../../../shared/errors.ts';
 import type { Design } from '../../../shared/engine/types.ts';
 import type { Db } from './open.ts';
@@ -11,6 +12,29 @@ export interface NewDataset {
   design: Design;
   builtin?: boolean;
   id?: string;
+  /** Per-column statistics; computed from the design when not given. */
+  columns?: StoredColumn[];
+  importDetails?: ImportDetails;
+}
+
+/** Mean, (1/m)-standard deviation, min and max of each column of a design. */
+export function columnStatistics(design: Design): StoredColumn[] {
+  const { x, m, p, featureNames } = design;
+  return featureNames.map((name, j) => {
+    let sum = 0;
+    let min = Number.POSITIVE_INFINITY;
+    let max = Number.NEGATIVE_INFINITY;
+    for (let i = 0; i < m; i++) {
+      const v = x[i * p + j];
+      sum += v;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    const mean = sum / m;
+    let ss = 0;
+    for (let i = 0; i < m; i++) ss += (x[i * p + j] - mean) ** 2;
+    return { name, source: { column: name }, mean, sd: Math.sqrt(ss / m), min, max, missing: 0 };
+  });
 }
 
 interface DatasetRow {
@@ -24,9 +48,11 @@ interface DatasetRow {
   hash: string;
   builtin: number;
   created_at: string;
+  columns: string;
+  import_details: string | null;
 }
 
-const SUMMARY_COLUMNS = 'id, name, source, target, feature_names, rows, cols, hash, builtin, created_at';
+const SUMMARY_COLUMNS = 'id, name, source, target, feature_names, rows, cols, hash, builtin, created_at, columns, import_details';
 
 /** SHA-256 over the names and the exact bytes of the values: equal hash, equal data. */
 export function hashDesign(target: string, design: Design): string {
@@ -57,8 +83,8 @@ export class DatasetsStore {
 
   constructor(db: Db) {
     this.insertStmt = db.prepare(
-      `INSERT INTO datasets (id, name, source, target, feature_names, rows, cols, x, y, hash, builtin, created_at)
-       VALUES (@id, @name, @source, @target, @feature_names, @rows, @cols, @x, @y, @hash, @builtin, @created_at)`,
+      `INSERT INTO datasets (id, name, source, target, feature_names, rows, cols, x, y, hash, builtin, created_at, columns, import_details)
+       VALUES (@id, @name, @source, @target, @feature_names, @rows, @cols, @x, @y, @hash, @builtin, @created_at, @columns, @import_details)`,
     );
     this.byIdStmt = db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM datasets WHERE id = ?`);
     this.byHashStmt = db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM datasets WHERE hash = ? AND builtin = 0 ORDER BY created_at LIMIT 1`);
@@ -99,6 +125,8 @@ export class DatasetsStore {
       hash,
       builtin: dataset.builtin ? 1 : 0,
       created_at: new Date().toISOString(),
+      columns: JSON.stringify(dataset.columns ?? columnStatistics(dataset.design)),
+      import_details: dataset.importDetails ? JSON.stringify(dataset.importDetails) : null,
     });
     return this.get(id)!;
   }
@@ -121,5 +149,7 @@ function toSummary(row: DatasetRow): DatasetSummary {
     hash: row.hash,
     builtin: row.builtin === 1,
     createdAt: row.created_at,
+    columns: JSON.parse(row.columns) as StoredColumn[],
+    importDetails: row.import_details ? (JSON.parse(row.import_details) as ImportDetails) : null,
   };
 }

@@ -141,6 +141,15 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    version: 3,
+    sql: `
+      -- Summary statistics of each stored column (JSON array of StoredColumn), and how the data set
+      -- was imported (JSON: file name, bytes, rows read and dropped, missing policy, target coding).
+      ALTER TABLE datasets ADD COLUMN columns TEXT NOT NULL DEFAULT '[]';
+      ALTER TABLE datasets ADD COLUMN import_details TEXT;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -70,6 +70,10 @@ export function createHttpClient(token: string, baseUrl = ''): RidgelineApi {
     startSweep: (input) => call('startSweep', input),
     cancelSweep: (input) => call('cancelSweep', input),
     resumeSweep: (input) => call('resumeSweep', input),
+    previewImport: (input) => call('previewImport', input),
+    startImport: (input) => call('startImport', input),
+    cancelImport: (input) => call('cancelImport', input),
+    chooseImportFile: (input) => call('chooseImportFile', input),
     subscribe: (listener) => events.add(listener),
   };
   return client;

@@ -29,15 +29,26 @@ export interface CdColumns {
 const TRANSPOSE_ROWS = 32;
 
 /**
- * Copies row-major x into column-major `out` tile by tile: a naive column-by-column gather would walk
- * all of X once per column (p strided sweeps); tiles read X once and write runs of TRANSPOSE_ROWS.
+ * Copies row-major x into column-major `out` tile by tile (a column-by-column gather would walk all of
+ * X once per column; tiles read X once and write runs of TRANSPOSE_ROWS), and accumulates each
+ * column's sum and largest magnitude on the way, in row order (the order a sweep down the column uses).
  */
-function transpose(x: Float64Array, m: number, p: number, out: Float64Array): void {
+function transposeWithStats(x: Float64Array, m: number, p: number, out: Float64Array, sums: Float64Array, maxAbs: Float64Array): void {
   for (let i0 = 0; i0 < m; i0 += TRANSPOSE_ROWS) {
     const i1 = Math.min(m, i0 + TRANSPOSE_ROWS);
     for (let j = 0; j < p; j++) {
       const base = j * m;
-      for (let i = i0; i < i1; i++) out[base + i] = x[i * p + j];
+      let sum = sums[j];
+      let big = maxAbs[j];
+      for (let i = i0; i < i1; i++) {
+        const v = x[i * p + j];
+        out[base + i] = v;
+        sum += v;
+        const a = Math.abs(v);
+        if (a > big) big = a;
+      }
+      sums[j] = sum;
+      maxAbs[j] = big;
     }
   }
 }
@@ -62,7 +73,9 @@ export function prepareStandardizedColumns(design: Design, center: boolean): { c
 function buildColumns(design: Design, center: boolean, standardize: boolean): { cols: CdColumns; scaling: ColumnScaling | null } {
   const { x, m, p } = design;
   const xcol = new Float64Array(m * p);
-  transpose(x, m, p, xcol);
+  const rawSums = new Float64Array(p);
+  const rawMaxAbs = new Float64Array(p);
+  transposeWithStats(x, m, p, xcol, rawSums, rawMaxAbs);
   const means = new Float64Array(p);
   const eligible = new Uint8Array(p);
   const sqNorm = new Float64Array(p);
@@ -71,14 +84,11 @@ function buildColumns(design: Design, center: boolean, standardize: boolean): { 
   for (let j = 0; j < p; j++) {
     const col = xcol.subarray(j * m, j * m + m);
     views[j] = col;
+    let sum = rawSums[j];
+    let maxAbs = rawMaxAbs[j];
     if (scaling) {
-      // columnScaling's statistics (mean, (1/m)-sd about the mean, constant test) and scaleDesign's map.
-      let sum = 0;
-      let maxAbs = 0;
-      for (let i = 0; i < m; i++) {
-        sum += col[i];
-        maxAbs = Math.max(maxAbs, Math.abs(col[i]));
-      }
+      // columnScaling's statistics (mean, (1/m)-sd about the mean, constant test) and scaleDesign's
+      // map, followed by the sum and magnitude of the scaled column for the centering below.
       const mean = sum / m;
       let ss = 0;
       for (let i = 0; i < m; i++) {
@@ -91,15 +101,15 @@ function buildColumns(design: Design, center: boolean, standardize: boolean): { 
       scaling.means[j] = shift;
       scaling.scales[j] = scale;
       const inv = scale > 0 ? 1 / scale : 0;
-      for (let i = 0; i < m; i++) col[i] = (col[i] - shift) * inv;
-    }
-    let sum = 0;
-    let maxAbs = 0;
-    for (let i = 0; i < m; i++) {
-      const v = col[i];
-      sum += v;
-      const a = Math.abs(v);
-      if (a > maxAbs) maxAbs = a;
+      sum = 0;
+      maxAbs = 0;
+      for (let i = 0; i < m; i++) {
+        const v = (col[i] - shift) * inv;
+        col[i] = v;
+        sum += v;
+        const a = Math.abs(v);
+        if (a > maxAbs) maxAbs = a;
+      }
     }
     const mu = center ? sum / m : 0;
     means[j] = mu;
