@@ -64,7 +64,11 @@ export interface RunSummary {
   iterations: number;
   final: FinalMetrics;
   sweepId: string | null;
+  /** Trained on its own, one cell of a sweep, or a sweep's refit at λ_min / λ_1se. */
+  role: RunRole;
 }
+
+export type RunRole = 'run' | 'cell' | 'refit';
 
 export interface RunParameter {
   name: string;

@@ -101,8 +101,7 @@ export function cvCell(design: Design, folds: Int32Array, fold: number, lambdas:
   const test = subsetRows(design, (i) => folds[i] === fold);
   if (test.m === 0) throw new RidgelineError('BAD_DATA', `fold ${fold} holds no rows`);
   const path = fitPath(train, options, Array.from(lambdas));
-  const errors = new Float64Array(path.length);
-  path.forEach((point, l) => (errors[l] = foldError(test, point, options.model, measure)));
+  const errors = pathErrors(test, path, options.model, measure);
   return {
     fold,
     size: test.m,
@@ -113,22 +112,107 @@ export function cvCell(design: Design, folds: Int32Array, fold: number, lambdas:
   };
 }
 
-/** η = b + Xw for each row of `test`. */
-function linearPredictor(test: Design, intercept: number, coef: Float64Array): Float64Array {
+/**
+ * The fold's error at every λ of a path. The predictions η = b + Xw are the cell's second cost after the
+ * fit (|test|·p per λ), so they are formed for 4 λ and 2 rows at a time: 8 independent sums, each x
+ * loaded once for 4 λ, over the columns nonzero at any of those λ (a lasso path is sparse for most of
+ * its λ; a zero coefficient leaves a sum unchanged, s + x·0 = s). Each η is still summed in column
+ * order, so the errors equal a row-by-row, λ-by-λ evaluation's.
+ */
+function pathErrors(test: Design, path: readonly PathPoint[], model: FitOptions['model'], measure: CvMeasure): Float64Array {
   const { x, m, p } = test;
-  const eta = new Float64Array(m);
-  for (let i = 0; i < m; i++) {
-    let s = intercept;
-    for (let j = 0; j < p; j++) s += x[i * p + j] * coef[j];
-    eta[i] = s;
+  const count = path.length;
+  const errors = new Float64Array(count);
+  const idx = new Int32Array(p);
+  const coefs = new Float64Array(4 * p);
+  const e0 = new Float64Array(m);
+  const e1 = new Float64Array(m);
+  const e2 = new Float64Array(m);
+  const e3 = new Float64Array(m);
+  const etas = [e0, e1, e2, e3];
+  for (let l0 = 0; l0 < count; l0 += 4) {
+    // Past the end the group repeats the last λ (computed twice, used once).
+    const w0 = path[l0];
+    const w1 = path[Math.min(l0 + 1, count - 1)];
+    const w2 = path[Math.min(l0 + 2, count - 1)];
+    const w3 = path[Math.min(l0 + 3, count - 1)];
+    let nnz = 0;
+    for (let j = 0; j < p; j++) {
+      if (w0.coef[j] === 0 && w1.coef[j] === 0 && w2.coef[j] === 0 && w3.coef[j] === 0) continue;
+      idx[nnz] = j;
+      coefs[4 * nnz] = w0.coef[j];
+      coefs[4 * nnz + 1] = w1.coef[j];
+      coefs[4 * nnz + 2] = w2.coef[j];
+      coefs[4 * nnz + 3] = w3.coef[j];
+      nnz++;
+    }
+    const b0 = w0.intercept;
+    const b1 = w1.intercept;
+    const b2 = w2.intercept;
+    const b3 = w3.intercept;
+    let i = 0;
+    for (; i + 2 <= m; i += 2) {
+      const o0 = i * p;
+      const o1 = o0 + p;
+      let s00 = b0;
+      let s01 = b1;
+      let s02 = b2;
+      let s03 = b3;
+      let s10 = b0;
+      let s11 = b1;
+      let s12 = b2;
+      let s13 = b3;
+      for (let t = 0; t < nnz; t++) {
+        const j = idx[t];
+        const c = 4 * t;
+        const c0 = coefs[c];
+        const c1 = coefs[c + 1];
+        const c2 = coefs[c + 2];
+        const c3 = coefs[c + 3];
+        const x0 = x[o0 + j];
+        const x1 = x[o1 + j];
+        s00 += x0 * c0;
+        s01 += x0 * c1;
+        s02 += x0 * c2;
+        s03 += x0 * c3;
+        s10 += x1 * c0;
+        s11 += x1 * c1;
+        s12 += x1 * c2;
+        s13 += x1 * c3;
+      }
+      e0[i] = s00;
+      e1[i] = s01;
+      e2[i] = s02;
+      e3[i] = s03;
+      e0[i + 1] = s10;
+      e1[i + 1] = s11;
+      e2[i + 1] = s12;
+      e3[i + 1] = s13;
+    }
+    for (; i < m; i++) {
+      const o = i * p;
+      let s0 = b0;
+      let s1 = b1;
+      let s2 = b2;
+      let s3 = b3;
+      for (let t = 0; t < nnz; t++) {
+        const xv = x[o + idx[t]];
+        s0 += xv * coefs[4 * t];
+        s1 += xv * coefs[4 * t + 1];
+        s2 += xv * coefs[4 * t + 2];
+        s3 += xv * coefs[4 * t + 3];
+      }
+      e0[i] = s0;
+      e1[i] = s1;
+      e2[i] = s2;
+      e3[i] = s3;
+    }
+    for (let l = l0; l < Math.min(l0 + 4, count); l++) {
+      const eta = etas[l - l0];
+      errors[l] = model === 'linear' ? measureError(test.y, eta, false, measure) : measureError(test.y, eta.map((e) => 1 / (1 + Math.exp(-e))), true, measure);
+    }
   }
-  return eta;
-}
-
-function foldError(test: Design, point: PathPoint, model: FitOptions['model'], measure: CvMeasure): number {
-  const eta = linearPredictor(test, point.intercept, point.coef);
-  if (model === 'linear') return measureError(test.y, eta, false, measure);
-  return measureError(test.y, eta.map((e) => 1 / (1 + Math.exp(-e))), true, measure);
+  return errors;
 }
 
 /**

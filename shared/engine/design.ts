@@ -120,14 +120,19 @@ export function unscaleCoefficients(
 
 /** The rows of `design` selected by `keep`, as a new design (row order kept). */
 export function subsetRows(design: Design, keep: (row: number) => boolean): Design {
-  const rows: number[] = [];
-  for (let i = 0; i < design.m; i++) if (keep(i)) rows.push(i);
   const { p } = design;
-  const x = new Float64Array(rows.length * p);
-  const y = new Float64Array(rows.length);
-  rows.forEach((row, r) => {
-    x.set(design.x.subarray(row * p, row * p + p), r * p);
-    y[r] = design.y[row];
-  });
-  return { x, y, m: rows.length, p, featureNames: design.featureNames };
+  const rows = new Int32Array(design.m);
+  let count = 0;
+  for (let i = 0; i < design.m; i++) if (keep(i)) rows[count++] = i;
+  const x = new Float64Array(count * p);
+  const y = new Float64Array(count);
+  // A plain copy loop: every CV cell subsets its rows twice, and a view per row costs more than the copy.
+  const src = design.x;
+  for (let r = 0; r < count; r++) {
+    const from = rows[r] * p;
+    const to = r * p;
+    for (let j = 0; j < p; j++) x[to + j] = src[from + j];
+    y[r] = design.y[rows[r]];
+  }
+  return { x, y, m: count, p, featureNames: design.featureNames };
 }

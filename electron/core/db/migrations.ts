@@ -150,6 +150,16 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE datasets ADD COLUMN import_details TEXT;
     `,
   },
+  {
+    version: 4,
+    sql: `
+      -- What a run is for: trained on its own ('run'), one cell of a sweep ('cell'), or a sweep's refit
+      -- ('refit'). Lists hide cells by default: a sweep can have hundreds.
+      ALTER TABLE runs ADD COLUMN role TEXT NOT NULL DEFAULT 'run' CHECK (role IN ('run', 'cell', 'refit'));
+      UPDATE runs SET role = 'cell' WHERE sweep_id IS NOT NULL AND id IN (SELECT run_id FROM sweep_cells);
+      UPDATE runs SET role = 'refit' WHERE sweep_id IS NOT NULL AND role = 'run';
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

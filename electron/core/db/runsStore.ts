@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { METRIC_NAMES, concatMetricBatches, packMetricBatch, unpackMetricBatch, type MetricBatch, type MetricName } from '../../../shared/domain/metrics.ts';
-import type { Hyperparams, RunDetail, RunMetrics, RunParameter, RunStatus, RunSummary } from '../../../shared/domain/runs.ts';
+import type { Hyperparams, RunDetail, RunMetrics, RunParameter, RunRole, RunStatus, RunSummary } from '../../../shared/domain/runs.ts';
 import { RidgelineError } from '../../../shared/errors.ts';
 import { bytesToF64, f64Bytes } from './datasetsStore.ts';
 import type { Db } from './open.ts';
@@ -13,6 +13,7 @@ export interface NewRun {
   appVersion: string;
   ownerSession: string | null;
   sweepId?: string | null;
+  role?: RunRole;
 }
 
 export interface RunOutcome {
@@ -45,6 +46,7 @@ interface RunRow {
   hyperparams: string;
   app_version: string;
   sweep_id: string | null;
+  role: RunRole;
   created_at: string;
   started_at: string | null;
   finished_at: string | null;
@@ -77,8 +79,8 @@ export class RunsStore {
 
   constructor(private readonly db: Db) {
     this.insertStmt = db.prepare(
-      `INSERT INTO runs (id, name, dataset_id, dataset_hash, status, model, solver, lambda, alpha, seed, hyperparams, app_version, owner_session, sweep_id, created_at)
-       VALUES (@id, @name, @dataset_id, @dataset_hash, 'queued', @model, @solver, @lambda, @alpha, @seed, @hyperparams, @app_version, @owner_session, @sweep_id, @created_at)`,
+      `INSERT INTO runs (id, name, dataset_id, dataset_hash, status, model, solver, lambda, alpha, seed, hyperparams, app_version, owner_session, sweep_id, role, created_at)
+       VALUES (@id, @name, @dataset_id, @dataset_hash, 'queued', @model, @solver, @lambda, @alpha, @seed, @hyperparams, @app_version, @owner_session, @sweep_id, @role, @created_at)`,
     );
     this.setRunningStmt = db.prepare(`UPDATE runs SET status = 'running', started_at = ? WHERE id = ? AND status = 'queued'`);
     this.finishStmt = db.prepare(
@@ -117,6 +119,7 @@ export class RunsStore {
       app_version: run.appVersion,
       owner_session: run.ownerSession,
       sweep_id: run.sweepId ?? null,
+      role: run.role ?? 'run',
       created_at: createdAt,
     });
     return id;
@@ -241,5 +244,6 @@ function toSummary(row: RunRow): RunSummary {
       nonzero: row.final_nonzero,
     },
     sweepId: row.sweep_id,
+    role: row.role,
   };
 }

@@ -156,6 +156,7 @@ export class SweepsStore {
           appVersion: sweep.appVersion,
           ownerSession,
           sweepId: id,
+          role: 'cell',
         });
         this.q.insertCell.run(id, index, cell.kind, cell.repeat, cell.fold, cell.configIndex, runId);
       });

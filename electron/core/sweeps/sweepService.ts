@@ -13,7 +13,7 @@ import { defaultLambdaGrid } from '../../../shared/engine/path.ts';
 import { DEFAULT_FIT_OPTIONS, type Design, type FitOptions } from '../../../shared/engine/types.ts';
 import { encodeSweepData } from '../../../shared/protocol/sweepData.ts';
 import type { CellJob, CellOutput } from '../../../shared/protocol/trainer.ts';
-import { describeIssues } from '../../../shared/validate.ts';
+import { describeIssues, issueList } from '../../../shared/validate.ts';
 import type { DatasetsStore } from '../db/datasetsStore.ts';
 import type { RunsStore } from '../db/runsStore.ts';
 import type { CellKey, StoredCell, SweepsStore } from '../db/sweepsStore.ts';
@@ -100,7 +100,7 @@ export class SweepService {
   preview(input: unknown): SweepPreview {
     const parsed = SweepSpecSchema.safeParse(input);
     const poolSize = defaultPoolSize();
-    if (!parsed.success) return { problems: describeIssues(parsed.error).split('; '), grids: [], cells: 0, workUnits: 0, estimatedSeconds: null, poolSize };
+    if (!parsed.success) return { problems: issueList(parsed.error), grids: [], cells: 0, workUnits: 0, estimatedSeconds: null, poolSize };
     const spec = parsed.data;
     const dataset = this.deps.datasets.get(spec.datasetId);
     if (!dataset) return { problems: [`no data set with id ${spec.datasetId}`], grids: [], cells: 0, workUnits: 0, estimatedSeconds: null, poolSize };
@@ -379,6 +379,7 @@ export class SweepService {
       appVersion: this.deps.appVersion,
       ownerSession: this.deps.sessionId,
       sweepId: id,
+      role: 'refit',
     });
     const objective = fitObjective(design, { model: row.spec.model as 'linear' | 'logistic', lambda, alpha: result.alpha, standardize: row.spec.standardize, fitIntercept: row.spec.fitIntercept }, intercept, coef);
     this.deps.runs.finish(runId, {

@@ -1,6 +1,6 @@
 import type { MetricBatch } from '../../../shared/domain/metrics.ts';
 import { RunSpecSchema, type RunParameter, type RunSpec } from '../../../shared/domain/runs.ts';
-import { describeIssues } from '../../../shared/validate.ts';
+import { issueList } from '../../../shared/validate.ts';
 import { RidgelineError } from '../../../shared/errors.ts';
 import type { Design, FitOptions, FitResult } from '../../../shared/engine/types.ts';
 import { DEFAULT_FIT_OPTIONS } from '../../../shared/engine/types.ts';
@@ -78,7 +78,7 @@ export class RunService {
   /** The learning-rate guard, before a run starts: the resolved solver, 2/L, and warnings in words. */
   check(input: unknown): RunCheck {
     const parsed = RunSpecSchema.safeParse(input);
-    if (!parsed.success) return { problems: describeIssues(parsed.error).split('; '), resolvedSolver: null, maxStableStep: null, warnings: [] };
+    if (!parsed.success) return { problems: issueList(parsed.error), resolvedSolver: null, maxStableStep: null, warnings: [] };
     const spec = parsed.data;
     const dataset = this.deps.datasets.get(spec.datasetId);
     if (!dataset) throw new RidgelineError('NOT_FOUND', `no data set with id ${spec.datasetId}`);
@@ -117,6 +117,7 @@ export class RunService {
       appVersion: this.deps.appVersion,
       ownerSession: this.deps.sessionId,
       sweepId,
+      role: sweepId ? 'refit' : 'run',
     });
     events.emit({ type: 'runStatus', runId, status: 'queued', statusReason: null });
 

@@ -6,6 +6,12 @@ export interface PlotSeries {
   stroke: string;
 }
 
+/** A plot with options of its own: `build` makes them; the plot is rebuilt when `key` changes. */
+export interface CustomPlot {
+  key: string;
+  build: (width: number, height: number) => uPlot.Options;
+}
+
 /** What a plot is built from; a change of any of these rebuilds the plot (data changes do not). */
 export interface PlotInputs {
   series: PlotSeries[];

@@ -10,6 +10,8 @@ export class RunsState {
   /** The last load failed (the error went to the banner). */
   failed = $state(false);
   selected = $state.raw<ReadonlySet<string>>(new Set());
+  /** Sweep cells (one fold's path each) are hidden unless asked for: a sweep can have hundreds. */
+  showCells = $state(false);
 
   readonly byId = $derived(new Map(this.runs.map((run) => [run.id, run])));
   /** Selected runs that are in the list, in list order. */
@@ -34,7 +36,8 @@ export class RunsState {
       try {
         do {
           this.again = false;
-          this.runs = await this.api.listRuns({});
+          const all = await this.api.listRuns({});
+          this.runs = this.showCells ? all : all.filter((run) => run.role !== 'cell');
           this.loaded = true;
           this.failed = false;
         } while (this.again);
@@ -69,6 +72,19 @@ export class RunsState {
       this.timer = null;
       void this.load();
     }, RELOAD_DELAY_MS);
+  }
+
+  /** Selects exactly this run, reloading the list first when it is not in it yet; false if it is not there. */
+  async reveal(id: string): Promise<boolean> {
+    if (!this.byId.has(id)) await this.load();
+    if (!this.byId.has(id)) return false;
+    this.selectOnly(id);
+    return true;
+  }
+
+  setShowCells(show: boolean): void {
+    this.showCells = show;
+    void this.load();
   }
 
   isSelected(id: string): boolean {

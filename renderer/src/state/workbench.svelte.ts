@@ -1,8 +1,11 @@
 import type { AppInfo, RidgelineApi } from '../../../shared/api.ts';
+import { RidgelineError } from '../../../shared/errors.ts';
 import { CurvesState } from './curves.svelte.ts';
 import { RunDetailState } from './details.svelte.ts';
 import { ErrorBanner } from './errors.svelte.ts';
+import { Navigation } from './navigation.svelte.ts';
 import { RunsState } from './runs.svelte.ts';
+import { SweepsState } from './sweeps.svelte.ts';
 
 /** Everything the workbench shows, built around one API (whichever shell provides it). */
 export class Workbench {
@@ -10,12 +13,21 @@ export class Workbench {
   readonly runs: RunsState;
   readonly curves: CurvesState;
   readonly details: RunDetailState;
+  readonly sweeps: SweepsState;
+  readonly nav = new Navigation();
   appInfo = $state.raw<AppInfo | null>(null);
 
   constructor(readonly api: RidgelineApi) {
     this.runs = new RunsState(api, this.errors.report);
     this.curves = new CurvesState(api, this.errors.report, (id) => this.runs.byId.get(id)?.final.optimumObjective ?? null);
     this.details = new RunDetailState(api);
+    this.sweeps = new SweepsState(api, this.errors.report);
+  }
+
+  /** Shows a run (a sweep's refit, say) on the Runs tab, selected with its details. */
+  async openRun(id: string): Promise<void> {
+    this.nav.show('runs');
+    if (!(await this.runs.reveal(id))) this.errors.report(new RidgelineError('NOT_FOUND', `Run ${id} is not in the runs list (it may have been deleted).`));
   }
 
   /** Loads the first data and listens to events; returns the function that stops listening. */
@@ -23,13 +35,16 @@ export class Workbench {
     const unsubscribe = this.api.subscribe((event) => {
       this.runs.handle(event);
       this.curves.handle(event);
+      this.sweeps.handle(event);
     });
+    const stopSweeps = this.sweeps.start();
     void this.runs.load();
     this.api.getAppInfo({}).then((info) => {
       this.appInfo = info;
     }, this.errors.report);
     return () => {
       unsubscribe();
+      stopSweeps();
       this.curves.dispose();
     };
   }

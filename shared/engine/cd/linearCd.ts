@@ -36,7 +36,7 @@
 import { softThreshold } from '../kkt.ts';
 import type { Design } from '../types.ts';
 import { prepareColumns, type CdColumns } from './columns.ts';
-import { dot, gramRow, gramRowPair } from './gram.ts';
+import { dot, gramRow, gramRowPair } from '../linalg/gram.ts';
 
 /** Above this many columns the p×|active| Gram store is not worth it; glmnet switches at 500 too. */
 export const COVARIANCE_MAX_P = 500;
@@ -117,7 +117,13 @@ export class LinearCd {
     this.scale = this.yy > 0 ? this.yy : 1;
     const { views } = this.cols;
     this.c = new Float64Array(p);
-    for (let j = 0; j < p; j++) this.c[j] = dot(views[j], yc, m) / m;
+    // One sequential sum, the order lambdaMax uses: at λ = λ_max every coefficient then stays exactly 0.
+    for (let j = 0; j < p; j++) {
+      const col = views[j];
+      let s = 0;
+      for (let i = 0; i < m; i++) s += col[i] * yc[i];
+      this.c[j] = s / m;
+    }
     this.negGrad.set(this.c);
     this.yc = this.covariance ? new Float64Array(0) : yc;
     this.resid = this.covariance ? new Float64Array(0) : Float64Array.from(yc);
