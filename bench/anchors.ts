@@ -128,3 +128,47 @@ cat(sprintf('{"ms": %.6f, "version": "%s"}\\n', median(times), as.character(pack
   const { value, note } = runJson('Rscript', ['-e', script], process.env, 'glmnet');
   return value ? { ms: value.ms as number, note: `glmnet ${value.version}, thresh ${thresh} (each sample: 5 calls / 5, proc.time)` } : { ms: null, note };
 }
+
+/**
+ * cv.glmnet on the same folds (foldid, 1-based) and λ grid, nfolds = K, standardize = TRUE: only the call
+ * is timed (proc.time, elapsed), as the Ridgeline CV is timed from its data in memory.
+ */
+export function glmnetCv(xFile: string, yFile: string, foldFile: string, m: number, p: number, lambdasFile: string, folds: number, thresh: number, repeats: number): AnchorResult {
+  const script = `
+suppressMessages(library(glmnet))
+X <- matrix(readBin(${JSON.stringify(xFile)}, 'double', ${m * p}, endian = 'little'), nrow = ${m}, ncol = ${p}, byrow = TRUE)
+y <- readBin(${JSON.stringify(yFile)}, 'double', ${m}, endian = 'little')
+foldid <- as.integer(readBin(${JSON.stringify(foldFile)}, 'double', ${m}, endian = 'little'))
+lambdas <- readBin(${JSON.stringify(lambdasFile)}, 'double', 1000, endian = 'little')
+run <- function() cv.glmnet(X, y, family = 'gaussian', alpha = 1, lambda = lambdas, foldid = foldid, nfolds = ${folds}, thresh = ${thresh}, standardize = TRUE)
+times <- numeric(${repeats})
+for (k in seq_len(${repeats})) { t0 <- proc.time()[['elapsed']]; invisible(run()); times[k] <- (proc.time()[['elapsed']] - t0) * 1000 }
+cat(sprintf('{"ms": %.6f, "version": "%s"}\\n', median(times), as.character(packageVersion('glmnet'))))
+`;
+  const { value, note } = runJson('Rscript', ['-e', script], process.env, 'cv.glmnet');
+  return value ? { ms: value.ms as number, note: `cv.glmnet (glmnet ${value.version}): same foldid and λ grid, thresh ${thresh}, sequential (parallel = FALSE), elapsed time of the call` } : { ms: null, note };
+}
+
+/**
+ * scikit-learn LassoCV with the same folds (PredefinedSplit) and λ grid (alphas = the 100 values). It does
+ * not standardize: X is standardized once outside the timing (per-fold standardization, as glmnet does,
+ * would only add work), so this is a lower bound on its time for glmnet's problem.
+ */
+export function sklearnLassoCv(xFile: string, yFile: string, foldFile: string, m: number, p: number, lambdasFile: string, tol: number, repeats: number): AnchorResult {
+  const script = `${PY_PRELUDE}
+import numpy as np
+import sklearn
+from sklearn.linear_model import LassoCV
+from sklearn.model_selection import PredefinedSplit
+X = np.fromfile(${JSON.stringify(xFile)}, dtype='<f8').reshape(${m}, ${p})
+y = np.fromfile(${JSON.stringify(yFile)}, dtype='<f8')
+fold = np.fromfile(${JSON.stringify(foldFile)}, dtype='<f8').astype(int)
+lambdas = np.fromfile(${JSON.stringify(lambdasFile)}, dtype='<f8')
+Xs = np.asfortranarray((X - X.mean(axis=0)) / X.std(axis=0))
+def run():
+    LassoCV(alphas=lambdas, cv=PredefinedSplit(fold), tol=${tol}, max_iter=100000).fit(Xs, y)
+print(json.dumps({'ms': median_ms(run, ${repeats}), 'sklearn': sklearn.__version__}))
+`;
+  const { value, note } = runJson('/usr/bin/python3', ['-c', script], pythonEnv(), 'scikit-learn LassoCV');
+  return value ? { ms: value.ms as number, note: `scikit-learn ${value.sklearn} LassoCV: PredefinedSplit on the same folds, alphas = the same 100 λ, tol ${tol}, X standardized outside the timing, n_jobs = None` } : { ms: null, note };
+}

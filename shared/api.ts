@@ -10,7 +10,7 @@ import type { DatasetSummary } from './domain/datasets.ts';
 import type { ErrorInfo } from './errors.ts';
 import { SweepSpecSchema, type SweepDetail, type SweepStatus, type SweepSummary } from './domain/sweeps.ts';
 import { METRIC_NAMES, type MetricBatch } from './domain/metrics.ts';
-import { RunSpecSchema, type RunDetail, type RunMetrics, type RunStatus, type RunSummary } from './domain/runs.ts';
+import { RunEditSchema, RunSpecSchema, type RunDetail, type RunMetrics, type RunStatus, type RunSummary } from './domain/runs.ts';
 import type { ApiMethod } from './apiMethods.ts';
 
 export { API_METHODS, IPC_EVENT_CHANNEL, ipcChannel, isApiMethod, type ApiMethod } from './apiMethods.ts';
@@ -51,6 +51,10 @@ export const API_INPUTS = {
   previewImport: z.object({ source: ImportSourceSchema }).strict(),
   startImport: z.object({ source: ImportSourceSchema, options: z.record(z.string(), z.unknown()) }).strict(),
   cancelImport: z.object({ id: Id }).strict(),
+  editRun: RunEditSchema,
+  /** Soft delete: the runs disappear from lists and can be restored for 10 minutes. Running runs are refused. */
+  deleteRuns: z.object({ ids: z.array(Id).min(1, 'name at least one run').max(100_000) }).strict(),
+  restoreRuns: z.object({ ids: z.array(Id).min(1, 'name at least one run').max(100_000) }).strict(),
   /** Desktop: the native open-file dialog. Where files are uploaded instead, it answers BAD_REQUEST. */
   chooseImportFile: Empty,
 } as const satisfies Record<ApiMethod, z.ZodType>;
@@ -105,6 +109,9 @@ export interface ApiOutputs {
   startImport: { importId: string };
   cancelImport: { cancelled: boolean };
   chooseImportFile: { path: string | null };
+  editRun: RunSummary;
+  deleteRuns: { deleted: string[] };
+  restoreRuns: { restored: string[] };
 }
 
 /** What a caller sends (fields with defaults may be left out). */

@@ -26,6 +26,7 @@ export function openStore(path: string, kind: string): Store {
   const datasets = new DatasetsStore(db);
   ensureBuiltinDatasets(datasets);
   const runs = new RunsStore(db);
+  runs.purgeDeleted();
   return {
     db,
     sessions,

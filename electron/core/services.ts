@@ -67,6 +67,21 @@ export function createServices(options: { dbPath: string; launchTrainer: Trainer
     previewImport: ({ source }) => imports.preview(source),
     startImport: ({ source, options }) => imports.start(source, options),
     cancelImport: ({ id }) => imports.cancel(id),
+    editRun: (edit) => {
+      const run = runs.edit(edit);
+      events.emit({ type: 'runsChanged' });
+      return run;
+    },
+    deleteRuns: ({ ids }) => {
+      const deleted = runs.softDelete(ids);
+      events.emit({ type: 'runsChanged' });
+      return { deleted };
+    },
+    restoreRuns: ({ ids }) => {
+      const restored = runs.restore(ids);
+      events.emit({ type: 'runsChanged' });
+      return { restored };
+    },
     chooseImportFile: () => {
       throw new RidgelineError('BAD_REQUEST', 'there is no file dialog here: upload the file instead');
     },

@@ -66,7 +66,24 @@ export interface RunSummary {
   sweepId: string | null;
   /** Trained on its own, one cell of a sweep, or a sweep's refit at λ_min / λ_1se. */
   role: RunRole;
+  tags: string[];
+  notes: string;
+  archived: boolean;
+  /** Wall time of the fit in milliseconds, when it finished. */
+  fitMs: number | null;
 }
+
+/** What a person may change about a stored run (its results never change). */
+export const RunEditSchema = z
+  .object({
+    id: z.string().min(1).max(100),
+    name: z.string().trim().min(1, 'a name cannot be empty').max(200).optional(),
+    notes: z.string().max(20_000, 'notes are at most 20,000 characters').optional(),
+    tags: z.array(z.string().trim().min(1, 'a tag cannot be empty').max(50, 'a tag is at most 50 characters').regex(/^[^,]+$/, 'a tag cannot contain a comma')).max(50).optional(),
+    archived: z.boolean().optional(),
+  })
+  .strict();
+export type RunEdit = z.infer<typeof RunEditSchema>;
 
 export type RunRole = 'run' | 'cell' | 'refit';
 

@@ -185,3 +185,29 @@ describe('sessions', () => {
     expect(runs.get(liveRun).statusReason).toBe('stopped by the test');
   });
 });
+
+describe('editing and deleting runs', () => {
+  it('renames, tags, notes and archives; deletes softly with undo; purges after the undo window', () => {
+    const db = open();
+    const { runs, id } = seedRun(db);
+    expect(() => runs.softDelete([id])).not.toThrow();
+    // A queued run cannot be deleted: nothing is deleted while it may still run.
+    expect(runs.softDelete([id])).toEqual([]);
+    runs.fail(id, 'completed', 'test');
+    const edited = runs.edit({ id, name: 'renamed', tags: ['ridge', 'ridge', 'seed'], notes: 'a note', archived: true });
+    expect(edited).toMatchObject({ name: 'renamed', tags: ['ridge', 'seed'], notes: 'a note', archived: true });
+    expect(runs.edit({ id, archived: false }).name).toBe('renamed');
+
+    expect(runs.softDelete([id, 'run_missing'])).toEqual([id]);
+    expect(runs.list()).toEqual([]);
+    expect(() => runs.get(id)).toThrow(/no run with id/);
+    expect(runs.restore([id])).toEqual([id]);
+    expect(runs.get(id).name).toBe('renamed');
+
+    runs.softDelete([id]);
+    expect(runs.purgeDeleted(Date.now())).toBe(0); // still inside the undo window
+    expect(runs.purgeDeleted(Date.now() + 11 * 60 * 1000)).toBe(1);
+    expect(runs.restore([id])).toEqual([]);
+    expect(db.prepare('SELECT count(*) AS n FROM run_parameters WHERE run_id = ?').get(id)).toEqual({ n: 0 });
+  });
+});

@@ -160,6 +160,18 @@ export const MIGRATIONS: readonly Migration[] = [
       UPDATE runs SET role = 'refit' WHERE sweep_id IS NOT NULL AND role = 'run';
     `,
   },
+  {
+    version: 5,
+    sql: `
+      -- What people add to runs: tags (JSON array), notes, archiving; and soft deletion, so a delete
+      -- can be undone until the deleted runs are purged (at the next start of a process).
+      ALTER TABLE runs ADD COLUMN tags TEXT NOT NULL DEFAULT '[]';
+      ALTER TABLE runs ADD COLUMN notes TEXT NOT NULL DEFAULT '';
+      ALTER TABLE runs ADD COLUMN archived INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE runs ADD COLUMN deleted_at TEXT;
+      CREATE INDEX runs_deleted ON runs(deleted_at);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { METRIC_NAMES, concatMetricBatches, packMetricBatch, unpackMetricBatch, type MetricBatch, type MetricName } from '../../../shared/domain/metrics.ts';
-import type { Hyperparams, RunDetail, RunMetrics, RunParameter, RunRole, RunStatus, RunSummary } from '../../../shared/domain/runs.ts';
+import type { Hyperparams, RunDetail, RunEdit, RunMetrics, RunParameter, RunRole, RunStatus, RunSummary } from '../../../shared/domain/runs.ts';
 import { RidgelineError } from '../../../shared/errors.ts';
 import { bytesToF64, f64Bytes } from './datasetsStore.ts';
 import type { Db } from './open.ts';
@@ -47,6 +47,9 @@ interface RunRow {
   app_version: string;
   sweep_id: string | null;
   role: RunRole;
+  tags: string;
+  notes: string;
+  archived: number;
   created_at: string;
   started_at: string | null;
   finished_at: string | null;
@@ -62,7 +65,10 @@ interface RunRow {
   max_stable_step: number | null;
 }
 
-const SELECT_RUN = `SELECT r.*, d.name AS dataset_name FROM runs r JOIN datasets d ON d.id = r.dataset_id`;
+const SELECT_RUN = `SELECT r.*, d.name AS dataset_name FROM runs r JOIN datasets d ON d.id = r.dataset_id WHERE r.deleted_at IS NULL`;
+
+/** Soft-deleted runs stay restorable this long, then the next process to open the database purges them. */
+export const UNDO_WINDOW_MS = 10 * 60 * 1000;
 
 /** Runs, their per-step metric blocks and final parameters. Every write is one transaction. */
 export class RunsStore {
@@ -76,6 +82,7 @@ export class RunsStore {
   private readonly paramsStmt;
   private readonly blocksStmt;
   private readonly existsStmt;
+  private readonly q;
 
   constructor(private readonly db: Db) {
     this.insertStmt = db.prepare(
@@ -95,10 +102,19 @@ export class RunsStore {
     );
     this.insertParamStmt = db.prepare('INSERT INTO run_parameters (run_id, ordinal, name, value) VALUES (?, ?, ?, ?)');
     this.listStmt = db.prepare(`${SELECT_RUN} ORDER BY r.created_at DESC, r.id`);
-    this.byIdStmt = db.prepare(`${SELECT_RUN} WHERE r.id = ?`);
+    this.byIdStmt = db.prepare(`${SELECT_RUN} AND r.id = ?`);
     this.paramsStmt = db.prepare('SELECT name, value FROM run_parameters WHERE run_id = ? ORDER BY ordinal');
     this.blocksStmt = db.prepare('SELECT first_step, data FROM run_metric_blocks WHERE run_id = ? ORDER BY first_step');
-    this.existsStmt = db.prepare('SELECT 1 FROM runs WHERE id = ?').pluck();
+    this.existsStmt = db.prepare('SELECT 1 FROM runs WHERE id = ? AND deleted_at IS NULL').pluck();
+    this.q = {
+      edit: db.prepare(
+        `UPDATE runs SET name = coalesce(@name, name), notes = coalesce(@notes, notes), tags = coalesce(@tags, tags),
+           archived = coalesce(@archived, archived) WHERE id = @id AND deleted_at IS NULL`,
+      ),
+      softDelete: db.prepare(`UPDATE runs SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL AND status NOT IN ('queued', 'running')`),
+      restore: db.prepare('UPDATE runs SET deleted_at = NULL WHERE id = ? AND deleted_at IS NOT NULL'),
+      purge: db.prepare('DELETE FROM runs WHERE deleted_at IS NOT NULL AND deleted_at < ? AND id NOT IN (SELECT run_id FROM sweep_cells)'),
+    };
   }
 
   create(run: NewRun): string {
@@ -210,6 +226,33 @@ export class RunsStore {
     return { runId: id, firstStep: all.firstStep, count: all.count, columns };
   }
 
+  edit(edit: RunEdit): RunSummary {
+    const changed = this.q.edit.run({
+      id: edit.id,
+      name: edit.name ?? null,
+      notes: edit.notes ?? null,
+      tags: edit.tags ? JSON.stringify([...new Set(edit.tags)]) : null,
+      archived: edit.archived === undefined ? null : edit.archived ? 1 : 0,
+    }).changes;
+    if (changed === 0) throw new RidgelineError('NOT_FOUND', `no run with id ${edit.id}`);
+    return this.get(edit.id);
+  }
+
+  /** Soft-deletes finished runs (running ones are refused); returns the ids deleted, for undo. */
+  softDelete(ids: readonly string[]): string[] {
+    const at = new Date().toISOString();
+    return this.db.transaction(() => ids.filter((id) => this.q.softDelete.run(at, id).changes > 0))();
+  }
+
+  restore(ids: readonly string[]): string[] {
+    return this.db.transaction(() => ids.filter((id) => this.q.restore.run(id).changes > 0))();
+  }
+
+  /** Removes for good what was deleted longer ago than the undo window (cells go with their sweep). */
+  purgeDeleted(now = Date.now()): number {
+    return this.q.purge.run(new Date(now - UNDO_WINDOW_MS).toISOString()).changes;
+  }
+
   exists(id: string): boolean {
     return this.existsStmt.get(id) !== undefined;
   }
@@ -245,5 +288,9 @@ function toSummary(row: RunRow): RunSummary {
     },
     sweepId: row.sweep_id,
     role: row.role,
+    tags: JSON.parse(row.tags) as string[],
+    notes: row.notes,
+    archived: row.archived === 1,
+    fitMs: row.fit_ms,
   };
 }

@@ -74,6 +74,9 @@ export function createHttpClient(token: string, baseUrl = ''): RidgelineApi {
     startImport: (input) => call('startImport', input),
     cancelImport: (input) => call('cancelImport', input),
     chooseImportFile: (input) => call('chooseImportFile', input),
+    editRun: (input) => call('editRun', input),
+    deleteRuns: (input) => call('deleteRuns', input),
+    restoreRuns: (input) => call('restoreRuns', input),
     subscribe: (listener) => events.add(listener),
   };
   return client;
