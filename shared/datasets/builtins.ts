@@ -2,9 +2,10 @@
  * The data sets every Ridgeline database starts with: each is generated (from a fixed seed) or
  * shipped with the app, and says where it comes from.
  */
-import { Pcg64 } from '../engine/random/pcg64.ts';
 import type { Design } from '../engine/types.ts';
 import { DIABETES_COLUMNS, DIABETES_ROWS, DIABETES_TARGET } from './diabetesData.ts';
+import { correlatedDesign, linearNoiseDesign, logisticSyntheticDesign, sparseWideDesign } from './generators.ts';
+import { PROSTATE_COLUMNS, PROSTATE_ROWS, PROSTATE_TARGET, PROSTATE_TRAIN } from './prostateData.ts';
 import { SEED_EXAMPLE, seedExampleDesign } from './seedExample.ts';
 
 export interface BuiltinDataset {
@@ -15,14 +16,16 @@ export interface BuiltinDataset {
   design: () => Design;
 }
 
-function diabetesDesign(): Design {
-  const targetIndex = DIABETES_COLUMNS.indexOf(DIABETES_TARGET);
-  const featureNames = DIABETES_COLUMNS.filter((c) => c !== DIABETES_TARGET);
-  const m = DIABETES_ROWS.length;
+/** A design from rows of shipped data (target among the columns), optionally only some rows. */
+function tableDesign(columns: readonly string[], rows: readonly (readonly number[])[], target: string, keep: (i: number) => boolean = () => true): Design {
+  const targetIndex = columns.indexOf(target);
+  const featureNames = columns.filter((c) => c !== target);
+  const kept = rows.filter((_, i) => keep(i));
+  const m = kept.length;
   const p = featureNames.length;
   const x = new Float64Array(m * p);
   const y = new Float64Array(m);
-  DIABETES_ROWS.forEach((row, i) => {
+  kept.forEach((row, i) => {
     let j = 0;
     row.forEach((value, c) => {
       if (c === targetIndex) y[i] = value;
@@ -32,22 +35,12 @@ function diabetesDesign(): Design {
   return { x, y, m, p, featureNames };
 }
 
-/**
- * Logistic data with known coefficients: x ~ N(0, 1) independent, β_j = (−1)^j·exp(−(j−1)/4),
- * intercept 0.5, y ~ Bernoulli(σ(0.5 + xβ)). Drawn from PCG64(seed): features row by row, then labels.
- */
-export function logisticSyntheticDesign(seed = 2, m = 500, p = 10): Design {
-  const rng = Pcg64.fromSeed(seed);
-  const x = new Float64Array(m * p);
-  for (let k = 0; k < x.length; k++) x[k] = rng.normal();
-  const y = new Float64Array(m);
-  for (let i = 0; i < m; i++) {
-    let eta = 0.5;
-    for (let j = 0; j < p; j++) eta += x[i * p + j] * (j % 2 === 0 ? -1 : 1) * Math.exp(-j / 4);
-    y[i] = rng.random() < 1 / (1 + Math.exp(-eta)) ? 1 : 0;
-  }
-  return { x, y, m, p, featureNames: Array.from({ length: p }, (_, j) => `x${j + 1}`) };
-}
+const diabetesDesign = (): Design => tableDesign(DIABETES_COLUMNS, DIABETES_ROWS, DIABETES_TARGET);
+
+const PROSTATE_SOURCE =
+  'Stamey et al. (1989), as in Hastie, Tibshirani & Friedman, "The Elements of Statistical Learning" (2nd ed., 2009), §3.2: log PSA (lpsa) against 8 clinical measures of 97 men';
+
+export { logisticSyntheticDesign } from './generators.ts';
 
 export const BUILTIN_DATASETS: readonly BuiltinDataset[] = [
   { ...SEED_EXAMPLE, design: () => seedExampleDesign() },
@@ -58,6 +51,41 @@ export const BUILTIN_DATASETS: readonly BuiltinDataset[] = [
       'Efron, Hastie, Johnstone & Tibshirani (2004), "Least Angle Regression", Annals of Statistics 32(2): 442 diabetes patients, 10 baseline variables on their original scale; target: disease progression after one year.',
     target: DIABETES_TARGET,
     design: diabetesDesign,
+  },
+  {
+    id: 'builtin:prostate',
+    name: 'Prostate (97 × 8)',
+    source: `${PROSTATE_SOURCE}; all 97 rows (the book's 67/30 train/test split is the data set "Prostate, training rows").`,
+    target: PROSTATE_TARGET,
+    design: () => tableDesign(PROSTATE_COLUMNS, PROSTATE_ROWS, PROSTATE_TARGET),
+  },
+  {
+    id: 'builtin:prostate-train',
+    name: 'Prostate, training rows (67 × 8)',
+    source: `${PROSTATE_SOURCE}; the book's 67 training rows (train = T).`,
+    target: PROSTATE_TARGET,
+    design: () => tableDesign(PROSTATE_COLUMNS, PROSTATE_ROWS, PROSTATE_TARGET, (i) => PROSTATE_TRAIN[i] === 1),
+  },
+  {
+    id: 'builtin:linear-noise',
+    name: 'Linear with noise (200 × 5)',
+    source: 'Built-in generator: x ~ N(0,1) independent, y = 1 + Σ j·x_j + N(0, 1), m = 200, p = 5; PCG64 seed 3.',
+    target: 'y',
+    design: () => linearNoiseDesign({ m: 200, p: 5, sigma: 1, seed: 3 }),
+  },
+  {
+    id: 'builtin:correlated',
+    name: "glmnet's correlated design (1000 × 30, ρ = 0.5)",
+    source: "Built-in generator, glmnet's benchmark design: pairwise correlation ρ = 0.5, β_j = (−1)^j·exp(−2(j−1)/20), SNR 3, m = 1000, p = 30; PCG64 seed 4.",
+    target: 'y',
+    design: () => correlatedDesign({ m: 1000, p: 30, rho: 0.5, snr: 3, seed: 4 }),
+  },
+  {
+    id: 'builtin:sparse-wide',
+    name: 'Sparse, wide (100 × 500)',
+    source: 'Built-in generator, p > m: x ~ N(0,1), the first 10 coefficients ±2 alternating and the other 490 zero, noise N(0, 1), m = 100; PCG64 seed 5.',
+    target: 'y',
+    design: () => sparseWideDesign({ m: 100, p: 500, k: 10, sigma: 1, seed: 5 }),
   },
   {
     id: 'builtin:logistic',

@@ -37,3 +37,34 @@ describe('built-in data sets', () => {
     }
   });
 });
+
+describe('more built-ins', () => {
+  it('prostate is 97 × 8 with the book’s 67 training rows, lpsa the target', () => {
+    const all = BUILTIN_DATASETS.find((d) => d.id === 'builtin:prostate')!.design();
+    const train = BUILTIN_DATASETS.find((d) => d.id === 'builtin:prostate-train')!.design();
+    expect([all.m, all.p, train.m, train.p]).toEqual([97, 8, 67, 8]);
+    expect(all.featureNames).toEqual(['lcavol', 'lweight', 'age', 'lbph', 'svi', 'lcp', 'gleason', 'pgg45']);
+    // First row of prostate.data: lcavol −0.579818495 … lpsa −0.4307829.
+    expect(all.x[0]).toBe(-0.579818495);
+    expect(all.y[0]).toBe(-0.4307829);
+  });
+
+  it("the correlated generator has the stated correlation and signal-to-noise ratio", () => {
+    const d = BUILTIN_DATASETS.find((b) => b.id === 'builtin:correlated')!.design();
+    const col = (j: number) => Array.from({ length: d.m }, (_, i) => d.x[i * d.p + j]);
+    const corr = (a: number[], b: number[]) => {
+      const ma = a.reduce((s, v) => s + v, 0) / a.length;
+      const mb = b.reduce((s, v) => s + v, 0) / b.length;
+      const cov = a.reduce((s, v, i) => s + (v - ma) * (b[i] - mb), 0);
+      return cov / Math.sqrt(a.reduce((s, v) => s + (v - ma) ** 2, 0) * b.reduce((s, v) => s + (v - mb) ** 2, 0));
+    };
+    // ρ = 0.5 with m = 1000: a sample correlation within ±0.1 (about 4 standard errors).
+    expect(Math.abs(corr(col(0), col(1)) - 0.5)).toBeLessThan(0.1);
+    expect(Math.abs(corr(col(5), col(17)) - 0.5)).toBeLessThan(0.1);
+  });
+
+  it('the wide generator has p > m', () => {
+    const d = BUILTIN_DATASETS.find((b) => b.id === 'builtin:sparse-wide')!.design();
+    expect(d.p).toBeGreaterThan(d.m);
+  });
+});
