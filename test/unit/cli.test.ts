@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.ts';
+import { runCli, runCliAsync } from '../helpers/cli.ts';
 import { fixturePath, readJsonFixture, relativeError, type SeedGdReference } from '../helpers/fixtures.ts';
 
 const reference = readJsonFixture<SeedGdReference>('seed_gd.json');
@@ -53,6 +53,15 @@ describe('ridgeline fit', () => {
     const { status, stderr } = runCli(['fit', '--data', seedCsv, '--target', 'nope']);
     expect(status).toBe(1);
     expect(stderr).toMatch(/--target names column "nope"/);
+  });
+
+  it('four processes storing into the same new database at once all succeed (migrations and imports are locked)', async () => {
+    const db = join(mkdtempSync(join(tmpdir(), 'ridgeline-race-')), 'race.db');
+    const results = await Promise.all([1, 2, 3, 4].map(() => runCliAsync([...seedArgs, '--db', db, '--json'])));
+    for (const r of results) expect(r.status, r.stderr).toBe(0);
+    const runs = JSON.parse(runCli(['runs', '--db', db, '--json']).stdout) as { datasetId: string }[];
+    expect(runs).toHaveLength(4);
+    expect(new Set(runs.map((r) => r.datasetId)).size).toBe(1);
   });
 
   it('stores the run with --db where `ridgeline runs` (and the app) find it', () => {

@@ -81,7 +81,7 @@ export class DatasetsStore {
   private readonly listStmt;
   private readonly valuesStmt;
 
-  constructor(db: Db) {
+  constructor(private readonly db: Db) {
     this.insertStmt = db.prepare(
       `INSERT INTO datasets (id, name, source, target, feature_names, rows, cols, x, y, hash, builtin, created_at, columns, import_details)
        VALUES (@id, @name, @source, @target, @feature_names, @rows, @cols, @x, @y, @hash, @builtin, @created_at, @columns, @import_details)`,
@@ -104,6 +104,11 @@ export class DatasetsStore {
   /** Stores a data set, or returns the stored one with the same content (imports are immutable). */
   insertOrReuse(dataset: NewDataset): DatasetSummary {
     const hash = hashDesign(dataset.target, dataset.design);
+    // Check and insert under one write lock: two processes importing the same data at once store it once.
+    return this.db.transaction(() => this.insertUnlocked(dataset, hash)).immediate();
+  }
+
+  private insertUnlocked(dataset: NewDataset, hash: string): DatasetSummary {
     if (dataset.id) {
       const existing = this.get(dataset.id);
       if (existing) return existing;

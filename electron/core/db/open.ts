@@ -67,14 +67,15 @@ function refuseNewerOrForeign(path: string): void {
 }
 
 function migrate(db: Db): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  if (current > SCHEMA_VERSION) {
-    throw new RidgelineError('DB_TOO_NEW', `the database has schema version ${current}; this Ridgeline understands up to ${SCHEMA_VERSION}`);
-  }
-  const pending = MIGRATIONS.filter((m) => m.version > current);
-  if (pending.length === 0) return;
+  // The version is read inside the write lock: two processes opening a new file at once must not
+  // both apply the same migrations.
   db.transaction(() => {
-    for (const migration of pending) {
+    const current = db.pragma('user_version', { simple: true }) as number;
+    if (current > SCHEMA_VERSION) {
+      throw new RidgelineError('DB_TOO_NEW', `the database has schema version ${current}; this Ridgeline understands up to ${SCHEMA_VERSION}`);
+    }
+    for (const migration of MIGRATIONS) {
+      if (migration.version <= current) continue;
       db.exec(migration.sql);
       db.pragma(`user_version = ${migration.version}`);
     }

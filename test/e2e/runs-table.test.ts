@@ -1,0 +1,335 @@
+// The runs table in a real browser (serve mode, Debian's Chromium): runs stored by the CLI are filtered
+// with the query language, sorted, tagged, renamed, deleted with undo; then a database of 10,000 seeded
+// runs checks that the table stays virtualized and that filtering and sorting answer quickly.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStore } from '../../electron/core/cliStore.ts';
+import { APP_VERSION } from '../../electron/core/appVersion.ts';
+import { HyperparamsSchema } from '../../shared/domain/runs.ts';
+import { collectPageErrors, launchChromium, SCREENSHOT_DIR } from '../helpers/browser.ts';
+import { mapLimited, runCliAsync, startServe, type ServeProcess } from '../helpers/cli.ts';
+import { fixturePath } from '../helpers/fixtures.ts';
+
+interface Spec {
+  name: string;
+  model: 'linear' | 'logistic';
+  lambda: number;
+  alpha: number;
+}
+
+const SPECS: Spec[] = [
+  { name: 'lin ridge 0.001', model: 'linear', lambda: 0.001, alpha: 0 },
+  { name: 'lin ridge 1', model: 'linear', lambda: 1, alpha: 0 },
+  { name: 'lin lasso 0.05', model: 'linear', lambda: 0.05, alpha: 1 },
+  { name: 'logit 0.001', model: 'logistic', lambda: 0.001, alpha: 0 },
+  { name: 'logit 0.05', model: 'logistic', lambda: 0.05, alpha: 0.5 },
+  { name: 'logit 0.5', model: 'logistic', lambda: 0.5, alpha: 0 },
+];
+
+const rows = (page: Page) => page.locator('[data-testid="run-row"]');
+const row = (page: Page, name: string) => page.locator('[data-testid="run-row"]', { has: page.locator('.run-name', { hasText: new RegExp(`^${name}$`) }) });
+const shownNames = async (page: Page): Promise<string[]> => rows(page).locator('.run-name').allTextContents();
+
+async function filter(page: Page, query: string): Promise<void> {
+  await page.locator('[data-testid="runs-filter"]').fill(query);
+}
+
+describe('the runs table', () => {
+  let serve: ServeProcess;
+  let browser: Browser;
+  let page: Page;
+  let pageErrors: string[];
+  const ids = new Map<string, string>();
+
+  beforeAll(async () => {
+    const dbPath = join(mkdtempSync(join(tmpdir(), 'ridgeline-runs-table-')), 'runs.db');
+    const fit = (spec: Spec) => {
+      const data = spec.model === 'linear' ? ['--data', fixturePath('diabetes.csv'), '--target', 'progression'] : ['--data', fixturePath('logistic_synth.csv'), '--target', 'label'];
+      return runCliAsync(['fit', ...data, '--ignore', 'fold', '--model', spec.model, '--lambda', String(spec.lambda), '--alpha', String(spec.alpha), '--name', spec.name, '--db', dbPath, '--json']);
+    };
+    // The first process creates the database alone: two processes migrating a new file at once can collide.
+    const results = [await fit(SPECS[0]), ...(await mapLimited(SPECS.slice(1), 2, fit))];
+    results.forEach((result, k) => {
+      expect(result.status, result.stderr).toBe(0);
+      ids.set(SPECS[k].name, JSON.parse(result.stdout).runId);
+    });
+    serve = await startServe(dbPath);
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+    pageErrors = collectPageErrors(page);
+    await page.goto(serve.url);
+    await rows(page).nth(SPECS.length - 1).waitFor();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await serve?.stop();
+  });
+
+  it('lists the runs newest first with the count, sortable by a header that toggles its direction', async () => {
+    expect(await page.locator('[data-testid="runs-count"]').textContent()).toBe('6 of 6 runs');
+    const created = await rows(page).evaluateAll((els) => els.map((el) => el.querySelector('td.created')?.getAttribute('title') ?? ''));
+    expect(created).toEqual([...created].sort().reverse());
+
+    const lambdaHeader = page.locator('th', { has: page.locator('[data-testid="sort-lambda"]') });
+    expect(await lambdaHeader.getAttribute('aria-sort')).toBe('none');
+    await page.locator('[data-testid="sort-lambda"]').click();
+    expect(await lambdaHeader.getAttribute('aria-sort')).toBe('ascending');
+    const byLambda = [...SPECS].sort((a, b) => a.lambda - b.lambda || 0).map((s) => s.lambda);
+    const shownLambdas = async (): Promise<number[]> => (await shownNames(page)).map((name) => SPECS.find((s) => s.name === name)?.lambda ?? NaN);
+    expect(await shownLambdas()).toEqual(byLambda);
+    await page.locator('[data-testid="sort-lambda"]').click();
+    expect(await lambdaHeader.getAttribute('aria-sort')).toBe('descending');
+    expect(await shownLambdas()).toEqual([...byLambda].reverse());
+  });
+
+  it('filters live with the query language, and explains a bad query inline', async () => {
+    await filter(page, 'lambda < 0.1 and model = logistic');
+    await expect.poll(() => shownNames(page).then((n) => n.sort())).toEqual(['logit 0.001', 'logit 0.05']);
+    expect(await page.locator('[data-testid="runs-count"]').textContent()).toBe('2 of 6 runs');
+    await page.screenshot({ path: `${SCREENSHOT_DIR}/runs-filter.png` });
+
+    await filter(page, 'lamda < 0.1');
+    const error = page.locator('[data-testid="runs-filter-error"]');
+    await expect.poll(() => error.textContent()).toMatch(/unknown field "lamda" at position 1; known fields: lambda, alpha/);
+    // The last good filter stays applied while the text is wrong.
+    expect((await shownNames(page)).length).toBe(2);
+
+    await filter(page, 'ridge or (lasso and not alpha = 0)');
+    await expect.poll(() => shownNames(page).then((n) => n.sort())).toEqual(['lin lasso 0.05', 'lin ridge 0.001', 'lin ridge 1']);
+    expect(await error.count()).toBe(0);
+    await filter(page, '');
+    await expect.poll(() => rows(page).count()).toBe(6);
+  });
+
+  it('tags a run and filters by the tag', async () => {
+    await row(page, 'lin ridge 1').click();
+    await page.getByRole('toolbar', { name: 'Selected runs' }).getByRole('button', { name: 'Tags' }).click();
+    await page.locator('[name="newTag"]').fill('baseline');
+    await page.locator('[name="newTag"]').press('Enter');
+    await expect.poll(() => page.locator('[data-testid="tag-chip"]').allTextContents()).toEqual([expect.stringContaining('baseline')]);
+    await expect.poll(() => row(page, 'lin ridge 1').locator('.tag').allTextContents()).toEqual(['baseline']);
+    await page.screenshot({ path: `${SCREENSHOT_DIR}/runs-tags.png` });
+    await page.getByRole('button', { name: 'Done' }).click();
+
+    await filter(page, 'tag = baseline');
+    await expect.poll(() => shownNames(page)).toEqual(['lin ridge 1']);
+    await filter(page, 'baseline');
+    await expect.poll(() => shownNames(page)).toEqual(['lin ridge 1']);
+    await filter(page, '');
+    await expect.poll(() => rows(page).count()).toBe(6);
+  });
+
+  it('writes notes from the context menu, and finds the run by them', async () => {
+    await row(page, 'lin ridge 1').click({ button: 'right' });
+    const menu = page.getByRole('menu', { name: 'Run actions' });
+    await menu.getByRole('menuitem', { name: 'Notes…' }).click();
+    expect(await menu.count()).toBe(0);
+    await page.locator('[name="runNotes"]').fill('the reference fit for the week');
+    await page.getByRole('button', { name: 'Save notes' }).click();
+    await expect.poll(() => page.locator('[data-testid="notes-editor"]').count()).toBe(0);
+    await filter(page, 'notes ~ "for the week"');
+    await expect.poll(() => shownNames(page)).toEqual(['lin ridge 1']);
+    await filter(page, '');
+    await expect.poll(() => rows(page).count()).toBe(6);
+  });
+
+  it('renames inline with F2: Escape cancels, Enter saves, and the name survives a reload', async () => {
+    const target = row(page, 'logit 0.5');
+    await target.click();
+    await target.press('F2');
+    const input = page.locator('input[name="runName"]');
+    await input.fill('thrown away');
+    await input.press('Escape');
+    expect(await input.count()).toBe(0);
+    expect(await shownNames(page)).toContain('logit 0.5');
+
+    await target.press('F2');
+    await input.fill('logit strong');
+    await input.press('Enter');
+    await expect.poll(() => shownNames(page)).toContain('logit strong');
+    await page.reload();
+    await expect.poll(() => shownNames(page)).toContain('logit strong');
+    expect(await page.locator(`[data-run-id="${ids.get('logit 0.5')}"] .run-name`).textContent()).toBe('logit strong');
+  });
+
+  it('deletes two runs with the Delete key, undoes it, deletes them again and they stay gone after a reload', async () => {
+    const a = ids.get('lin ridge 0.001') ?? '';
+    const b = ids.get('logit 0.05') ?? '';
+    await row(page, 'lin ridge 0.001').click();
+    await row(page, 'logit 0.05').click({ modifiers: ['Control'] });
+    expect(await page.locator('[data-testid="run-row"][aria-selected="true"]').count()).toBe(2);
+    await row(page, 'logit 0.05').press('Delete');
+    const toast = page.locator('[data-testid="undo-delete"]');
+    await expect.poll(() => toast.textContent()).toMatch(/Deleted 2 runs\s*·\s*Undo/);
+    await expect.poll(() => rows(page).count()).toBe(4);
+    await page.screenshot({ path: `${SCREENSHOT_DIR}/runs-undo.png` });
+
+    await toast.getByRole('button', { name: 'Undo' }).click();
+    await expect.poll(() => rows(page).count()).toBe(6);
+    expect(await toast.count()).toBe(0);
+    expect(await page.locator(`[data-run-id="${a}"]`).getAttribute('aria-selected')).toBe('true');
+    expect(await page.locator(`[data-run-id="${b}"]`).getAttribute('aria-selected')).toBe('true');
+
+    await page.getByRole('toolbar', { name: 'Selected runs' }).getByRole('button', { name: 'Delete' }).click();
+    await expect.poll(() => toast.textContent()).toMatch(/Deleted 2 runs/);
+    await expect.poll(() => rows(page).count()).toBe(4);
+    await page.reload();
+    await expect.poll(() => rows(page).count()).toBe(4);
+    expect(await page.locator(`[data-run-id="${a}"]`).count()).toBe(0);
+    expect(await page.locator(`[data-run-id="${b}"]`).count()).toBe(0);
+  });
+
+  it('archives a run out of view, shows it with the Archived toggle, and selects a range with Shift-click', async () => {
+    await row(page, 'lin lasso 0.05').click();
+    await page.getByRole('toolbar', { name: 'Selected runs' }).getByRole('button', { name: 'Archive' }).click();
+    await expect.poll(() => rows(page).count()).toBe(3);
+    expect(await page.locator('[data-testid="runs-count"]').textContent()).toBe('3 of 4 runs');
+    await page.locator('[name="showArchived"]').check();
+    await expect.poll(() => rows(page).count()).toBe(4);
+    await filter(page, 'archived = true');
+    await expect.poll(() => shownNames(page)).toEqual(['lin lasso 0.05']);
+    await filter(page, '');
+    await expect.poll(() => rows(page).count()).toBe(4);
+
+    await rows(page).first().click();
+    await rows(page).nth(2).click({ modifiers: ['Shift'] });
+    expect(await page.locator('[data-testid="run-row"][aria-selected="true"]').count()).toBe(3);
+    await rows(page).first().press('Control+a');
+    expect(await page.locator('[data-testid="run-row"][aria-selected="true"]').count()).toBe(4);
+  });
+
+  it('remembers the columns chosen across a reload', async () => {
+    const header = page.locator('[data-testid="sort-dataset"]');
+    expect(await header.count()).toBe(1);
+    await page.getByRole('button', { name: 'Columns' }).click();
+    await page.locator('[name="column-dataset"]').uncheck();
+    await page.locator('[name="column-nonzero"]').check();
+    expect(await header.count()).toBe(0);
+    await page.reload();
+    await rows(page).first().waitFor();
+    expect(await header.count()).toBe(0);
+    expect(await page.locator('[data-testid="sort-nonzero"]').count()).toBe(1);
+  });
+
+  it('logged no errors in the browser console', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});
+
+describe('the runs table with 10,000 runs', () => {
+  const COUNT = 10_000;
+  let serve: ServeProcess;
+  let browser: Browser;
+  let page: Page;
+  let expectedMatches = 0;
+
+  beforeAll(async () => {
+    const dbPath = join(mkdtempSync(join(tmpdir(), 'ridgeline-runs-10k-')), 'runs.db');
+    const store = openStore(dbPath, 'test-seed');
+    const dataset = store.datasets.list()[0];
+    store.db.transaction(() => {
+      for (let i = 0; i < COUNT; i++) {
+        const model = i % 3 === 0 ? 'logistic' : 'linear';
+        const lambda = 10 ** (-4 + (i % 50) * 0.1);
+        if (model === 'logistic' && lambda < 0.01) expectedMatches++;
+        const id = store.runs.create({
+          name: `seeded ${i}`,
+          datasetId: dataset.id,
+          datasetHash: dataset.hash,
+          hyperparams: HyperparamsSchema.parse({ model, lambda, alpha: (i % 5) / 4, solver: 'fista', seed: i }),
+          appVersion: APP_VERSION,
+          ownerSession: null,
+        });
+        store.runs.finish(id, {
+          status: i % 97 === 0 ? 'diverged' : 'completed',
+          statusReason: null,
+          resolvedSolver: 'fista',
+          iterations: 100 + (i % 400),
+          converged: true,
+          finalObjective: 1 + (i % 1000) / 1000,
+          finalDataLoss: 1,
+          finalPenalty: 0,
+          finalNonzero: i % 11,
+          optimumObjective: 1,
+          maxStableStep: null,
+          loadMs: 1,
+          fitMs: i % 300,
+          parameters: [],
+        });
+      }
+    })();
+    store.close('seeded');
+    serve = await startServe(dbPath);
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+    await page.goto(serve.url);
+    await page.waitForFunction((text) => document.querySelector('[data-testid="runs-count"]')?.textContent === text, `${COUNT} of ${COUNT} runs`, { timeout: 30_000 });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await serve?.stop();
+  });
+
+  it('renders only the rows in view, and the keyboard still reaches the last run', async () => {
+    const rendered = await rows(page).count();
+    expect(rendered).toBeGreaterThan(5);
+    expect(rendered).toBeLessThan(120);
+    await rows(page).first().focus();
+    await page.keyboard.press('End');
+    // The last row (header is row 1) is rendered, scrolled into view and focused; ArrowUp moves on from there.
+    const focusedRow = () => page.evaluate(() => document.activeElement?.getAttribute('aria-rowindex'));
+    expect(await focusedRow()).toBe(String(COUNT + 1));
+    await page.keyboard.press('ArrowUp');
+    expect(await focusedRow()).toBe(String(COUNT));
+    expect(await rows(page).count()).toBeLessThan(120);
+  });
+
+  it('filters and sorts 10,000 runs quickly (time printed; sanity bound only)', async () => {
+    const query = 'lambda < 0.01 and model = logistic';
+    const filterMs = await page.evaluate(
+      async ({ query, expected }) => {
+        const input = document.querySelector<HTMLInputElement>('[data-testid="runs-filter"]');
+        const count = document.querySelector('[data-testid="runs-count"]');
+        if (!input || !count) throw new Error('no filter box');
+        const t0 = performance.now();
+        input.value = query;
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+        await new Promise<void>((resolve) => {
+          const check = (): void => {
+            if (count.textContent?.startsWith(`${expected} of`)) requestAnimationFrame(() => resolve());
+            else requestAnimationFrame(check);
+          };
+          check();
+        });
+        return performance.now() - t0;
+      },
+      { query, expected: expectedMatches },
+    );
+    const sortMs = await page.evaluate(async () => {
+      const button = document.querySelector<HTMLButtonElement>('[data-testid="sort-lambda"]');
+      if (!button) throw new Error('no λ header');
+      const t0 = performance.now();
+      button.click();
+      await new Promise<void>((resolve) => {
+        const check = (): void => {
+          if (button.closest('th')?.getAttribute('aria-sort') === 'ascending') requestAnimationFrame(() => resolve());
+          else requestAnimationFrame(check);
+        };
+        check();
+      });
+      return performance.now() - t0;
+    });
+    console.log(`runs table, ${COUNT} runs: filter to ${expectedMatches} rows in ${filterMs.toFixed(1)} ms (including the 80 ms typing debounce), sort by λ in ${sortMs.toFixed(1)} ms`);
+    expect(filterMs).toBeLessThan(1000);
+    expect(sortMs).toBeLessThan(1000);
+    const names = await shownNames(page);
+    const lambdas = names.map((name) => 10 ** (-4 + (Number(name.split(' ')[1]) % 50) * 0.1));
+    expect(lambdas).toEqual([...lambdas].sort((a, b) => a - b));
+    expect(names.every((name) => Number(name.split(' ')[1]) % 3 === 0)).toBe(true);
+  });
+});
