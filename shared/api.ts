@@ -120,6 +120,9 @@ export type ApiInput<M extends ApiMethod> = z.input<(typeof API_INPUTS)[M]>;
 export type ApiParsedInput<M extends ApiMethod> = z.output<(typeof API_INPUTS)[M]>;
 export type ApiOutput<M extends ApiMethod> = ApiOutputs[M];
 
+/** What the desktop menu (or the page's own shortcuts) asks the UI to do. */
+export type AppCommand = 'newRun' | 'newSweep' | 'import' | 'delete' | 'find';
+
 export type ApiEvent =
   | { type: 'runProgress'; runId: string; batch: MetricBatch }
   | { type: 'runStatus'; runId: string; status: RunStatus; statusReason: string | null }
@@ -131,7 +134,8 @@ export type ApiEvent =
   | { type: 'sweepCell'; sweepId: string; cellIndex: number; status: 'pending' | 'failed'; error: string }
   | { type: 'importProgress'; importId: string; fraction: number }
   | { type: 'importFinished'; importId: string; datasetId: string }
-  | { type: 'importFailed'; importId: string; error: ErrorInfo };
+  | { type: 'importFailed'; importId: string; error: ErrorInfo }
+  | { type: 'command'; command: AppCommand };
 
 /** The client side of the contract, identical in both shells: the UI cannot tell which it runs in. */
 export type RidgelineApi = {

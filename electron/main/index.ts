@@ -11,6 +11,7 @@ import { toErrorInfo } from '../../shared/errors.ts';
 import { DB_FILE_NAME, defaultDataDir } from '../core/paths.ts';
 import { createServices, type Services } from '../core/services.ts';
 import { registerApiHandlers } from './ipc.ts';
+import { installMenu, sendCommand } from './menu.ts';
 import { forkUtilityTrainer } from './utilityTrainer.ts';
 import { createMainWindow, trustedUrlCheck, type WindowPaths } from './window.ts';
 
@@ -62,6 +63,7 @@ if (!app.requestSingleInstanceLock()) {
     active.events.subscribe((event) => {
       for (const w of BrowserWindow.getAllWindows()) w.webContents.send(IPC_EVENT_CHANNEL, event);
     });
+    installMenu((command) => sendCommand(window, IPC_EVENT_CHANNEL, command));
     window = openWindow();
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) window = openWindow();

@@ -1,6 +1,7 @@
 import { BrowserWindow, session, shell } from 'electron';
 import { join } from 'node:path';
 import { CONTENT_SECURITY_POLICY } from '../../shared/security.ts';
+import { rememberBounds, restoredBounds } from './windowState.ts';
 
 export interface WindowPaths {
   preload: string;
@@ -25,9 +26,11 @@ export function createMainWindow(paths: WindowPaths): BrowserWindow {
   }
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
 
+  const saved = restoredBounds();
   const window = new BrowserWindow({
-    width: 1280,
-    height: 820,
+    width: saved?.bounds.width ?? 1280,
+    height: saved?.bounds.height ?? 820,
+    ...(saved ? { x: saved.bounds.x, y: saved.bounds.y } : {}),
     minWidth: 800,
     minHeight: 560,
     show: false,
@@ -41,7 +44,11 @@ export function createMainWindow(paths: WindowPaths): BrowserWindow {
       spellcheck: false,
     },
   });
-  window.once('ready-to-show', () => window.show());
+  window.once('ready-to-show', () => {
+    if (saved?.maximized) window.maximize();
+    window.show();
+  });
+  rememberBounds(window);
   window.webContents.on('will-navigate', (event, url) => {
     if (!isTrusted(url)) event.preventDefault();
   });
