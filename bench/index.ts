@@ -4,13 +4,18 @@
  *   1. gd: 50 full-batch gradient-descent iterations on 100,000 × 100 (ρ = 0.5) vs numpy/OpenBLAS;
  *   2. lasso path: 100 λ (glmnet's grid) on 10,000 × 100 (ρ = 0.5), standardized, vs glmnet and
  *      scikit-learn's enet_path;
- *   3. closed-form ridge on 100,000 × 100 vs numpy.
+ *   3. closed-form ridge on 100,000 × 100 vs numpy;
+ *   4. 5-fold lasso CV over 100 λ (issue 4) on 10,000 × 100: the CLI end to end (`ridgeline cv`, its pool
+ *      of 2 trainer processes) and the engine alone in one process, vs cv.glmnet and LassoCV on the same
+ *      folds and grid; and the engine alone on the larger workloads of issue 4 (100,000 × 200, 500 × 5,000),
+ *      whose CSV files would be too large for a bench run through the CLI.
  * Data: glmnet's simulation design from fixed seeds (bench/data.ts), written as raw float64 files to
  * a temp folder for the anchors. Times are medians of several repeats after a warm-up (JIT), data
  * generation and file I/O excluded. Ratio = Ridgeline / anchor: below 1, Ridgeline is faster.
  * Prints a table and writes it as Markdown to bench-results/engine.md. A missing anchor is skipped
  * with a note. No assertions: speed is reported, never tested.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,9 +26,12 @@ import { squaredLossAndGradient } from '../shared/engine/linear/squaredLoss.ts';
 import { ridgeClosedForm } from '../shared/engine/linear/ridgeClosedForm.ts';
 import { DEFAULT_FIT_OPTIONS, type Design } from '../shared/engine/types.ts';
 import { glmnetDesign } from './data.ts';
-import { glmnetPath, numpyGd, numpyRidge, sklearnPath, type AnchorResult } from './anchors.ts';
+import { cvCell, fullPathCell, randomFolds } from '../shared/engine/cv.ts';
+import { glmnetCv, glmnetPath, numpyGd, numpyRidge, sklearnLassoCv, sklearnPath, type AnchorResult } from './anchors.ts';
 
 const REPEATS = 5;
+
+const fmt = (ms: number | null): string => (ms === null ? 'n/a' : ms < 10 ? ms.toFixed(2) : ms.toFixed(1));
 
 function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
@@ -46,6 +54,38 @@ function writeRaw(dir: string, name: string, a: Float64Array): string {
   const file = join(dir, name);
   writeFileSync(file, new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
   return file;
+}
+
+function csvOf(design: Design): string {
+  const { x, y, m, p } = design;
+  const lines = [[...design.featureNames, 'y'].join(',')];
+  for (let i = 0; i < m; i++) {
+    const cells: string[] = [];
+    for (let j = 0; j < p; j++) cells.push(String(x[i * p + j]));
+    cells.push(String(y[i]));
+    lines.push(cells.join(','));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** `ridgeline …` as a user runs it (a fresh Node process each time): median wall time and its own timings. */
+function timeCli(args: string[], repeats: number): { wallMs: number; fitMs: number; loadMs: number } | null {
+  const walls: number[] = [];
+  const fits: number[] = [];
+  const loads: number[] = [];
+  for (let k = 0; k < repeats; k++) {
+    const t = performance.now();
+    const r = spawnSync(process.execPath, [join('bin', 'ridgeline.js'), ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    walls.push(performance.now() - t);
+    if (r.status !== 0) {
+      log(`ridgeline ${args[0]} failed: ${(r.stderr || '').trim().split('\n').pop()}`);
+      return null;
+    }
+    const doc = JSON.parse(r.stdout) as { timings: { fitMs: number; loadMs: number } };
+    fits.push(doc.timings.fitMs);
+    loads.push(doc.timings.loadMs);
+  }
+  return { wallMs: median(walls), fitMs: median(fits), loadMs: median(loads) };
 }
 
 interface Row {
@@ -136,12 +176,83 @@ try {
     compare(label, `Ridgeline cd, tol ${thresh} (${passes} passes)`, pathMs, 'glmnet (thresh 1e-7)', gl);
     compare(label, `Ridgeline cd, tol ${thresh}`, pathMs, 'scikit-learn enet_path', sk);
   }
+
+  // ---- 4. 5-fold lasso CV (issue 4) ------------------------------------------------------------
+  {
+    const K = 5;
+    const thresh = 1e-7; // the sweeps' default for paths, and glmnet's
+    const pathOptions = { model: 'linear' as const, alpha: 1, standardize: true, fitIntercept: true, tol: thresh };
+    /** Folds as `ridgeline cv --folds 5` draws them (seed 0, the CLI's default), for the anchors. */
+    const anchorsFor = (name: string, design: Design, grid: Float64Array, folds: Int32Array) => ({
+      x: writeRaw(dir, `${name}_x.f64`, design.x),
+      y: writeRaw(dir, `${name}_y.f64`, design.y),
+      fold: writeRaw(dir, `${name}_fold.f64`, Float64Array.from(folds, (f) => f + 1)),
+      lambdas: writeRaw(dir, `${name}_lambdas.f64`, grid),
+    });
+    /** The engine alone: the K fold cells and the full-data path, one after another in this process. */
+    const engineCv = (design: Design, grid: Float64Array, folds: Int32Array): void => {
+      for (let f = 0; f < K; f++) cvCell(design, folds, f, grid, pathOptions, 'mse');
+      fullPathCell(design, grid, pathOptions);
+    };
+
+    {
+      const m = 10_000;
+      const p = 100;
+      log(`generating ${m} × ${p} (ρ = 0.5, seed 3) and its CSV…`);
+      const design = glmnetDesign(m, p, 0.5, 3);
+      const grid = defaultLambdaGrid(design, pathOptions, 100);
+      const folds = randomFolds(m, K, 0);
+      const files = anchorsFor('cv', design, grid, folds);
+      const csv = join(dir, 'cv.csv');
+      writeFileSync(csv, csvOf(design));
+      const label = '5-fold lasso CV, 100 λ, 10,000 × 100';
+      log('timing ridgeline cv (CLI, 2 trainer processes)…');
+      const cli = timeCli(['cv', '--data', csv, '--target', 'y', '--alpha', '1', '--folds', String(K), '--n-lambda', '100', '--json'], 3);
+      log('timing the engine alone…');
+      const engineMs = timeMedian(() => engineCv(design, grid, folds), 3);
+      log('timing cv.glmnet…');
+      const gl = glmnetCv(files.x, files.y, files.fold, m, p, files.lambdas, K, thresh, 3);
+      log('timing scikit-learn LassoCV…');
+      const sk = sklearnLassoCv(files.x, files.y, files.fold, m, p, files.lambdas, 1e-4, 3);
+      if (cli) {
+        compare(label, `ridgeline cv CLI, wall (incl. Node start, CSV ${fmt(cli.loadMs)} ms)`, cli.wallMs, 'cv.glmnet', gl);
+        compare(label, 'ridgeline cv CLI, timings.fitMs (pool start + cells + refits)', cli.fitMs, 'cv.glmnet', { ms: gl.ms, note: '' });
+      } else {
+        notes.push('ridgeline cv CLI skipped: the command failed (see stderr above)');
+      }
+      compare(label, 'engine alone: 5 cells + full path, 1 process', engineMs, 'cv.glmnet', { ms: gl.ms, note: '' });
+      compare(label, 'engine alone: 5 cells + full path, 1 process', engineMs, 'scikit-learn LassoCV', sk);
+    }
+
+    // The larger workloads of issue 4: the engine alone, one run each (they take seconds).
+    for (const [m, p, seed] of [
+      [100_000, 200, 4],
+      [500, 5_000, 5],
+    ] as const) {
+      const label = `5-fold lasso CV, 100 λ, ${m.toLocaleString('en')} × ${p.toLocaleString('en')}`;
+      log(`generating ${m} × ${p} (ρ = 0.5, seed ${seed})…`);
+      const design = glmnetDesign(m, p, 0.5, seed);
+      const grid = defaultLambdaGrid(design, pathOptions, 100);
+      const folds = randomFolds(m, K, 0);
+      const files = anchorsFor(`cv${m}x${p}`, design, grid, folds);
+      log(`timing the engine alone on ${m} × ${p}…`);
+      const engineMs = timeMedian(() => engineCv(design, grid, folds), 1, 0);
+      log('timing cv.glmnet…');
+      const gl = glmnetCv(files.x, files.y, files.fold, m, p, files.lambdas, K, thresh, 1);
+      compare(label, 'engine alone: 5 cells + full path, 1 process (1 run)', engineMs, 'cv.glmnet (1 run)', gl);
+      if (p > m) {
+        notes.push(`scikit-learn LassoCV on ${m} × ${p} skipped: about 280 s here (issue 4), too slow for a bench run`);
+      } else {
+        log('timing scikit-learn LassoCV (about 30 s)…');
+        compare(label, 'engine alone: 5 cells + full path, 1 process (1 run)', engineMs, 'scikit-learn LassoCV (1 run)', sklearnLassoCv(files.x, files.y, files.fold, m, p, files.lambdas, 1e-4, 1));
+      }
+    }
+  }
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
 
 // ---- report -------------------------------------------------------------------------------------
-const fmt = (ms: number | null): string => (ms === null ? 'n/a' : ms < 10 ? ms.toFixed(2) : ms.toFixed(1));
 const header = ['workload', 'Ridgeline', 'ms', 'anchor', 'anchor ms', 'ratio'];
 const table = rows.map((r) => [r.workload, r.contender, fmt(r.ms), r.anchor, fmt(r.anchorMs), r.anchorMs === null ? 'skipped' : (r.ms / r.anchorMs).toFixed(2)]);
 const widths = header.map((h, k) => Math.max(h.length, ...table.map((t) => t[k].length)));

@@ -81,6 +81,9 @@ function buildColumns(design: Design, center: boolean, standardize: boolean): { 
   const sqNorm = new Float64Array(p);
   const views: Float64Array[] = new Array(p);
   const scaling: ColumnScaling | null = standardize ? { means: new Float64Array(p), scales: new Float64Array(p) } : null;
+  // The sweeps are small functions called once per column (statistics come back through this scratch
+  // pair): V8 optimizes them after a few columns even in a fresh process, such as a CV cell's first fit.
+  const stat = new Float64Array(2);
   for (let j = 0; j < p; j++) {
     const col = xcol.subarray(j * m, j * m + m);
     views[j] = col;
@@ -90,39 +93,58 @@ function buildColumns(design: Design, center: boolean, standardize: boolean): { 
       // columnScaling's statistics (mean, (1/m)-sd about the mean, constant test) and scaleDesign's
       // map, followed by the sum and magnitude of the scaled column for the centering below.
       const mean = sum / m;
-      let ss = 0;
-      for (let i = 0; i < m; i++) {
-        const d = col[i] - mean;
-        ss += d * d;
-      }
-      const sd = Math.sqrt(ss / m);
+      const sd = Math.sqrt(squaredDeviations(col, m, mean) / m);
       const scale = sd > 1e-13 * maxAbs ? sd : 0;
       const shift = center ? mean : 0;
       scaling.means[j] = shift;
       scaling.scales[j] = scale;
-      const inv = scale > 0 ? 1 / scale : 0;
-      sum = 0;
-      maxAbs = 0;
-      for (let i = 0; i < m; i++) {
-        const v = (col[i] - shift) * inv;
-        col[i] = v;
-        sum += v;
-        const a = Math.abs(v);
-        if (a > maxAbs) maxAbs = a;
-      }
+      shiftScale(col, m, shift, scale > 0 ? 1 / scale : 0, stat);
+      sum = stat[0];
+      maxAbs = stat[1];
     }
     const mu = center ? sum / m : 0;
     means[j] = mu;
-    let ss = 0;
-    for (let i = 0; i < m; i++) {
-      const v = col[i] - mu;
-      col[i] = v;
-      ss += v * v;
-    }
+    const ss = centerInPlace(col, m, mu);
     const sd = Math.sqrt(ss / m);
     eligible[j] = maxAbs > 0 && sd > 1e-13 * maxAbs ? 1 : 0;
     if (!eligible[j]) col.fill(0);
     sqNorm[j] = eligible[j] ? ss / m : 0;
   }
   return { cols: { m, p, xcol, views, means, eligible, sqNorm }, scaling };
+}
+
+/** Σ (col[i] − mean)², in row order. */
+function squaredDeviations(col: Float64Array, m: number, mean: number): number {
+  let ss = 0;
+  for (let i = 0; i < m; i++) {
+    const d = col[i] - mean;
+    ss += d * d;
+  }
+  return ss;
+}
+
+/** col ← (col − shift)·inv; stat = [sum, largest magnitude] of the result, in row order. */
+function shiftScale(col: Float64Array, m: number, shift: number, inv: number, stat: Float64Array): void {
+  let sum = 0;
+  let maxAbs = 0;
+  for (let i = 0; i < m; i++) {
+    const v = (col[i] - shift) * inv;
+    col[i] = v;
+    sum += v;
+    const a = Math.abs(v);
+    if (a > maxAbs) maxAbs = a;
+  }
+  stat[0] = sum;
+  stat[1] = maxAbs;
+}
+
+/** col ← col − mu; returns Σ col², in row order. */
+function centerInPlace(col: Float64Array, m: number, mu: number): number {
+  let ss = 0;
+  for (let i = 0; i < m; i++) {
+    const v = col[i] - mu;
+    col[i] = v;
+    ss += v * v;
+  }
+  return ss;
 }

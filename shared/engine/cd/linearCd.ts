@@ -7,8 +7,17 @@
  *
  * Two kernels, as in glmnet (type.gaussian): with p ≤ 500 "covariance" updates keep g for all
  * columns and update it by Gram columns G_·k = (1/m)X̃ᵀx̃_k, computed once when k first becomes
- * nonzero, so a sweep costs O(p·|active|) independent of m; for larger p the Gram columns would not fit,
- * and the "naive" kernel keeps the residual (O(m) per coordinate).
+ * nonzero (paired with a likely next entrant, see PARTNER_FRACTION), so a sweep costs O(p·|active|)
+ * independent of m; for larger p the Gram columns would not fit, and the "naive" kernel keeps the
+ * residual (O(m) per coordinate).
+ *
+ * Naive mode screens with the sequential strong rule (Tibshirani et al. 2012): at a new penalty, columns
+ * with |g_j| < 2·λα − λ'α (λ' the previous penalty, g at its solution) are left out of full passes,
+ * which otherwise cost O(m·p) and dominate wide problems. When a full pass over the kept columns
+ * settles, the others are checked once (their KKT condition |g_j| ≤ λα, exactly the test by which a full
+ * pass would leave a zero coefficient at zero); violators join and the passes go on. So convergence is
+ * decided on the same condition as without screening, at about one O(m·p) check per λ instead of every
+ * full pass.
  *
  * Control flow (glmnet's): a full pass over all eligible columns; then passes over the active set
  * (columns that have ever been nonzero) until they settle; then a full pass again, which either
@@ -44,7 +53,7 @@ export const COVARIANCE_MAX_P = 500;
 /**
  * A column k whose |g_k| is at least this fraction of λα when another column enters is likely to enter
  * soon (its KKT condition |g_k| ≤ λα is nearly binding), so its Gram column is computed along with the
- * entering one, in the cheaper two-column kernel (see gram.ts). A wrong guess costs one column that is
+ * entering one, in the cheaper two-column kernel (see linalg/gram.ts). A wrong guess costs one column that is
  * never used; a right one makes both columns ~1.5× cheaper.
  */
 const PARTNER_FRACTION = 0.5;
@@ -79,6 +88,10 @@ export class LinearCd {
   private readonly active: Int32Array;
   private readonly isActive: Uint8Array;
   private nActive = 0;
+  /** Naive mode: the columns full passes visit (strong rule), |g_j| as last computed, and the l1 level it screens from. */
+  private readonly inStrong: Uint8Array;
+  private readonly gradAbs: Float64Array;
+  private screenFrom = 0;
   private l1 = 0;
   private l2 = 0;
   private fullNext = true;
@@ -132,11 +145,26 @@ export class LinearCd {
     this.todo = new Int32Array(this.covariance ? p + 3 : 0);
     this.active = new Int32Array(p);
     this.isActive = new Uint8Array(p);
+    this.inStrong = new Uint8Array(this.covariance ? 0 : p);
+    this.gradAbs = new Float64Array(this.covariance ? 0 : p);
+    if (!this.covariance) {
+      // At w = 0, g = c: the null model is optimal for every l1 ≥ max|c_j| (λ_max·α), the level the first
+      // penalty screens from.
+      for (let j = 0; j < p; j++) {
+        this.gradAbs[j] = Math.abs(this.c[j]);
+        if (this.cols.eligible[j] && this.gradAbs[j] > this.screenFrom) this.screenFrom = this.gradAbs[j];
+      }
+    }
   }
 
   setPenalty(lambda: number, alpha: number): void {
     this.l1 = lambda * alpha;
     this.l2 = lambda * (1 - alpha);
+    if (!this.covariance) {
+      const cut = 2 * this.l1 - this.screenFrom;
+      for (let j = 0; j < this.p; j++) this.inStrong[j] = this.isActive[j] || this.gradAbs[j] >= cut ? 1 : 0;
+      this.screenFrom = this.l1;
+    }
     this.fullNext = true;
     this.bestGap = Number.POSITIVE_INFINITY;
     this.checksSinceBest = 0;
@@ -157,7 +185,11 @@ export class LinearCd {
     const full = this.fullNext;
     const dlx = this.covariance ? this.covPass(full) : this.naivePass(full);
     if (full) {
-      if (dlx <= threshold && this.certified(threshold, dlx)) return true;
+      if (dlx <= threshold) {
+        // Screened-out columns that violate KKT join the strong set; the next pass is full again.
+        if (!this.covariance && this.admitViolators() > 0) return false;
+        if (this.certified(threshold, dlx)) return true;
+      }
       this.fullNext = false;
     } else if (dlx <= threshold) {
       this.fullNext = true;
@@ -335,13 +367,17 @@ export class LinearCd {
     const invM = 1 / m;
     let dlx = 0;
     const count = full ? p : this.nActive;
+    const inStrong = this.inStrong;
+    const gradAbs = this.gradAbs;
     for (let t = 0; t < count; t++) {
       const j = full ? t : this.active[t];
-      if (!eligible[j]) continue;
+      if (!eligible[j] || !inStrong[j]) continue;
       const col = views[j];
       const vj = v[j];
       const wj = w[j];
-      const next = softThreshold(dot(col, r, m) * invM + vj * wj, l1) / (vj + l2);
+      const gj = dot(col, r, m) * invM;
+      gradAbs[j] = Math.abs(gj);
+      const next = softThreshold(gj + vj * wj, l1) / (vj + l2);
       if (next === wj) continue;
       if (!this.isActive[j]) this.markActive(j);
       const delta = next - wj;
@@ -352,6 +388,28 @@ export class LinearCd {
     }
     this.negGradStale = true;
     return dlx;
+  }
+
+  /**
+   * Naive mode: the KKT check of the columns outside the strong set (all at w_j = 0): those with
+   * |g_j| > λα, which a full pass would move, join the set. Returns how many joined.
+   */
+  private admitViolators(): number {
+    const { m, p } = this;
+    const { views, eligible } = this.cols;
+    const r = this.resid;
+    const invM = 1 / m;
+    let joined = 0;
+    for (let j = 0; j < p; j++) {
+      if (!eligible[j] || this.inStrong[j]) continue;
+      const g = Math.abs(dot(views[j], r, m) * invM);
+      this.gradAbs[j] = g;
+      if (g > this.l1) {
+        this.inStrong[j] = 1;
+        joined++;
+      }
+    }
+    return joined;
   }
 
   private markActive(j: number): void {

@@ -1,0 +1,287 @@
+/**
+ * The fast kernels behind paths, CV and closed-form ridge, checked against straightforward reference
+ * computations written here (plain loops in the textbook order). Where a kernel promises the reference's
+ * summation order (Gram entries, the ridge normal equations, standardized columns, CV predictions), the
+ * check is bit-for-bit; where it changes the iterates but not the convergence condition (strong-rule
+ * screening), the optima must agree to the solver's precision.
+ */
+import { describe, expect, it } from 'vitest';
+import { glmnetDesign } from '../../../bench/data.ts';
+import { prepareColumns, prepareStandardizedColumns } from '../../../shared/engine/cd/columns.ts';
+import { LinearCd } from '../../../shared/engine/cd/linearCd.ts';
+import { cvCell, measureError, randomFolds } from '../../../shared/engine/cv.ts';
+import { columnScaling, scaleDesign, subsetRows, validateDesign } from '../../../shared/engine/design.ts';
+import { accumulateLowerGram, gramRow, gramRowPair } from '../../../shared/engine/linalg/gram.ts';
+import { choleskySolve } from '../../../shared/engine/linalg/cholesky.ts';
+import { ridgeClosedForm } from '../../../shared/engine/linear/ridgeClosedForm.ts';
+import { defaultLambdaGrid, fitPath } from '../../../shared/engine/path.ts';
+import type { Design } from '../../../shared/engine/types.ts';
+
+/** Σ_i a[i]·b[i], i ascending, one accumulator: the order the Gram kernels promise. */
+function sequentialDot(a: Float64Array, b: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+}
+
+function columnsOf(m: number, q: number, seed: number): Float64Array[] {
+  const d = glmnetDesign(m, q, 0.3, seed);
+  return Array.from({ length: q }, (_, j) => Float64Array.from({ length: m }, (_, i) => d.x[i * q + j]));
+}
+
+describe('Gram kernels', () => {
+  const m = 37;
+  const cols = columnsOf(m, 11, 1);
+
+  it('gramRow and gramRowPair give the sequential dot / m for every listed column, any count (padding)', () => {
+    for (const n of [1, 2, 3, 4, 5, 7, 11]) {
+      const ks = new Int32Array(n + 3);
+      for (let t = 0; t < n; t++) ks[t] = (t * 3) % 11;
+      const single = new Float64Array(11).fill(Number.NaN);
+      gramRow(cols, 4, ks, n, m, single, 0);
+      const pair = new Float64Array(22).fill(Number.NaN);
+      gramRowPair(cols, 4, 9, ks, n, m, pair, 0, 11);
+      for (let t = 0; t < n; t++) {
+        const k = ks[t];
+        expect(single[k]).toBe(sequentialDot(cols[4], cols[k]) / m);
+        expect(pair[k]).toBe(single[k]);
+        expect(pair[11 + k]).toBe(sequentialDot(cols[9], cols[k]) / m);
+      }
+    }
+  });
+
+  it('entries are exactly symmetric whichever column is the row', () => {
+    const ks = Int32Array.from([9, 4, 0, 0]);
+    const a = new Float64Array(11);
+    const b = new Float64Array(11);
+    gramRow(cols, 4, ks, 1, m, a, 0);
+    gramRow(cols, 9, Int32Array.from([4, 0, 0, 0]), 1, m, b, 0);
+    expect(a[9]).toBe(b[4]);
+  });
+
+  it('accumulateLowerGram over row blocks equals the one-block result and a row-by-row rank-1 sum, bit for bit', () => {
+    for (const q of [1, 2, 5, 8]) {
+      const full = columnsOf(m, q, q);
+      const whole = new Float64Array(q * q);
+      accumulateLowerGram(full, m, whole);
+      const blocked = new Float64Array(q * q);
+      for (const [from, to] of [
+        [0, 10],
+        [10, 11],
+        [11, 30],
+        [30, m],
+      ]) {
+        accumulateLowerGram(
+          full.map((c) => c.subarray(from, to)),
+          to - from,
+          blocked,
+        );
+      }
+      const rankOne = new Float64Array(q * q);
+      for (let i = 0; i < m; i++) for (let a = 0; a < q; a++) for (let k = 0; k <= a; k++) rankOne[a * q + k] += full[a][i] * full[k][i];
+      for (let a = 0; a < q; a++) {
+        for (let k = 0; k <= a; k++) {
+          expect(whole[a * q + k]).toBe(rankOne[a * q + k]);
+          expect(blocked[a * q + k]).toBe(rankOne[a * q + k]);
+        }
+      }
+    }
+  });
+});
+
+/** The textbook ridge solve: rank-1 updates of the centered normal equations, one row at a time. */
+function referenceRidge(design: Design, lambda: number, fitIntercept: boolean): { intercept: number; coef: Float64Array } {
+  const { x, y, m, p } = design;
+  const mean = new Float64Array(p);
+  let yMean = 0;
+  if (fitIntercept) {
+    for (let i = 0; i < m; i++) {
+      yMean += y[i];
+      for (let j = 0; j < p; j++) mean[j] += x[i * p + j];
+    }
+    yMean /= m;
+    for (let j = 0; j < p; j++) mean[j] /= m;
+  }
+  const a = new Float64Array(p * p);
+  const b = new Float64Array(p);
+  for (let i = 0; i < m; i++) {
+    const yc = y[i] - yMean;
+    for (let j = 0; j < p; j++) {
+      const cj = x[i * p + j] - mean[j];
+      b[j] += cj * yc;
+      for (let k = 0; k <= j; k++) a[j * p + k] += cj * (x[i * p + k] - mean[k]);
+    }
+  }
+  for (let j = 0; j < p; j++) {
+    b[j] /= m;
+    for (let k = 0; k <= j; k++) a[k * p + j] = a[j * p + k] = a[j * p + k] / m;
+    a[j * p + j] += lambda;
+  }
+  const coef = choleskySolve(a, b, p);
+  let intercept = yMean;
+  for (let j = 0; j < p; j++) intercept -= mean[j] * coef[j];
+  return { intercept, coef };
+}
+
+describe('closed-form ridge (blocked Gram)', () => {
+  it.each([
+    [50, 1, true],
+    [200, 7, true],
+    [301, 12, false],
+    // Over 2^18 / (p + 1) rows: several row blocks.
+    [2300, 120, true],
+  ])('%i × %i (intercept %s) equals the row-by-row normal equations bit for bit', (m, p, fitIntercept) => {
+    const design = glmnetDesign(m, p, 0.5, m + p);
+    const got = ridgeClosedForm(design, 0.03, fitIntercept);
+    const want = referenceRidge(design, 0.03, fitIntercept);
+    expect(got.intercept).toBe(want.intercept);
+    got.coef.forEach((v, j) => expect(v, `coef[${j}]`).toBe(want.coef[j]));
+  });
+});
+
+describe('column preparation for coordinate descent', () => {
+  const design = glmnetDesign(203, 9, 0.5, 3);
+  // A constant column and one on a wildly different scale.
+  for (let i = 0; i < design.m; i++) {
+    design.x[i * 9 + 2] = 4.25;
+    design.x[i * 9 + 5] *= 1e6;
+  }
+
+  it.each([true, false])('standardized columns (center %s) equal scaling the row-major design first, bit for bit', (center) => {
+    const direct = prepareStandardizedColumns(design, center);
+    const scaling = columnScaling(design, center);
+    const viaRows = prepareColumns(scaleDesign(design, scaling), center);
+    expect(Array.from(direct.scaling.means)).toEqual(Array.from(scaling.means));
+    expect(Array.from(direct.scaling.scales)).toEqual(Array.from(scaling.scales));
+    expect(Array.from(direct.cols.xcol)).toEqual(Array.from(viaRows.xcol));
+    expect(Array.from(direct.cols.sqNorm)).toEqual(Array.from(viaRows.sqNorm));
+    expect(Array.from(direct.cols.eligible)).toEqual(Array.from(viaRows.eligible));
+    expect(direct.cols.eligible[2]).toBe(0);
+    direct.cols.views.forEach((view, j) => expect(Array.from(view)).toEqual(Array.from(direct.cols.xcol.subarray(j * design.m, (j + 1) * design.m))));
+  });
+
+  it('the transpose is exact for row counts that are not a multiple of its tile', () => {
+    const cols = prepareColumns(design, false);
+    for (let i = 0; i < design.m; i++) {
+      for (let j = 0; j < design.p; j++) {
+        if (cols.eligible[j]) expect(cols.xcol[j * design.m + i]).toBe(design.x[i * design.p + j]);
+      }
+    }
+  });
+});
+
+describe('validation and row subsets', () => {
+  it('a non-finite entry is still reported by row and column name', () => {
+    const design = glmnetDesign(10, 3, 0.5, 1);
+    expect(() => validateDesign(design)).not.toThrow();
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+      const x = Float64Array.from(design.x);
+      x[7 * 3 + 1] = bad;
+      expect(() => validateDesign({ ...design, x })).toThrow(`x[7, x2] is ${bad}`);
+    }
+  });
+
+  it('subsetRows keeps the selected rows in order', () => {
+    const design = glmnetDesign(9, 4, 0.5, 2);
+    const sub = subsetRows(design, (i) => i % 3 !== 1);
+    expect(sub.m).toBe(6);
+    [0, 2, 3, 5, 6, 8].forEach((row, r) => {
+      expect(Array.from(sub.x.subarray(r * 4, r * 4 + 4))).toEqual(Array.from(design.x.subarray(row * 4, row * 4 + 4)));
+      expect(sub.y[r]).toBe(design.y[row]);
+    });
+  });
+});
+
+describe('strong-rule screening (naive kernel)', () => {
+  it('a wide path (p > 500, naive kernel) reaches the covariance kernel’s optima and zero patterns', () => {
+    const design = glmnetDesign(60, 520, 0.5, 7);
+    const options = { model: 'linear' as const, alpha: 0.9, standardize: true, fitIntercept: true };
+    const grid = defaultLambdaGrid(design, options, 25);
+    const { cols } = prepareStandardizedColumns(design, true);
+    const run = (naive: boolean): Float64Array[] => {
+      const cd = new LinearCd(design, true, naive, cols);
+      cd.certify = false;
+      return Array.from(grid, (lambda) => {
+        cd.setPenalty(lambda, options.alpha);
+        let passes = 0;
+        while (!cd.pass(1e-24 * cd.scale) && passes < 200000) passes++;
+        return Float64Array.from(cd.w);
+      });
+    };
+    const naive = run(true);
+    const covariance = run(false);
+    naive.forEach((w, l) => {
+      let scale = 1;
+      for (const v of covariance[l]) scale = Math.max(scale, Math.abs(v));
+      w.forEach((v, j) => {
+        expect(Math.abs(v - covariance[l][j]), `λ[${l}] w[${j}]`).toBeLessThan(1e-7 * scale);
+        // Coefficients that are exactly zero in one are (at most rounding-level) zero in the other.
+        if (covariance[l][j] === 0) expect(Math.abs(v)).toBeLessThan(1e-9 * scale);
+      });
+    });
+    // And fitPath (which picks the naive kernel for p > 500) agrees with it.
+    const path = fitPath(design, { ...options, tol: 1e-24 }, grid);
+    expect(path.at(-1)!.nonzero).toBeGreaterThan(10);
+  });
+});
+
+describe('strong-rule screening: the KKT check admits what the rule wrongly left out', () => {
+  it('a suppressor column (uncorrelated with y at w = 0, needed once its partner enters) joins the naive path', () => {
+    // y = z1; x1 = z1 + z2, x2 = z2: x2ᵀy is small, so the strong rule screens x2 out, but y = x1 − x2 exactly,
+    // so x2 must enter soon after x1 does: at that λ only the KKT check of the screened columns brings it in.
+    const m = 200;
+    const p = 12;
+    const noise = glmnetDesign(m, p, 0, 21);
+    const x = Float64Array.from(noise.x);
+    const y = new Float64Array(m);
+    for (let i = 0; i < m; i++) {
+      const z1 = noise.y[i];
+      const z2 = noise.x[i * p + 11];
+      x[i * p] = z1 + z2;
+      x[i * p + 1] = z2;
+      y[i] = z1;
+    }
+    const design: Design = { ...noise, x, y };
+    const options = { model: 'linear' as const, alpha: 1, standardize: true, fitIntercept: true };
+    const grid = defaultLambdaGrid(design, options, 20);
+    const { cols } = prepareStandardizedColumns(design, true);
+    const run = (naive: boolean): Float64Array[] => {
+      const cd = new LinearCd(design, true, naive, cols);
+      cd.certify = false;
+      return Array.from(grid, (lambda) => {
+        cd.setPenalty(lambda, 1);
+        let passes = 0;
+        while (!cd.pass(1e-24 * cd.scale) && passes < 200000) passes++;
+        return Float64Array.from(cd.w);
+      });
+    };
+    const naive = run(true);
+    const covariance = run(false);
+    expect(Math.abs(covariance.at(-1)![1])).toBeGreaterThan(0.1);
+    naive.forEach((w, l) => w.forEach((v, j) => expect(Math.abs(v - covariance[l][j]), `λ[${l}] w[${j}]`).toBeLessThan(1e-7)));
+  });
+});
+
+describe('CV cell errors', () => {
+  it.each(['linear', 'logistic'] as const)('%s: equal a row-by-row, λ-by-λ evaluation of the path bit for bit', (model) => {
+    const base = glmnetDesign(303, 13, 0.5, 11);
+    const design = model === 'linear' ? base : { ...base, y: Float64Array.from(base.y, (v) => (v > 0 ? 1 : 0)) };
+    const options = { model, alpha: 0.7, standardize: true, fitIntercept: true, tol: 1e-7 };
+    const measure = model === 'linear' ? 'mse' : 'deviance';
+    const grid = Array.from(defaultLambdaGrid(design, options, 30));
+    const folds = randomFolds(design.m, 5, 0);
+    const cell = cvCell(design, folds, 2, grid, options, measure);
+    const train = subsetRows(design, (i) => folds[i] !== 2);
+    const test = subsetRows(design, (i) => folds[i] === 2);
+    fitPath(train, options, grid).forEach((point, l) => {
+      const eta = new Float64Array(test.m);
+      for (let i = 0; i < test.m; i++) {
+        let s = point.intercept;
+        for (let j = 0; j < test.p; j++) s += test.x[i * test.p + j] * point.coef[j];
+        eta[i] = s;
+      }
+      const want = model === 'linear' ? measureError(test.y, eta, false, measure) : measureError(test.y, eta.map((e) => 1 / (1 + Math.exp(-e))), true, measure);
+      expect(cell.errors[l], `λ[${l}]`).toBe(want);
+    });
+  });
+});
