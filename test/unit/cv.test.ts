@@ -1,11 +1,11 @@
 // Cross-validation against cv.glmnet: every `cv` section of the *_glmnet.json references in
 // test/fixtures (glmnet 4.1.6: its λ list, the data's fold column, standardize on).
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { auc, cvCell, foldsFromColumn, randomFolds, stratifiedFolds, summarizeCv, type CvMeasure } from '../../shared/engine/cv.ts';
 import { lambdaMax } from '../../shared/engine/path.ts';
 import { DEFAULT_FIT_OPTIONS } from '../../shared/engine/types.ts';
-import { runCli } from '../helpers/cli.ts';
+import { mapLimited, runCli, runCliAsync } from '../helpers/cli.ts';
 import { fixturePath, readCsvDesign, readJsonFixture, relativeError } from '../helpers/fixtures.ts';
 
 interface GlmnetReference {
@@ -39,7 +39,26 @@ describe('cv against cv.glmnet', () => {
     });
   }
 
-  it('`ridgeline cv` gives the same through the CLI (diabetes)', () => {
+  it('`ridgeline cv` gives the same through the CLI for every reference (the acceptance command)', async () => {
+    const outputs = await mapLimited(references, 2, async (file) => {
+      const ref = readJsonFixture<GlmnetReference>(file);
+      const header = readFileSync(fixturePath(ref.data), 'utf8').split('\n')[0].split(',');
+      const ignore = header.filter((c) => c !== ref.target && c !== 'fold' && !ref.features.includes(c));
+      const args = ['cv', '--data', fixturePath(ref.data), '--target', ref.target, '--model', ref.cases[0].model, '--alpha', String(ref.cv.alpha), '--lambdas', ref.cv.lambda.join(','),
+        '--fold-column', 'fold', '--standardize', 'true', '--measure', ref.cv.measure, '--tol', '1e-12', '--json', ...(ignore.length > 0 ? ['--ignore', ignore.join(',')] : [])];
+      return { ref, result: await runCliAsync(args) };
+    });
+    for (const { ref, result } of outputs) {
+      expect(result.status, result.stderr).toBe(0);
+      const out = JSON.parse(result.stdout);
+      ref.cv.cvm.forEach((expected, l) => expect(relativeError(out.cvm[l], expected), `${ref.data} cvm[${l}]`).toBeLessThan(1e-4));
+      ref.cv.cvsd.forEach((expected, l) => expect(relativeError(out.cvsd[l], expected), `${ref.data} cvsd[${l}]`).toBeLessThan(1e-3));
+      expect(out.lambdaMin).toBe(ref.cv.lambda_min);
+      expect(out.lambda1se).toBe(ref.cv.lambda_1se);
+    }
+  });
+
+  it('`ridgeline cv` details through the CLI (diabetes)', () => {
     const ref = readJsonFixture<GlmnetReference>('diabetes_glmnet.json');
     const { status, stdout, stderr } = runCli([
       'cv', '--data', fixturePath('diabetes.csv'), '--target', 'progression', '--alpha', '1', '--lambdas', ref.cv.lambda.join(','),
