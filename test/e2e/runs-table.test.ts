@@ -215,6 +215,18 @@ describe('the runs table', () => {
     expect(await page.locator('[data-testid="sort-nonzero"]').count()).toBe(1);
   });
 
+  it('keyboard commands: Ctrl+F finds runs, Alt+S opens a new sweep, Alt+N a new run', async () => {
+    await page.locator('body').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('Control+f');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('runsFilter');
+    await page.keyboard.press('Escape');
+    await page.locator('body').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('Alt+s');
+    await expect.poll(() => page.locator('[data-testid="sweep-launcher"]').isVisible()).toBe(true);
+    await page.keyboard.press('Alt+n');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('datasetId');
+  });
+
   it('logged no errors in the browser console', () => {
     expect(pageErrors).toEqual([]);
   });

@@ -6,6 +6,7 @@ import { ErrorBanner } from './errors.svelte.ts';
 import { Navigation } from './navigation.svelte.ts';
 import { RunsState } from './runs.svelte.ts';
 import { SweepsState } from './sweeps.svelte.ts';
+import { commandForKey, runCommand } from '../lib/commands.ts';
 
 /** Everything the workbench shows, built around one API (whichever shell provides it). */
 export class Workbench {
@@ -33,16 +34,28 @@ export class Workbench {
   /** Loads the first data and listens to events; returns the function that stops listening. */
   start(): () => void {
     const unsubscribe = this.api.subscribe((event) => {
+      if (event.type === 'command') {
+        runCommand(event.command, this);
+        return;
+      }
       this.runs.handle(event);
       this.curves.handle(event);
       this.sweeps.handle(event);
     });
     const stopSweeps = this.sweeps.start();
+    const onKey = (event: KeyboardEvent): void => {
+      const command = commandForKey(event);
+      if (command === null) return;
+      event.preventDefault();
+      runCommand(command, this);
+    };
+    window.addEventListener('keydown', onKey);
     void this.runs.load();
     this.api.getAppInfo({}).then((info) => {
       this.appInfo = info;
     }, this.errors.report);
     return () => {
+      window.removeEventListener('keydown', onKey);
       unsubscribe();
       stopSweeps();
       this.curves.dispose();
