@@ -18,6 +18,13 @@ export class ApiUnavailableError extends Error {
 }
 
 let api: RidgelineApi | null = null;
+/** The serve shell's token (null in the desktop shell), for the one request the API client does not make: uploads. */
+let httpToken: string | null = null;
+
+/** The token that authorizes HTTP requests in serve mode; null in the desktop shell or before getApi(). */
+export function serveToken(): string | null {
+  return httpToken;
+}
 
 export function getApi(): RidgelineApi {
   if (api !== null) return api;
@@ -32,6 +39,7 @@ export function getApi(): RidgelineApi {
         '(it ends in ?token=…), or restart “ridgeline serve” to get a new one.',
     );
   }
+  httpToken = token;
   api = createHttpClient(token);
   return api;
 }
