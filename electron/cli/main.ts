@@ -15,6 +15,8 @@ const USAGE = `usage: ridgeline <command> [options]
   runs    [--db PATH] [--json]
   sweeps  [--db PATH] [--json]
   sweep resume ID [--db PATH] [--json]
+  report  ID[,ID…] --format html|pdf|csv|json --out FILE [--db PATH]   (a run, runs, or a sweep)
+  import-report FILE [--db PATH] [--json]
   --tol T (cd, linear): stop when a full pass moves no column's fit by more than T·var(y) (glmnet's
           thresh) and the duality gap certifies J − J* ≤ T·var(y); 0 runs exactly --max-iter passes.
 See ../shared/CLI.md (or README.md) for every option.`;
@@ -29,6 +31,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   runs: async () => (await import('./commands/runs.ts')).runsCommand,
   sweeps: async () => (await import('./commands/sweeps.ts')).sweepsCommand,
   sweep: async () => (await import('./commands/sweeps.ts')).sweepCommand,
+  report: async () => (await import('./commands/report.ts')).reportCommand,
+  'import-report': async () => (await import('./commands/report.ts')).importReportCommand,
 };
 
 export async function main(argv: readonly string[]): Promise<number> {

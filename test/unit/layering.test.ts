@@ -14,7 +14,7 @@ interface Layer {
   mayImportPackages: string[];
 }
 
-const NODE_SIDE = ['node:', 'better-sqlite3', 'csv-parse', 'esbuild', 'tsx', 'vite', 'zod'];
+const NODE_SIDE = ['node:', 'better-sqlite3', 'csv-parse', 'esbuild', 'playwright-core', 'tsx', 'vite', 'zod'];
 const LAYERS: Layer[] = [
   { folder: 'shared', mayImportFolders: ['shared'], mayImportPackages: ['zod'] },
   { folder: 'renderer/src', mayImportFolders: ['renderer/src', 'shared'], mayImportPackages: ['svelte', 'uplot', 'zod'] },
