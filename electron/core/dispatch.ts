@@ -1,4 +1,4 @@
-import { isApiMethod, type ApiHandlers, type ApiMethod } from '../../shared/api.ts';
+import { isApiMethod, type ApiHandlers } from '../../shared/api.ts';
 import { RidgelineError } from '../../shared/errors.ts';
 import { parseApiInput } from '../../shared/validate.ts';
 
@@ -13,4 +13,3 @@ export async function dispatch(handlers: ApiHandlers, method: string, input: unk
   return await handler(parsed);
 }
 
-export type { ApiMethod };

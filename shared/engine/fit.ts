@@ -69,7 +69,8 @@ export function validateFitOptions(options: FitOptions): void {
  * (p ≤ 2000), cd beyond; cd for logistic ridge. MLP: adam (the robust default for networks: per-weight
  * step sizes need no tuning to the scale of each layer's gradient).
  */
-export function resolveSolver(design: Design, options: FitOptions): ConcreteSolver {
+/** Only the data's width matters to the choice, so callers without the values (a preview) can ask too. */
+export function resolveSolver(design: Pick<Design, 'p'>, options: FitOptions): ConcreteSolver {
   if (options.solver !== 'auto') return options.solver;
   if (options.model === 'linear') return options.alpha === 0 && design.p <= 2000 ? 'closed' : 'cd';
   if (options.model === 'logistic') return 'cd';

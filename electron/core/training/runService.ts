@@ -84,15 +84,11 @@ export class RunService {
     if (!dataset) throw new RidgelineError('NOT_FOUND', `no data set with id ${spec.datasetId}`);
     const options = fitOptionsFrom(spec.hyperparams);
     const key = `${dataset.id}|${options.model}|${options.standardize}|${options.fitIntercept}`;
-    let design: Design | null = null;
     if (!this.smoothnessCache.has(key)) {
-      design = this.deps.datasets.loadDesign(dataset.id);
-      this.smoothnessCache.set(key, dataSmoothness(design, options));
+      this.smoothnessCache.set(key, dataSmoothness(this.deps.datasets.loadDesign(dataset.id), options));
     }
     const bound = stepBoundFrom(this.smoothnessCache.get(key) ?? null, options.lambda, options.alpha);
-    const solver = options.solver === 'auto'
-      ? resolveSolver(design ?? { x: new Float64Array(0), y: new Float64Array(0), m: dataset.rows, p: dataset.features.length, featureNames: dataset.features }, options)
-      : options.solver;
+    const solver = resolveSolver({ p: dataset.features.length }, options);
     return {
       problems: [],
       resolvedSolver: solver,
