@@ -26,7 +26,7 @@ import { squaredLossAndGradient } from '../shared/engine/linear/squaredLoss.ts';
 import { ridgeClosedForm } from '../shared/engine/linear/ridgeClosedForm.ts';
 import { DEFAULT_FIT_OPTIONS, type Design } from '../shared/engine/types.ts';
 import { glmnetDesign } from './data.ts';
-import { cvCell, fullPathCell, randomFolds } from '../shared/engine/cv.ts';
+import { cvCell, fullPathCell, randomFolds, sharedCrossProducts } from '../shared/engine/cv.ts';
 import { glmnetCv, glmnetPath, numpyGd, numpyRidge, sklearnLassoCv, sklearnPath, type AnchorResult } from './anchors.ts';
 
 const REPEATS = 5;
@@ -189,10 +189,14 @@ try {
       fold: writeRaw(dir, `${name}_fold.f64`, Float64Array.from(folds, (f) => f + 1)),
       lambdas: writeRaw(dir, `${name}_lambdas.f64`, grid),
     });
-    /** The engine alone: the K fold cells and the full-data path, one after another in this process. */
+    /**
+     * The engine alone: the K fold cells and the full-data path, one after another in this process,
+     * sharing one set of cross-products as a trainer process running them all would.
+     */
     const engineCv = (design: Design, grid: Float64Array, folds: Int32Array): void => {
-      for (let f = 0; f < K; f++) cvCell(design, folds, f, grid, pathOptions, 'mse');
-      fullPathCell(design, grid, pathOptions);
+      const cross = sharedCrossProducts(design, folds, pathOptions);
+      for (let f = 0; f < K; f++) cvCell(design, folds, f, grid, pathOptions, 'mse', cross);
+      fullPathCell(design, grid, pathOptions, cross);
     };
 
     {

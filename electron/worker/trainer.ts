@@ -5,7 +5,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { cvCell, fitCell, fullFitCell, fullPathCell } from '../../shared/engine/cv.ts';
+import { cvCell, fitCell, fullFitCell, fullPathCell, randomFolds, sharedCrossProducts } from '../../shared/engine/cv.ts';
+import type { FoldCrossProducts } from '../../shared/engine/cd/foldGram.ts';
+import { correlatedDesign } from '../../shared/datasets/generators.ts';
+import { defaultLambdaGrid } from '../../shared/engine/path.ts';
 import { decodeSweepData, type SweepData } from '../../shared/protocol/sweepData.ts';
 import { toErrorInfo } from '../../shared/errors.ts';
 import { optimumObjective, startFit } from '../../shared/engine/fit.ts';
@@ -64,38 +67,74 @@ async function train(message: Extract<ToTrainer, { type: 'start' }>): Promise<vo
   post({ type: 'done', id, result, batch, fitMs, optimumObjective: optimum });
 }
 
-/** The last sweep data file read: a process works through one sweep's cells at a time. */
-let cached: { path: string; data: SweepData } | null = null;
+/**
+ * The last sweep data file read (a process works through one sweep's cells at a time), and the Gram
+ * cross-products its linear cells share, per fold table and centering (see cd/foldGram.ts).
+ */
+let cached: { path: string; data: SweepData; cross: Map<string, FoldCrossProducts | undefined> } | null = null;
 
-function sweepData(path: string): SweepData {
+function sweepData(path: string): NonNullable<typeof cached> {
   if (cached?.path !== path) {
+    cached = null; // let the previous sweep's arrays go before reading the next
     const file = readFileSync(path);
     // Node may hand back a view at an unaligned offset of a pooled buffer; typed views need 8-byte alignment.
     const bytes = file.byteOffset % 8 === 0 ? new Uint8Array(file.buffer, file.byteOffset, file.byteLength) : new Uint8Array(file);
-    cached = { path, data: decodeSweepData(bytes) };
+    cached = { path, data: decodeSweepData(bytes), cross: new Map() };
   }
-  return cached.data;
+  return cached;
 }
 
 function runCell(message: Extract<ToTrainer, { type: 'cell' }>): CellOutput {
   const { job } = message;
-  const { design, folds } = sweepData(message.dataFile);
+  const entry = sweepData(message.dataFile);
+  const { design, folds } = entry.data;
   const t0 = performance.now();
+  // The full-data cell shares repeat 0's table: every cell of the sweep then reads the same cross-products.
+  const repeat = job.kind === 'full' ? 0 : job.repeat;
+  const foldsOfRepeat = folds.subarray(repeat * design.m, (repeat + 1) * design.m);
+  const crossKey = `${repeat}:${job.options.fitIntercept}`;
+  if (!job.fit && !entry.cross.has(crossKey)) entry.cross.set(crossKey, sharedCrossProducts(design, foldsOfRepeat, job.options));
+  const cross = job.fit ? undefined : entry.cross.get(crossKey);
   if (job.kind === 'full') {
-    const full = job.fit ? fullFitCell(design, job.lambdas, job.fit) : fullPathCell(design, job.lambdas, job.options);
+    const full = job.fit ? fullFitCell(design, job.lambdas, job.fit) : fullPathCell(design, job.lambdas, job.options, cross);
     return { size: null, errors: null, nonzero: full.nonzero, intercepts: full.intercepts, coefs: full.coefs, iterations: full.iterations, statusReason: full.statusReason, fitMs: performance.now() - t0 };
   }
-  const foldsOfRepeat = folds.subarray(job.repeat * design.m, (job.repeat + 1) * design.m);
   const cell = job.fit
     ? fitCell(design, foldsOfRepeat, job.fold, job.lambdas, job.fit, job.measure)
-    : cvCell(design, foldsOfRepeat, job.fold, job.lambdas, job.options, job.measure);
+    : cvCell(design, foldsOfRepeat, job.fold, job.lambdas, job.options, job.measure, cross);
   return { size: cell.size, errors: cell.errors, nonzero: cell.nonzero, intercepts: null, coefs: null, iterations: cell.iterations, statusReason: cell.statusReason, fitMs: performance.now() - t0 };
 }
 
+/**
+ * A fresh process interprets its first cell's kernels before V8 compiles them, which made the first
+ * cell of a 10,000 × 100 lasso CV ~3× slower than the next. A pool started ahead of its sweep (the CLI
+ * starts it while it parses the CSV) spends that time on a small cell of the same kind instead: a
+ * 5-fold lasso and elastic-net path on a 600 × 24 design. Its results are thrown away; compiled code
+ * gives the same floating-point results as interpreted code, so nothing real depends on it.
+ */
+function warmUp(): void {
+  const design = correlatedDesign({ m: 600, p: 24, rho: 0.5, snr: 3, seed: 1 });
+  const folds = randomFolds(design.m, 5, 0);
+  for (const alpha of [1, 0.5]) {
+    const options = { model: 'linear' as const, alpha, standardize: true, fitIntercept: true, tol: 1e-7 };
+    const lambdas = defaultLambdaGrid(design, options, 40);
+    const cross = sharedCrossProducts(design, folds, options);
+    cvCell(design, folds, 0, lambdas, options, 'mse', cross);
+    fullPathCell(design, lambdas, options, cross);
+  }
+}
+
 onMessage((message) => {
-  if (message.type === 'cell') {
+  if (message.type === 'warmUp') {
+    const tw = performance.now();
+    warmUp();
+    if (process.env.RIDGELINE_TRACE) process.stderr.write(`[${process.pid}] warm ${(performance.now() - tw).toFixed(1)} ms at ${performance.timeOrigin + performance.now()}\n`);
+  } else if (message.type === 'cell') {
     try {
-      post({ type: 'cellDone', id: message.id, output: runCell(message) });
+      const tr = performance.now();
+      const output = runCell(message);
+      if (process.env.RIDGELINE_TRACE) process.stderr.write(`[${process.pid}] cell ${message.id} ${(performance.now() - tr).toFixed(1)} ms (fit ${output.fitMs.toFixed(1)}) end ${(performance.timeOrigin + performance.now()).toFixed(0)}\n`);
+      post({ type: 'cellDone', id: message.id, output });
     } catch (error) {
       post({ type: 'error', id: message.id, error: toErrorInfo(error) });
     }

@@ -7,6 +7,8 @@
  * A fold's path is one independent "cell": the unit a sweep schedules on a process pool.
  */
 import { RidgelineError } from '../errors.ts';
+import { FoldCrossProducts } from './cd/foldGram.ts';
+import { COVARIANCE_MAX_P } from './cd/linearCd.ts';
 import { subsetRows } from './design.ts';
 import { fit } from './fit.ts';
 import { fitPath, type PathPoint } from './path.ts';
@@ -82,8 +84,25 @@ export interface FullPathResult {
 }
 
 /** The path on all the data: the coefficient path, the nonzero counts, and the refits' source. */
-export function fullPathCell(design: Design, lambdas: ArrayLike<number>, options: CvPathOptions): FullPathResult {
-  const path = fitPath(design, options, Array.from(lambdas));
+/**
+ * The cross-products that a CV's linear cells (and its full-data path) share, for `folds` (one repeat's
+ * table, folds 0…K−1); undefined where they do not apply (logistic, or p above covariance mode, or too
+ * many entries to keep). A process running several cells of one sweep keeps one per fold table.
+ */
+export function sharedCrossProducts(design: Design, folds: Int32Array, options: Pick<CvPathOptions, 'model' | 'fitIntercept'>): FoldCrossProducts | undefined {
+  if (options.model !== 'linear' || design.p > COVARIANCE_MAX_P) return undefined;
+  let k = 0;
+  for (let i = 0; i < folds.length; i++) if (folds[i] + 1 > k) k = folds[i] + 1;
+  if (!FoldCrossProducts.suits(design.p, k)) return undefined;
+  return new FoldCrossProducts(design, folds, k, options.fitIntercept);
+}
+
+/**
+ * The path on all the data. A sweep passes the cross-products of its first fold table, so the full path
+ * reuses the Gram columns its fold cells computed (equal to the direct ones up to rounding).
+ */
+export function fullPathCell(design: Design, lambdas: ArrayLike<number>, options: CvPathOptions, cross?: FoldCrossProducts): FullPathResult {
+  const path = fitPath(design, options, Array.from(lambdas), cross ? { cross, heldOut: -1 } : undefined);
   const coefs = new Float64Array(path.length * design.p);
   path.forEach((point, l) => coefs.set(point.coef, l * design.p));
   return {
@@ -95,12 +114,25 @@ export function fullPathCell(design: Design, lambdas: ArrayLike<number>, options
   };
 }
 
-/** One cell: fit the path on every fold but `fold`, measure it on `fold`. */
-export function cvCell(design: Design, folds: Int32Array, fold: number, lambdas: ArrayLike<number>, options: CvPathOptions, measure: CvMeasure): CellResult {
+/**
+ * One cell: fit the path on every fold but `fold`, measure it on `fold`. A linear cell takes its Gram
+ * entries from the fold table's shared cross-products (`cross`, or its own when not given), so its
+ * result is the same whether it runs alone or in a process that ran other cells of the sweep.
+ */
+export function cvCell(
+  design: Design,
+  folds: Int32Array,
+  fold: number,
+  lambdas: ArrayLike<number>,
+  options: CvPathOptions,
+  measure: CvMeasure,
+  cross?: FoldCrossProducts,
+): CellResult {
   const train = subsetRows(design, (i) => folds[i] !== fold);
   const test = subsetRows(design, (i) => folds[i] === fold);
   if (test.m === 0) throw new RidgelineError('BAD_DATA', `fold ${fold} holds no rows`);
-  const path = fitPath(train, options, Array.from(lambdas));
+  const shared = cross ?? sharedCrossProducts(design, folds, options);
+  const path = fitPath(train, options, Array.from(lambdas), shared ? { cross: shared, heldOut: fold } : undefined);
   const errors = pathErrors(test, path, options.model, measure);
   return {
     fold,

@@ -55,13 +55,21 @@ export function scaleCoefficients(intercept: number, coef: Float64Array, scaling
 /**
  * The objective that a fit with these options minimizes, at coefficients reported on the original scale
  * (with `standardize`, the penalty is on the standardized coefficients; constant columns must be 0).
+ * The data loss is the same on either scale (the predictions are), so it is computed on the design as
+ * given, without a scaled copy; `scaling` (columnScaling of the design) saves recomputing it when the
+ * caller evaluates several points.
  */
-export function fitObjective(design: Design, options: Pick<FitOptions, 'model' | 'lambda' | 'alpha' | 'standardize' | 'fitIntercept'>, intercept: number, coef: Float64Array): number {
+export function fitObjective(
+  design: Design,
+  options: Pick<FitOptions, 'model' | 'lambda' | 'alpha' | 'standardize' | 'fitIntercept'>,
+  intercept: number,
+  coef: Float64Array,
+  scaling?: ColumnScaling,
+): number {
   const model = asGlm(options.model);
   if (!options.standardize) return objectiveValue(design, model, intercept, coef, options.lambda, options.alpha);
-  const scaling = columnScaling(design, options.fitIntercept);
-  const s = scaleCoefficients(intercept, coef, scaling);
-  return objectiveValue(scaleDesign(design, scaling), model, s.intercept, s.coef, options.lambda, options.alpha);
+  const scaled = scaleCoefficients(intercept, coef, scaling ?? columnScaling(design, options.fitIntercept));
+  return dataLoss(design, model, intercept, coef) + elasticNetPenalty(scaled.coef, options.lambda, options.alpha);
 }
 
 /**

@@ -3,7 +3,8 @@
  * and warm-started coordinate descent along a sequence of λ values.
  */
 import { RidgelineError } from '../errors.ts';
-import { LinearCd } from './cd/linearCd.ts';
+import { COVARIANCE_MAX_P, LinearCd } from './cd/linearCd.ts';
+import type { FoldCrossProducts } from './cd/foldGram.ts';
 import { LogisticCd } from './cd/logisticCd.ts';
 import { CD_DEFAULTS } from './cd/sessions.ts';
 import { columnScaling, scaleDesign, unscaleCoefficients, validateDesign, type ColumnScaling } from './design.ts';
@@ -94,12 +95,26 @@ export function defaultLambdaGrid(
 }
 
 /**
+ * The Gram entries of a cross-validation cell from cross-products shared by its cells (cd/foldGram.ts):
+ * the path is fitted on every fold of `cross` but `heldOut` (−1: all rows), which must be `design`'s rows
+ * in their order.
+ */
+export interface SharedGram {
+  cross: FoldCrossProducts;
+  heldOut: number;
+}
+
+function inverseScales(scales: Float64Array): Float64Array {
+  return scales.map((s) => (s > 0 ? 1 / s : 0));
+}
+
+/**
  * Fits every λ of `lambdas` in the order given (decreasing is the efficient order, as in glmnet), each
  * warm-started from the previous solution, with coordinate descent. Cost is shared: the design is
  * standardized and laid out once, and (linear, p ≤ 500) Gram columns are reused across λ.
  * `tol` and `maxIter` (per λ) follow the cd solver's meaning and defaults.
  */
-export function fitPath(design: Design, options: PathOptions, lambdas: Float64Array | readonly number[]): PathPoint[] {
+export function fitPath(design: Design, options: PathOptions, lambdas: Float64Array | readonly number[], shared?: SharedGram): PathPoint[] {
   validateDesign(design);
   const model = asGlm(options.model);
   validateFitOptions({ ...options, lambda: 0, solver: 'cd', batchSize: 1, init: 'zeros', seed: 0, hidden: [], activation: 'relu', momentum: 0, lrDecay: 1 });
@@ -108,6 +123,7 @@ export function fitPath(design: Design, options: PathOptions, lambdas: Float64Ar
     if (!(l >= 0) || !Number.isFinite(l)) throw new RidgelineError('BAD_OPTIONS', `lambdas[${k}] must be a finite number ≥ 0 (got ${l})`);
   }
   if (model === 'logistic') validateLogisticDesign(design, options.fitIntercept);
+  if (shared && shared.cross.center !== options.fitIntercept) throw new RidgelineError('BAD_OPTIONS', 'the shared cross-products were centered for another fitIntercept');
   const tol = options.tol ?? CD_DEFAULTS.tol;
   const alpha = options.alpha;
   const points: PathPoint[] = [];
@@ -131,7 +147,9 @@ export function fitPath(design: Design, options: PathOptions, lambdas: Float64Ar
 
   if (model === 'linear') {
     const maxIter = options.maxIter ?? CD_DEFAULTS.maxIter;
-    const cd = new LinearCd(problem, options.fitIntercept, false, linearColumns);
+    const gramSource =
+      shared && design.p <= COVARIANCE_MAX_P ? shared.cross.sourceFor(shared.heldOut, scaling ? inverseScales(scaling.scales) : null) : undefined;
+    const cd = new LinearCd(problem, options.fitIntercept, false, linearColumns, gramSource);
     cd.certify = options.certify ?? false;
     const threshold = tol * cd.scale;
     for (const lambda of lambdas) {

@@ -3,6 +3,7 @@
 // and open the λ_1se refit on the Runs tab. Expected λ_max is glmnet's (test/fixtures/diabetes_glmnet.json,
 // cv.glmnet 4.1.6 on the same data, standardize on); the other numbers the UI shows are checked against
 // what the service answers over HTTP, so the test proves the views show the service's results.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,6 +46,23 @@ async function getSweep(id: string): Promise<SweepDetail> {
   const body = (await response.json()) as { ok: boolean; value: SweepDetail };
   expect(body.ok).toBe(true);
   return body.value;
+}
+
+async function callApi<T>(method: string, input: unknown): Promise<T> {
+  const response = await fetch(`${serve.origin}/api/${method}`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${serve.token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify(input),
+  });
+  const body = (await response.json()) as { ok: boolean; value: T; error?: { message: string } };
+  if (!body.ok) throw new Error(`${method}: ${body.error?.message}`);
+  return body.value;
+}
+
+/** Pids of the serve process's children: its trainer processes. */
+function trainerPids(): number[] {
+  const out = spawnSync('pgrep', ['-P', String(serve.pid)], { encoding: 'utf8' }).stdout.trim();
+  return out === '' ? [] : out.split('\n').map(Number);
 }
 
 async function fillLauncher(values: Record<string, string>): Promise<void> {
@@ -199,6 +217,41 @@ describe('the Sweeps tab in serve mode', () => {
     const best = detail.results[detail.bestAlphaIndex ?? -1];
     expect(await heatmap.textContent()).toContain(`Best: ${best?.label}`);
     await page.locator('[data-testid="sweep-detail"]').screenshot({ path: `${SCREENSHOT_DIR}/sweeps-heatmap.png` });
+  });
+
+  it('shows a cell whose trainer was killed mid-cell as retried, and the sweep completes', async () => {
+    // Plain gradient descent without a tolerance makes each cell take a second or two, so both trainers
+    // are busy when they are killed.
+    const { sweepId } = await callApi<{ sweepId: string }>('startSweep', {
+      name: 'killed trainers',
+      datasetId: 'builtin:correlated',
+      model: 'linear',
+      grid: { solver: ['gd'], maxIter: [4000] },
+      nLambda: 10,
+      folds: 5,
+      tol: 0,
+      poolSize: 2,
+    });
+    const row = page.locator(`[data-testid="sweep-row"][data-sweep-id="${sweepId}"]`);
+    await row.click();
+    await expect.poll(async () => (await getSweep(sweepId)).cells.filter((c) => c.status === 'running').length, { timeout: 60_000 }).toBe(2);
+    const victims = trainerPids();
+    expect(victims.length).toBeGreaterThan(0);
+    for (const pid of victims) process.kill(pid, 'SIGKILL');
+
+    const detail = page.locator('[data-testid="sweep-detail"]');
+    await expect.poll(() => detail.getAttribute('data-status'), { timeout: 120_000 }).toBe('completed');
+    const stored = await getSweep(sweepId);
+    const retried = stored.cells.filter((c) => c.attempts > 1);
+    expect(retried.length).toBeGreaterThan(0);
+    expect(stored.cells.every((c) => c.status === 'completed')).toBe(true);
+    const issues = page.locator('[data-testid="sweep-cell-issues"] li');
+    await expect.poll(() => issues.count()).toBe(retried.length);
+    for (const cell of retried) {
+      await expect.poll(() => page.locator('[data-testid="sweep-cell-issues"]').textContent()).toContain(`cell ${cell.index} `);
+    }
+    expect(await issues.first().textContent()).toMatch(/retried after: the trainer process exited unexpectedly/);
+    await detail.screenshot({ path: `${SCREENSHOT_DIR}/sweeps-retried-cell.png` });
   });
 
   it('logged no errors in the browser console', () => {

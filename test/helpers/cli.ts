@@ -47,6 +47,8 @@ export interface ServeProcess {
   url: string;
   origin: string;
   token: string;
+  /** The serve process's pid (its trainer processes are its children). */
+  pid: number;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
   stderr(): string;
 }
@@ -71,6 +73,7 @@ export function startServe(dbPath: string, timeoutMs = 180_000): Promise<ServePr
         url: match[1],
         origin: url.origin,
         token: url.searchParams.get('token') ?? '',
+        pid: child.pid ?? -1,
         stderr: () => err,
         stop: async (signal = 'SIGTERM') => {
           if (child.exitCode === null) child.kill(signal);

@@ -8,6 +8,7 @@ import { SweepSpecSchema, sweepConfigs } from '../../../shared/domain/sweeps.ts'
 import { HyperparamsSchema, type RunSpec } from '../../../shared/domain/runs.ts';
 import { RidgelineError } from '../../../shared/errors.ts';
 import { fitsAsPath, foldsFromColumn, randomFolds, stratifiedFolds, summarizeCv, type CvMeasure } from '../../../shared/engine/cv.ts';
+import { columnScaling, type ColumnScaling } from '../../../shared/engine/design.ts';
 import { fitObjective } from '../../../shared/engine/objective.ts';
 import { defaultLambdaGrid } from '../../../shared/engine/path.ts';
 import { DEFAULT_FIT_OPTIONS, type Design, type FitOptions } from '../../../shared/engine/types.ts';
@@ -93,6 +94,10 @@ export function defaultPoolSize(): number {
  */
 export class SweepService {
   private readonly executions = new Map<string, Execution>();
+  /** The last data set's design: preview, create and execute each need it, and data sets are immutable. */
+  private lastDesign: { id: string; design: Design } | null = null;
+  /** A pool started ahead of the next sweep (see prestartPool). */
+  private spare: TrainerPool | null = null;
 
   constructor(private readonly deps: SweepServiceDeps) {}
 
@@ -105,7 +110,7 @@ export class SweepService {
     const dataset = this.deps.datasets.get(spec.datasetId);
     if (!dataset) return { problems: [`no data set with id ${spec.datasetId}`], grids: [], cells: 0, workUnits: 0, estimatedSeconds: null, poolSize };
     try {
-      const design = this.deps.datasets.loadDesign(dataset.id);
+      const design = this.design(dataset.id);
       const configs = sweepConfigs(spec);
       const table = this.lambdaTable(spec, configs, design);
       const grids = spec.alphas.map((alpha) => {
@@ -149,7 +154,7 @@ export class SweepService {
     const spec = parsed.data;
     const dataset = this.deps.datasets.get(spec.datasetId);
     if (!dataset) throw new RidgelineError('NOT_FOUND', `no data set with id ${spec.datasetId}`);
-    const design = this.deps.datasets.loadDesign(dataset.id);
+    const design = this.design(dataset.id);
     const measure = spec.measure ?? (isClassificationSpec(spec) ? 'deviance' : 'mse');
     const k = spec.foldMethod === 'column' ? foldsFromColumn(Float64Array.from(spec.foldIds!)).k : spec.folds;
     const folds = this.foldTable(spec, design);
@@ -213,13 +218,37 @@ export class SweepService {
     return { values, n };
   }
 
+  private design(datasetId: string): Design {
+    if (this.lastDesign?.id !== datasetId) this.lastDesign = { id: datasetId, design: this.deps.datasets.loadDesign(datasetId) };
+    return this.lastDesign.design;
+  }
+
+  /**
+   * Starts the next sweep's trainer processes now, while the caller still loads its data (the CLI's
+   * CSV parse hides their start-up and JIT warm-up). The next execute() with the same pool size takes
+   * them; with another size they are stopped.
+   */
+  prestartPool(size = defaultPoolSize()): void {
+    this.spare?.close();
+    this.spare = new TrainerPool(this.deps.launchTrainer, size);
+    this.spare.prestart();
+  }
+
+  private takeSpare(size: number): TrainerPool | null {
+    const spare = this.spare;
+    this.spare = null;
+    if (spare && spare.size !== size) spare.close();
+    return spare && spare.size === size ? spare : null;
+  }
+
   /** Runs every cell not yet committed; resolves when the sweep has ended (any status). */
   execute(id: string, poolSize?: number): Promise<SweepSummary> {
     const existing = this.executions.get(id);
     if (existing) return existing.done;
     const row = this.deps.sweeps.row(id);
     if (row.status === 'completed') return Promise.resolve(this.deps.sweeps.summary(id));
-    const pool = new TrainerPool(this.deps.launchTrainer, poolSize ?? row.spec.poolSize ?? defaultPoolSize());
+    const size = poolSize ?? row.spec.poolSize ?? defaultPoolSize();
+    const pool = this.takeSpare(size) ?? new TrainerPool(this.deps.launchTrainer, size);
     const execution: Execution = { pool, cancelled: false, done: Promise.resolve(null as unknown as SweepSummary) };
     execution.done = this.run(id, execution).finally(() => {
       pool.close();
@@ -230,12 +259,12 @@ export class SweepService {
   }
 
   private async run(id: string, execution: Execution): Promise<SweepSummary> {
-    const { sweeps, events, datasets } = this.deps;
+    const { sweeps, events } = this.deps;
     sweeps.start(id, this.deps.sessionId);
     const row = sweeps.row(id);
     const started = performance.now();
     events.emit({ type: 'sweepStatus', sweepId: id, status: 'running', statusReason: null });
-    const design = datasets.loadDesign(row.datasetId);
+    const design = this.design(row.datasetId);
     const dir = mkdtempSync(join(tmpdir(), 'ridgeline-sweep-'));
     const dataFile = join(dir, 'data.bin');
     writeFileSync(dataFile, encodeSweepData({ design, folds: row.folds, repeats: row.spec.repeats }));
@@ -333,10 +362,12 @@ export class SweepService {
       const bestScore = perAlpha[best].cvm[perAlpha[best].indexMin];
       if (higherIsBetter ? score > bestScore : score < bestScore) best = c;
     });
+    // Both refits' objectives need the columns' scales: computed once.
+    const scaling = row.spec.model !== 'mlp' && row.spec.standardize ? columnScaling(design, row.spec.fitIntercept) : undefined;
     const refit = (index: number, label: string): string | null =>
       row.spec.model === 'mlp'
         ? this.startMlpRefit(id, row.name, row.spec, configs[best], perAlpha[best].lambdas[index], label)
-        : this.storeRefit(id, row.name, design, perAlpha[best], configs[best], best, cells, results, index, label);
+        : this.storeRefit(id, row.name, design, scaling, perAlpha[best], configs[best], best, cells, results, index, label);
     return {
       perAlpha,
       bestAlphaIndex: best,
@@ -356,6 +387,7 @@ export class SweepService {
     id: string,
     sweepName: string,
     design: Design,
+    scaling: ColumnScaling | undefined,
     result: AlphaResult,
     config: SweepConfig,
     configIndex: number,
@@ -381,7 +413,7 @@ export class SweepService {
       sweepId: id,
       role: 'refit',
     });
-    const objective = fitObjective(design, { model: row.spec.model as 'linear' | 'logistic', lambda, alpha: result.alpha, standardize: row.spec.standardize, fitIntercept: row.spec.fitIntercept }, intercept, coef);
+    const objective = fitObjective(design, { model: row.spec.model as 'linear' | 'logistic', lambda, alpha: result.alpha, standardize: row.spec.standardize, fitIntercept: row.spec.fitIntercept }, intercept, coef, scaling);
     this.deps.runs.finish(runId, {
       status: 'completed',
       statusReason: `${label} of the sweep: the coefficients of the fit on all data at λ = ${lambda}`,
@@ -466,6 +498,8 @@ export class SweepService {
 
   /** Stops every sweep in flight (they become interrupted and can be resumed). */
   shutdown(reason: string): void {
+    this.spare?.close();
+    this.spare = null;
     for (const [id, execution] of this.executions) {
       execution.cancelled = true;
       execution.pool.close();

@@ -34,6 +34,14 @@ export class TrainerPool {
     if (!Number.isInteger(size) || size < 1) throw new RidgelineError('BAD_OPTIONS', `the pool needs at least one process (got ${size})`);
   }
 
+  /**
+   * Starts every process now, each compiling its kernels on a small cell, so a sweep that follows
+   * (once its data are loaded) finds them ready and warm.
+   */
+  prestart(): void {
+    while (this.slots.length < this.size && !this.closed) this.spawn(true);
+  }
+
   runCell(id: string, dataFile: string, job: CellJob): Promise<CellOutput> {
     if (this.closed) return Promise.reject(new RidgelineError('CANCELLED', 'the trainer pool is closed'));
     return new Promise((resolve, reject) => {
@@ -81,10 +89,12 @@ export class TrainerPool {
     }
   }
 
-  private spawn(): void {
+  private spawn(warm = false): void {
     let host: TrainerHost;
     try {
       host = this.launch();
+      // The process handles messages in order: the warm-up runs before any cell it is given.
+      if (warm) host.send({ type: 'warmUp' });
     } catch (error) {
       const job = this.queue.shift();
       job?.reject(new RidgelineError('WORKER_CRASHED', `a trainer process could not start: ${(error as Error).message}`));

@@ -46,6 +46,7 @@ import { softThreshold } from '../kkt.ts';
 import type { Design } from '../types.ts';
 import { prepareColumns, type CdColumns } from './columns.ts';
 import { dot, gramRow, gramRowPair } from '../linalg/gram.ts';
+import type { GramSource } from './foldGram.ts';
 
 /** Above this many columns the p×|active| Gram store is not worth it; glmnet switches at 500 too. */
 export const COVARIANCE_MAX_P = 500;
@@ -104,9 +105,17 @@ export class LinearCd {
 
   /**
    * `columns`: the design's columns already prepared (e.g. standardized by prepareStandardizedColumns,
-   * with `design.y` the response); otherwise they are prepared from `design.x`.
+   * with `design.y` the response); otherwise they are prepared from `design.x`. `gramSource` (covariance
+   * mode) supplies Gram entries instead of computing them from the columns, e.g. a CV's shared
+   * cross-products (foldGram.ts).
    */
-  constructor(design: Design, fitIntercept: boolean, forceNaive = false, columns?: CdColumns) {
+  constructor(
+    design: Design,
+    fitIntercept: boolean,
+    forceNaive = false,
+    columns?: CdColumns,
+    private readonly gramSource?: GramSource,
+  ) {
     const { m, p, y } = design;
     this.m = m;
     this.p = p;
@@ -424,7 +433,8 @@ export class LinearCd {
    */
   private computeGram(j: number): number {
     const { m, p } = this;
-    const partner = this.partnerFor(j);
+    // A supplied source has no cheaper pair kernel: columns come one at a time, when they enter.
+    const partner = this.gramSource ? -1 : this.partnerFor(j);
     this.reserveSlots(partner >= 0 ? 2 : 1);
     const sa = this.nSlots++;
     this.slot[j] = sa;
@@ -448,7 +458,8 @@ export class LinearCd {
         todo[n++] = k;
       }
     }
-    if (sb >= 0) gramRowPair(views, j, partner, todo, n, m, gram, offA, offB);
+    if (this.gramSource) this.gramSource.fill(j, todo, n, gram, offA);
+    else if (sb >= 0) gramRowPair(views, j, partner, todo, n, m, gram, offA, offB);
     else gramRow(views, j, todo, n, m, gram, offA);
     return sa;
   }

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { glmnetDesign } from '../../../bench/data.ts';
 import { prepareColumns, prepareStandardizedColumns } from '../../../shared/engine/cd/columns.ts';
 import { LinearCd } from '../../../shared/engine/cd/linearCd.ts';
-import { cvCell, measureError, randomFolds } from '../../../shared/engine/cv.ts';
+import { cvCell, fullPathCell, measureError, randomFolds, sharedCrossProducts } from '../../../shared/engine/cv.ts';
 import { columnScaling, scaleDesign, subsetRows, validateDesign } from '../../../shared/engine/design.ts';
 import { accumulateLowerGram, gramRow, gramRowPair } from '../../../shared/engine/linalg/gram.ts';
 import { choleskySolve } from '../../../shared/engine/linalg/cholesky.ts';
@@ -273,7 +273,10 @@ describe('CV cell errors', () => {
     const cell = cvCell(design, folds, 2, grid, options, measure);
     const train = subsetRows(design, (i) => folds[i] !== 2);
     const test = subsetRows(design, (i) => folds[i] === 2);
-    fitPath(train, options, grid).forEach((point, l) => {
+    // The cell's path is the training rows' path with the Gram entries of the sweep's shared cross-products.
+    const shared = sharedCrossProducts(design, folds, options);
+    expect(shared === undefined).toBe(model === 'logistic');
+    fitPath(train, options, grid, shared ? { cross: shared, heldOut: 2 } : undefined).forEach((point, l) => {
       const eta = new Float64Array(test.m);
       for (let i = 0; i < test.m; i++) {
         let s = point.intercept;
@@ -282,6 +285,70 @@ describe('CV cell errors', () => {
       }
       const want = model === 'linear' ? measureError(test.y, eta, false, measure) : measureError(test.y, eta.map((e) => 1 / (1 + Math.exp(-e))), true, measure);
       expect(cell.errors[l], `λ[${l}]`).toBe(want);
+    });
+  });
+});
+
+describe('shared cross-products of a CV (cd/foldGram.ts)', () => {
+  /** The direct Gram entry (1/n)·x̃_jᵀx̃_k of a cell's own prepared columns. */
+  function directGram(train: Design, standardize: boolean, center: boolean): (j: number, k: number) => number {
+    const cols = standardize ? prepareStandardizedColumns(train, center).cols : prepareColumns(train, center);
+    return (j, k) => {
+      let s = 0;
+      for (let i = 0; i < train.m; i++) s += cols.views[j][i] * cols.views[k][i];
+      return s / train.m;
+    };
+  }
+
+  it.each([
+    [true, true],
+    [false, true],
+    [true, false],
+    [false, false],
+  ])('standardize %s, intercept %s: every Gram entry equals the direct one, also for columns with a large mean', (standardize, center) => {
+    const base = glmnetDesign(257, 9, 0.5, 21);
+    // Column 3 sits at 1e4 with spread 1: raw cross-products would cancel ~8 digits.
+    const x = Float64Array.from(base.x, (v, idx) => (idx % 9 === 3 ? 1e4 + v : v));
+    const design = { ...base, x };
+    const folds = randomFolds(design.m, 4, 1);
+    const cross = sharedCrossProducts(design, folds, { model: 'linear', fitIntercept: center })!;
+    for (const heldOut of [-1, 0, 3]) {
+      const train = heldOut < 0 ? design : subsetRows(design, (i) => folds[i] !== heldOut);
+      const scaling = standardize ? columnScaling(train, center) : null;
+      const inv = scaling ? scaling.scales.map((s) => 1 / s) : null;
+      const source = cross.sourceFor(heldOut, inv);
+      const direct = directGram(train, standardize, center);
+      const ks = Int32Array.from({ length: design.p + 3 }, (_, k) => Math.min(k, design.p - 1));
+      const out = new Float64Array(design.p);
+      for (let j = 0; j < design.p; j++) {
+        source.fill(j, ks, design.p, out, 0);
+        for (let k = 0; k < design.p; k++) {
+          const want = direct(j, k);
+          const scale = Math.sqrt(direct(j, j) * direct(k, k));
+          expect(Math.abs(out[k] - want), `held out ${heldOut}, G[${j},${k}]`).toBeLessThan(1e-12 * scale);
+        }
+      }
+    }
+  });
+
+  it("a cell's path does not depend on the cells its process ran before (bit for bit)", () => {
+    const design = glmnetDesign(400, 30, 0.5, 5);
+    const options = { model: 'linear' as const, alpha: 0.9, standardize: true, fitIntercept: true, tol: 1e-7 };
+    const grid = Array.from(defaultLambdaGrid(design, options, 25));
+    const folds = randomFolds(design.m, 5, 2);
+    const fresh = cvCell(design, folds, 3, grid, options, 'mse', sharedCrossProducts(design, folds, options));
+    const busy = sharedCrossProducts(design, folds, options);
+    fullPathCell(design, grid, options, busy);
+    for (const f of [4, 0, 1]) cvCell(design, folds, f, grid, options, 'mse', busy);
+    const after = cvCell(design, folds, 3, grid, options, 'mse', busy);
+    expect(Array.from(after.errors)).toEqual(Array.from(fresh.errors));
+    expect(Array.from(after.nonzero)).toEqual(Array.from(fresh.nonzero));
+    // And it is the path of the training rows: the same as with Gram columns computed directly, to rounding.
+    const direct = fitPath(subsetRows(design, (i) => folds[i] !== 3), options, grid);
+    const shared = fitPath(subsetRows(design, (i) => folds[i] !== 3), options, grid, { cross: busy!, heldOut: 3 });
+    direct.forEach((point, l) => {
+      expect(shared[l].nonzero).toBe(point.nonzero);
+      point.coef.forEach((w, j) => expect(Math.abs(shared[l].coef[j] - w), `λ[${l}] w[${j}]`).toBeLessThan(1e-9 * (1 + Math.abs(w))));
     });
   });
 });
