@@ -126,15 +126,10 @@ function warmUp(): void {
 
 onMessage((message) => {
   if (message.type === 'warmUp') {
-    const tw = performance.now();
     warmUp();
-    if (process.env.RIDGELINE_TRACE) process.stderr.write(`[${process.pid}] warm ${(performance.now() - tw).toFixed(1)} ms at ${performance.timeOrigin + performance.now()}\n`);
   } else if (message.type === 'cell') {
     try {
-      const tr = performance.now();
-      const output = runCell(message);
-      if (process.env.RIDGELINE_TRACE) process.stderr.write(`[${process.pid}] cell ${message.id} ${(performance.now() - tr).toFixed(1)} ms (fit ${output.fitMs.toFixed(1)}) end ${(performance.timeOrigin + performance.now()).toFixed(0)}\n`);
-      post({ type: 'cellDone', id: message.id, output });
+      post({ type: 'cellDone', id: message.id, output: runCell(message) });
     } catch (error) {
       post({ type: 'error', id: message.id, error: toErrorInfo(error) });
     }
