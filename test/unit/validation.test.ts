@@ -42,6 +42,9 @@ describe('validation loss per step', () => {
       const alone = fit(train, { ...options, seed: 9 }).result;
       expect(Array.from(result.coef)).toEqual(Array.from(alone.coef));
       expect(result.intercept).toBe(alone.intercept);
+      // An MLP's parameters are its layers (coef is empty and the intercept 0 for it).
+      expect(result.layers === null).toBe(options.model !== 'mlp');
+      expect(result.layers).toEqual(alone.layers);
     });
   }
 
