@@ -83,7 +83,6 @@ export interface FullPathResult {
   statusReason: string | null;
 }
 
-/** The path on all the data: the coefficient path, the nonzero counts, and the refits' source. */
 /**
  * The cross-products that a CV's linear cells (and its full-data path) share, for `folds` (one repeat's
  * table, folds 0…K−1); undefined where they do not apply (logistic, or p above covariance mode, or too
@@ -98,7 +97,7 @@ export function sharedCrossProducts(design: Design, folds: Int32Array, options: 
 }
 
 /**
- * The path on all the data. A sweep passes the cross-products of its first fold table, so the full path
+ * The path on all the data: the coefficient path, the nonzero counts, and the refits' source. A sweep passes the cross-products of its first fold table, so the full path
  * reuses the Gram columns its fold cells computed (equal to the direct ones up to rounding).
  */
 export function fullPathCell(design: Design, lambdas: ArrayLike<number>, options: CvPathOptions, cross?: FoldCrossProducts): FullPathResult {

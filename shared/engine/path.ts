@@ -96,8 +96,7 @@ export function defaultLambdaGrid(
 
 /**
  * The Gram entries of a cross-validation cell from cross-products shared by its cells (cd/foldGram.ts):
- * the path is fitted on every fold of `cross` but `heldOut` (−1: all rows), which must be `design`'s rows
- * in their order.
+ * `design` must hold exactly the rows of every fold of `cross` but `heldOut` (−1: all rows), in any order.
  */
 export interface SharedGram {
   cross: FoldCrossProducts;
