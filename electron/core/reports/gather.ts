@@ -7,8 +7,7 @@ import type { DatasetsStore } from '../db/datasetsStore.ts';
 import type { Db } from '../db/open.ts';
 import type { RunsStore } from '../db/runsStore.ts';
 import type { SweepsStore } from '../db/sweepsStore.ts';
-import { EventHub } from '../events.ts';
-import { SweepService } from '../sweeps/sweepService.ts';
+import { readSweepDetail } from '../sweeps/sweepService.ts';
 
 /** The stores a report reads (the CLI's Store and the services' stores both fit). */
 export interface ReportStore {
@@ -32,7 +31,7 @@ export function gatherReport(store: ReportStore, target: ReportTarget): ReportDa
     if (target.ids.length > MAX_SELECTION) throw new RidgelineError('BAD_REQUEST', `a report covers at most ${MAX_SELECTION} runs (${target.ids.length} chosen)`);
     if (new Set(target.ids).size !== target.ids.length) throw new RidgelineError('BAD_REQUEST', 'a run is listed twice in the selection');
   }
-  const sweep = target.kind === 'sweep' ? { detail: sweepDetail(store, target.id), stored: storedSweep(store.db, target.id) } : null;
+  const sweep = target.kind === 'sweep' ? { detail: readSweepDetail(store, target.id), stored: storedSweep(store.db, target.id) } : null;
   const runs: ReportRun[] = runIds.map((id) => ({ detail: store.runs.get(id), metrics: store.runs.metrics(id) }));
   const datasetIds = [...new Set([...(sweep ? [sweep.stored.datasetId] : []), ...runs.map((r) => r.detail.datasetId)])];
   const datasets: ReportDataset[] = datasetIds.map((id) => {
@@ -52,22 +51,6 @@ function sweepRunIds(db: Db, sweepId: string): string[] {
     .pluck()
     .all(sweepId, sweepId) as string[];
   return [...cells, ...others];
-}
-
-/** SweepService.detail needs only the stores; the trainer side is never touched by it. */
-function sweepDetail(store: ReportStore, id: string) {
-  const service = new SweepService({
-    sweeps: store.sweeps,
-    runs: store.runs,
-    datasets: store.datasets,
-    events: new EventHub(),
-    launchTrainer: () => {
-      throw new RidgelineError('INTERNAL', 'a report does not train');
-    },
-    appVersion: APP_VERSION,
-    sessionId: 'report',
-  });
-  return service.detail(id);
 }
 
 const f64OrNull = (b: Buffer | null): Float64Array | null => (b ? bytesToF64(b) : null);

@@ -464,36 +464,7 @@ export class SweepService {
   }
 
   detail(id: string): SweepDetail {
-    const summary = this.deps.sweeps.summary(id);
-    const row = this.deps.sweeps.row(id);
-    const configs = sweepConfigs(row.spec);
-    const cells = this.deps.sweeps.cells(id).map((cell) => ({ ...cell, alphaIndex: row.spec.alphas.indexOf(configs[cell.configIndex].alpha) }));
-    const stored = row.result ? (JSON.parse(row.result) as SweepResult) : null;
-    const featureNames = this.deps.datasets.get(row.datasetId)?.features.slice() ?? [];
-    let path: SweepDetail['path'] = null;
-    if (stored) {
-      const full = cells.find((c) => c.kind === 'full' && c.configIndex === stored.bestAlphaIndex);
-      const r = full ? this.deps.sweeps.cellResults(id).get(full.index) : undefined;
-      if (r?.coefs && r.coefs.length > 0 && r.intercepts) {
-        const p = featureNames.length;
-        path = {
-          lambdas: stored.perAlpha[stored.bestAlphaIndex].lambdas,
-          intercepts: Array.from(r.intercepts),
-          coef: Array.from({ length: r.intercepts.length }, (_, l) => Array.from(r.coefs!.subarray(l * p, (l + 1) * p))),
-        };
-      }
-    }
-    return {
-      ...summary,
-      spec: row.spec,
-      configs,
-      cells,
-      results: stored ? stored.perAlpha : configs.map(() => null),
-      bestAlphaIndex: stored ? stored.bestAlphaIndex : null,
-      featureNames,
-      path,
-      refits: stored ? stored.refits : { lambdaMin: null, lambda1se: null },
-    };
+    return readSweepDetail(this.deps, id);
   }
 
   /** Stops every sweep in flight (they become interrupted and can be resumed). */
@@ -507,4 +478,41 @@ export class SweepService {
     }
     this.executions.clear();
   }
+}
+
+/**
+ * A sweep as the views and reports read it: its summary, spec, cells, results, the coefficient path of
+ * the best configuration and the refits. Reads the stores only (no trainer), so a report can use it too.
+ */
+export function readSweepDetail(stores: Pick<SweepServiceDeps, 'sweeps' | 'datasets'>, id: string): SweepDetail {
+  const summary = stores.sweeps.summary(id);
+  const row = stores.sweeps.row(id);
+  const configs = sweepConfigs(row.spec);
+  const cells = stores.sweeps.cells(id).map((cell) => ({ ...cell, alphaIndex: row.spec.alphas.indexOf(configs[cell.configIndex].alpha) }));
+  const stored = row.result ? (JSON.parse(row.result) as SweepResult) : null;
+  const featureNames = stores.datasets.get(row.datasetId)?.features.slice() ?? [];
+  let path: SweepDetail['path'] = null;
+  if (stored) {
+    const full = cells.find((c) => c.kind === 'full' && c.configIndex === stored.bestAlphaIndex);
+    const r = full ? stores.sweeps.cellResults(id).get(full.index) : undefined;
+    if (r?.coefs && r.coefs.length > 0 && r.intercepts) {
+      const p = featureNames.length;
+      path = {
+        lambdas: stored.perAlpha[stored.bestAlphaIndex].lambdas,
+        intercepts: Array.from(r.intercepts),
+        coef: Array.from({ length: r.intercepts.length }, (_, l) => Array.from(r.coefs!.subarray(l * p, (l + 1) * p))),
+      };
+    }
+  }
+  return {
+    ...summary,
+    spec: row.spec,
+    configs,
+    cells,
+    results: stored ? stored.perAlpha : configs.map(() => null),
+    bestAlphaIndex: stored ? stored.bestAlphaIndex : null,
+    featureNames,
+    path,
+    refits: stored ? stored.refits : { lambdaMin: null, lambda1se: null },
+  };
 }
