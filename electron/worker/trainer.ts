@@ -12,7 +12,7 @@ import { defaultLambdaGrid } from '../../shared/engine/path.ts';
 import { decodeSweepData, type SweepData } from '../../shared/protocol/sweepData.ts';
 import { toErrorInfo } from '../../shared/errors.ts';
 import { optimumObjective, startFit } from '../../shared/engine/fit.ts';
-import { PROGRESS_INTERVAL_MS, type CellOutput, type FromTrainer, type ToTrainer } from '../../shared/protocol/trainer.ts';
+import { PROGRESS_INTERVAL_MS, type CellJob, type CellOutput, type FromTrainer, type ToTrainer } from '../../shared/protocol/trainer.ts';
 import type { FitSession } from '../../shared/engine/types.ts';
 
 interface ParentPortLike {
@@ -69,9 +69,9 @@ async function train(message: Extract<ToTrainer, { type: 'start' }>): Promise<vo
 
 /**
  * The last sweep data file read (a process works through one sweep's cells at a time), and the Gram
- * cross-products its linear cells share, per fold table and centering (see cd/foldGram.ts).
+ * cross-products its linear cells share, per fold table (see cd/foldGram.ts).
  */
-let cached: { path: string; data: SweepData; cross: Map<string, FoldCrossProducts | undefined> } | null = null;
+let cached: { path: string; data: SweepData; cross: Map<number, FoldCrossProducts | undefined> } | null = null;
 
 function sweepData(path: string): NonNullable<typeof cached> {
   if (cached?.path !== path) {
@@ -84,6 +84,12 @@ function sweepData(path: string): NonNullable<typeof cached> {
   return cached;
 }
 
+/** The cross-products of one fold table (one per repeat; a sweep has one model and one fitIntercept). */
+function crossProductsOf(entry: NonNullable<typeof cached>, repeat: number, folds: Int32Array, options: CellJob['options']): FoldCrossProducts | undefined {
+  if (!entry.cross.has(repeat)) entry.cross.set(repeat, sharedCrossProducts(entry.data.design, folds, options));
+  return entry.cross.get(repeat);
+}
+
 function runCell(message: Extract<ToTrainer, { type: 'cell' }>): CellOutput {
   const { job } = message;
   const entry = sweepData(message.dataFile);
@@ -92,9 +98,7 @@ function runCell(message: Extract<ToTrainer, { type: 'cell' }>): CellOutput {
   // The full-data cell shares repeat 0's table: every cell of the sweep then reads the same cross-products.
   const repeat = job.kind === 'full' ? 0 : job.repeat;
   const foldsOfRepeat = folds.subarray(repeat * design.m, (repeat + 1) * design.m);
-  const crossKey = `${repeat}:${job.options.fitIntercept}`;
-  if (!job.fit && !entry.cross.has(crossKey)) entry.cross.set(crossKey, sharedCrossProducts(design, foldsOfRepeat, job.options));
-  const cross = job.fit ? undefined : entry.cross.get(crossKey);
+  const cross = job.fit ? undefined : crossProductsOf(entry, repeat, foldsOfRepeat, job.options);
   if (job.kind === 'full') {
     const full = job.fit ? fullFitCell(design, job.lambdas, job.fit) : fullPathCell(design, job.lambdas, job.options, cross);
     return { size: null, errors: null, nonzero: full.nonzero, intercepts: full.intercepts, coefs: full.coefs, iterations: full.iterations, statusReason: full.statusReason, fitMs: performance.now() - t0 };

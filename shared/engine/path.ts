@@ -3,7 +3,7 @@
  * and warm-started coordinate descent along a sequence of λ values.
  */
 import { RidgelineError } from '../errors.ts';
-import { COVARIANCE_MAX_P, LinearCd } from './cd/linearCd.ts';
+import { LinearCd } from './cd/linearCd.ts';
 import type { FoldCrossProducts } from './cd/foldGram.ts';
 import { LogisticCd } from './cd/logisticCd.ts';
 import { CD_DEFAULTS } from './cd/sessions.ts';
@@ -146,8 +146,8 @@ export function fitPath(design: Design, options: PathOptions, lambdas: Float64Ar
 
   if (model === 'linear') {
     const maxIter = options.maxIter ?? CD_DEFAULTS.maxIter;
-    const gramSource =
-      shared && design.p <= COVARIANCE_MAX_P ? shared.cross.sourceFor(shared.heldOut, scaling ? inverseScales(scaling.scales) : null) : undefined;
+    // LinearCd consults the source only in covariance mode (p ≤ COVARIANCE_MAX_P); wide designs ignore it.
+    const gramSource = shared ? shared.cross.sourceFor(shared.heldOut, scaling ? inverseScales(scaling.scales) : null) : undefined;
     const cd = new LinearCd(problem, options.fitIntercept, false, linearColumns, gramSource);
     cd.certify = options.certify ?? false;
     const threshold = tol * cd.scale;

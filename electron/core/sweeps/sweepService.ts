@@ -94,7 +94,10 @@ export function defaultPoolSize(): number {
  */
 export class SweepService {
   private readonly executions = new Map<string, Execution>();
-  /** The last data set's design: preview, create and execute each need it, and data sets are immutable. */
+  /**
+   * The last data set's design: preview, create and execute each need it, and data sets are immutable.
+   * Dropped when a sweep ends, so a long-running serve process does not hold a large design for good.
+   */
   private lastDesign: { id: string; design: Design } | null = null;
   /** A pool started ahead of the next sweep (see prestartPool). */
   private spare: TrainerPool | null = null;
@@ -237,8 +240,9 @@ export class SweepService {
   private takeSpare(size: number): TrainerPool | null {
     const spare = this.spare;
     this.spare = null;
-    if (spare && spare.size !== size) spare.close();
-    return spare && spare.size === size ? spare : null;
+    if (spare?.size === size) return spare;
+    spare?.close();
+    return null;
   }
 
   /** Runs every cell not yet committed; resolves when the sweep has ended (any status). */
@@ -319,6 +323,7 @@ export class SweepService {
       sweeps.finish(id, 'failed', error instanceof Error ? error.message : String(error), performance.now() - started, null);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+      this.lastDesign = null;
     }
     const summary = sweeps.summary(id);
     events.emit({ type: 'sweepStatus', sweepId: id, status: summary.status, statusReason: summary.statusReason });
