@@ -26,7 +26,7 @@ import { squaredLossAndGradient } from '../shared/engine/linear/squaredLoss.ts';
 import { ridgeClosedForm } from '../shared/engine/linear/ridgeClosedForm.ts';
 import { DEFAULT_FIT_OPTIONS, type Design } from '../shared/engine/types.ts';
 import { glmnetDesign } from './data.ts';
-import { cvCell, fullPathCell, randomFolds, sharedCrossProducts } from '../shared/engine/cv.ts';
+import { cvCell, fullPathCell, randomFolds, sharedMoments } from '../shared/engine/cv.ts';
 import { glmnetCv, glmnetPath, numpyGd, numpyRidge, sklearnLassoCv, sklearnPath, type AnchorResult } from './anchors.ts';
 
 const REPEATS = 5;
@@ -191,12 +191,12 @@ try {
     });
     /**
      * The engine alone: the K fold cells and the full-data path, one after another in this process,
-     * sharing one set of cross-products as a trainer process running them all would.
+     * sharing one set of fold moments as a trainer process running them all would.
      */
     const engineCv = (design: Design, grid: Float64Array, folds: Int32Array): void => {
-      const cross = sharedCrossProducts(design, folds, pathOptions);
-      for (let f = 0; f < K; f++) cvCell(design, folds, f, grid, pathOptions, 'mse', cross);
-      fullPathCell(design, grid, pathOptions, cross);
+      const moments = sharedMoments(design, folds, pathOptions);
+      for (let f = 0; f < K; f++) cvCell(design, folds, f, grid, pathOptions, 'mse', moments);
+      fullPathCell(design, grid, pathOptions, moments);
     };
 
     {

@@ -5,10 +5,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { cvCell, fitCell, fullFitCell, fullPathCell, randomFolds, sharedCrossProducts } from '../../shared/engine/cv.ts';
-import type { FoldCrossProducts } from '../../shared/engine/cd/foldGram.ts';
+import { cvCell, cvLambdaGrid, fitCell, fullFitCell, fullPathCell, randomFolds, sharedMoments } from '../../shared/engine/cv.ts';
+import type { FoldMoments } from '../../shared/engine/cd/foldGram.ts';
 import { correlatedDesign } from '../../shared/datasets/generators.ts';
-import { defaultLambdaGrid } from '../../shared/engine/path.ts';
 import { decodeSweepData, type SweepData } from '../../shared/protocol/sweepData.ts';
 import { toErrorInfo } from '../../shared/errors.ts';
 import { optimumObjective, startFit } from '../../shared/engine/fit.ts';
@@ -68,10 +67,10 @@ async function train(message: Extract<ToTrainer, { type: 'start' }>): Promise<vo
 }
 
 /**
- * The last sweep data file read (a process works through one sweep's cells at a time), and the Gram
- * cross-products its linear cells share, per fold table (see cd/foldGram.ts).
+ * The last sweep data file read (a process works through one sweep's cells at a time), and the
+ * per-fold moments its linear cells share, per fold table (see cd/foldGram.ts).
  */
-let cached: { path: string; data: SweepData; cross: Map<number, FoldCrossProducts | undefined> } | null = null;
+let cached: { path: string; data: SweepData; moments: Map<number, FoldMoments | undefined> } | null = null;
 
 function sweepData(path: string): NonNullable<typeof cached> {
   if (cached?.path !== path) {
@@ -79,15 +78,15 @@ function sweepData(path: string): NonNullable<typeof cached> {
     const file = readFileSync(path);
     // Node may hand back a view at an unaligned offset of a pooled buffer; typed views need 8-byte alignment.
     const bytes = file.byteOffset % 8 === 0 ? new Uint8Array(file.buffer, file.byteOffset, file.byteLength) : new Uint8Array(file);
-    cached = { path, data: decodeSweepData(bytes), cross: new Map() };
+    cached = { path, data: decodeSweepData(bytes), moments: new Map() };
   }
   return cached;
 }
 
-/** The cross-products of one fold table (one per repeat; a sweep has one model and one fitIntercept). */
-function crossProductsOf(entry: NonNullable<typeof cached>, repeat: number, folds: Int32Array, options: CellJob['options']): FoldCrossProducts | undefined {
-  if (!entry.cross.has(repeat)) entry.cross.set(repeat, sharedCrossProducts(entry.data.design, folds, options));
-  return entry.cross.get(repeat);
+/** The moments of one fold table (one per repeat; a sweep has one model). */
+function momentsOf(entry: NonNullable<typeof cached>, repeat: number, folds: Int32Array, options: CellJob['options']): FoldMoments | undefined {
+  if (!entry.moments.has(repeat)) entry.moments.set(repeat, sharedMoments(entry.data.design, folds, options));
+  return entry.moments.get(repeat);
 }
 
 function runCell(message: Extract<ToTrainer, { type: 'cell' }>): CellOutput {
@@ -95,17 +94,17 @@ function runCell(message: Extract<ToTrainer, { type: 'cell' }>): CellOutput {
   const entry = sweepData(message.dataFile);
   const { design, folds } = entry.data;
   const t0 = performance.now();
-  // The full-data cell shares repeat 0's table: every cell of the sweep then reads the same cross-products.
+  // The full-data cell shares repeat 0's table: the sweep's λ_max came from the same moments.
   const repeat = job.kind === 'full' ? 0 : job.repeat;
   const foldsOfRepeat = folds.subarray(repeat * design.m, (repeat + 1) * design.m);
-  const cross = job.fit ? undefined : crossProductsOf(entry, repeat, foldsOfRepeat, job.options);
+  const moments = job.fit ? undefined : momentsOf(entry, repeat, foldsOfRepeat, job.options);
   if (job.kind === 'full') {
-    const full = job.fit ? fullFitCell(design, job.lambdas, job.fit) : fullPathCell(design, job.lambdas, job.options, cross);
+    const full = job.fit ? fullFitCell(design, job.lambdas, job.fit) : fullPathCell(design, job.lambdas, job.options, moments);
     return { size: null, errors: null, nonzero: full.nonzero, intercepts: full.intercepts, coefs: full.coefs, iterations: full.iterations, statusReason: full.statusReason, fitMs: performance.now() - t0 };
   }
   const cell = job.fit
     ? fitCell(design, foldsOfRepeat, job.fold, job.lambdas, job.fit, job.measure)
-    : cvCell(design, foldsOfRepeat, job.fold, job.lambdas, job.options, job.measure, cross);
+    : cvCell(design, foldsOfRepeat, job.fold, job.lambdas, job.options, job.measure, moments);
   return { size: cell.size, errors: cell.errors, nonzero: cell.nonzero, intercepts: null, coefs: null, iterations: cell.iterations, statusReason: cell.statusReason, fitMs: performance.now() - t0 };
 }
 
@@ -121,10 +120,10 @@ function warmUp(): void {
   const folds = randomFolds(design.m, 5, 0);
   for (const alpha of [1, 0.5]) {
     const options = { model: 'linear' as const, alpha, standardize: true, fitIntercept: true, tol: 1e-7 };
-    const lambdas = defaultLambdaGrid(design, options, 40);
-    const cross = sharedCrossProducts(design, folds, options);
-    cvCell(design, folds, 0, lambdas, options, 'mse', cross);
-    fullPathCell(design, lambdas, options, cross);
+    const moments = sharedMoments(design, folds, options);
+    const lambdas = cvLambdaGrid(design, options, moments, 40);
+    cvCell(design, folds, 0, lambdas, options, 'mse', moments);
+    fullPathCell(design, lambdas, options, moments);
   }
 }
 

@@ -7,11 +7,11 @@
  * A fold's path is one independent "cell": the unit a sweep schedules on a process pool.
  */
 import { RidgelineError } from '../errors.ts';
-import { FoldCrossProducts } from './cd/foldGram.ts';
+import { FoldMoments } from './cd/foldGram.ts';
 import { COVARIANCE_MAX_P } from './cd/linearCd.ts';
 import { subsetRows } from './design.ts';
 import { fit } from './fit.ts';
-import { fitPath, type PathPoint } from './path.ts';
+import { defaultLambdaGrid, fitPath, fitPathFromMoments, logGrid, type PathPoint } from './path.ts';
 import { predict } from './predict.ts';
 import { Pcg64 } from './random/pcg64.ts';
 import type { Design, FitOptions, FitResult } from './types.ts';
@@ -84,24 +84,35 @@ export interface FullPathResult {
 }
 
 /**
- * The cross-products that a CV's linear cells (and its full-data path) share, for `folds` (one repeat's
- * table, folds 0…K−1); undefined where they do not apply (logistic, or p above covariance mode, or too
- * many entries to keep). A process running several cells of one sweep keeps one per fold table.
+ * The per-fold moments that a CV's linear cells (and its full-data path) share, for `folds` (one
+ * repeat's table, folds 0…K−1); undefined where cells work from the rows instead (logistic, p above
+ * covariance mode, or too many entries to keep). A process running several cells of one sweep keeps
+ * one per fold table.
  */
-export function sharedCrossProducts(design: Design, folds: Int32Array, options: Pick<CvPathOptions, 'model' | 'fitIntercept'>): FoldCrossProducts | undefined {
+export function sharedMoments(design: Design, folds: Int32Array, options: Pick<CvPathOptions, 'model'>): FoldMoments | undefined {
   if (options.model !== 'linear' || design.p > COVARIANCE_MAX_P) return undefined;
   let k = 0;
   for (let i = 0; i < folds.length; i++) if (folds[i] + 1 > k) k = folds[i] + 1;
-  if (!FoldCrossProducts.suits(design.p, k)) return undefined;
-  return new FoldCrossProducts(design, folds, k, options.fitIntercept);
+  if (!FoldMoments.suits(design.p, k)) return undefined;
+  return new FoldMoments(design, folds, k);
 }
 
 /**
- * The path on all the data: the coefficient path, the nonzero counts, and the refits' source. A sweep passes the cross-products of its first fold table, so the full path
- * reuses the Gram columns its fold cells computed (equal to the direct ones up to rounding).
+ * A CV's λ grid (glmnet's rule, see defaultLambdaGrid), with λ_max from the moments when the cells use
+ * them: the full-data path then starts from exactly the c_j its λ_max came from, so every coefficient
+ * is exactly 0 at the first λ, as glmnet reports.
  */
-export function fullPathCell(design: Design, lambdas: ArrayLike<number>, options: CvPathOptions, cross?: FoldCrossProducts): FullPathResult {
-  const path = fitPath(design, options, Array.from(lambdas), cross ? { cross, heldOut: -1 } : undefined);
+export function cvLambdaGrid(design: Design, options: CvPathOptions, moments: FoldMoments | undefined, n = 100, ratio?: number): Float64Array {
+  if (!moments) return defaultLambdaGrid(design, options, n, ratio);
+  const { c } = moments.cellStatistics(-1, options.fitIntercept, options.standardize);
+  let top = 0;
+  for (let j = 0; j < c.length; j++) top = Math.max(top, Math.abs(c[j]));
+  return logGrid(top / Math.max(options.alpha, 1e-3), design, n, ratio);
+}
+
+/** The path on all the data: the coefficient path, the nonzero counts, and the refits' source. */
+export function fullPathCell(design: Design, lambdas: ArrayLike<number>, options: CvPathOptions, moments?: FoldMoments): FullPathResult {
+  const path = moments ? fitPathFromMoments(moments, -1, options, Array.from(lambdas)) : fitPath(design, options, Array.from(lambdas));
   const coefs = new Float64Array(path.length * design.p);
   path.forEach((point, l) => coefs.set(point.coef, l * design.p));
   return {
@@ -114,9 +125,9 @@ export function fullPathCell(design: Design, lambdas: ArrayLike<number>, options
 }
 
 /**
- * One cell: fit the path on every fold but `fold`, measure it on `fold`. A linear cell takes its Gram
- * entries from the fold table's shared cross-products (`cross`, or its own when not given), so its
- * result is the same whether it runs alone or in a process that ran other cells of the sweep.
+ * One cell: fit the path on every fold but `fold`, measure it on `fold`. A linear cell in covariance
+ * mode works from the fold table's moments (`moments`, or its own when not given; see cd/foldGram.ts),
+ * so its result is the same whether it runs alone or in a process that ran other cells of the sweep.
  */
 export function cvCell(
   design: Design,
@@ -125,22 +136,61 @@ export function cvCell(
   lambdas: ArrayLike<number>,
   options: CvPathOptions,
   measure: CvMeasure,
-  cross?: FoldCrossProducts,
+  moments?: FoldMoments,
 ): CellResult {
+  const shared = moments ?? sharedMoments(design, folds, options);
+  if (shared) {
+    if (measure !== 'mse') throw new RidgelineError('BAD_OPTIONS', `measure "${measure}" is for classification; regression uses mse`);
+    const size = shared.foldSize(fold);
+    if (!(size > 0)) throw new RidgelineError('BAD_DATA', `fold ${fold} holds no rows`);
+    const path = fitPathFromMoments(shared, fold, options, Array.from(lambdas));
+    return cellResult(fold, size, momentErrors(shared, design, folds, fold, path), path);
+  }
   const train = subsetRows(design, (i) => folds[i] !== fold);
   const test = subsetRows(design, (i) => folds[i] === fold);
   if (test.m === 0) throw new RidgelineError('BAD_DATA', `fold ${fold} holds no rows`);
-  const shared = cross ?? sharedCrossProducts(design, folds, options);
-  const path = fitPath(train, options, Array.from(lambdas), shared ? { cross: shared, heldOut: fold } : undefined);
-  const errors = pathErrors(test, path, options.model, measure);
+  const path = fitPath(train, options, Array.from(lambdas));
+  return cellResult(fold, test.m, pathErrors(test, path, options.model, measure), path);
+}
+
+function cellResult(fold: number, size: number, errors: Float64Array, path: readonly PathPoint[]): CellResult {
   return {
     fold,
-    size: test.m,
+    size,
     errors,
     nonzero: Float64Array.from(path, (point) => point.nonzero),
     iterations: path.reduce((n, point) => n + point.iterations, 0),
     statusReason: path.find((point) => point.statusReason !== null)?.statusReason ?? null,
   };
+}
+
+/**
+ * A linear fold's mean squared error at every λ from the fold's moments (O(nnz²) per λ); a λ whose
+ * quadratic form cancels too far to trust (a near-perfect fit) is evaluated on the fold's rows.
+ */
+function momentErrors(moments: FoldMoments, design: Design, folds: Int32Array, fold: number, path: readonly PathPoint[]): Float64Array {
+  const size = moments.foldSize(fold);
+  const errors = new Float64Array(path.length);
+  const nonzero = new Int32Array(design.p);
+  let test: Design | null = null;
+  path.forEach((point, l) => {
+    let nnz = 0;
+    for (let j = 0; j < design.p; j++) if (point.coef[j] !== 0) nonzero[nnz++] = j;
+    const sum = moments.foldSquaredError(fold, point.intercept, point.coef, nonzero, nnz);
+    if (!Number.isNaN(sum)) {
+      errors[l] = sum / size;
+      return;
+    }
+    test ??= subsetRows(design, (i) => folds[i] === fold);
+    const eta = new Float64Array(test.m);
+    for (let i = 0; i < test.m; i++) {
+      let e = point.intercept;
+      for (let t = 0; t < nnz; t++) e += test.x[i * test.p + nonzero[t]] * point.coef[nonzero[t]];
+      eta[i] = e;
+    }
+    errors[l] = measureError(test.y, eta, false, 'mse');
+  });
+  return errors;
 }
 
 /**

@@ -3,8 +3,8 @@
  * and warm-started coordinate descent along a sequence of λ values.
  */
 import { RidgelineError } from '../errors.ts';
-import { LinearCd } from './cd/linearCd.ts';
-import type { FoldCrossProducts } from './cd/foldGram.ts';
+import { COVARIANCE_MAX_P, LinearCd } from './cd/linearCd.ts';
+import type { FoldMoments } from './cd/foldGram.ts';
 import { LogisticCd } from './cd/logisticCd.ts';
 import { CD_DEFAULTS } from './cd/sessions.ts';
 import { columnScaling, scaleDesign, unscaleCoefficients, validateDesign, type ColumnScaling } from './design.ts';
@@ -81,10 +81,20 @@ export function defaultLambdaGrid(
   n = 100,
   ratio?: number,
 ): Float64Array {
+  checkGridShape(design, n, ratio);
+  return logGrid(lambdaMax(design, options), design, n, ratio);
+}
+
+function checkGridShape(design: Pick<Design, 'm' | 'p'>, n: number, ratio?: number): number {
   if (!(Number.isInteger(n) && n >= 1)) throw new RidgelineError('BAD_OPTIONS', `the number of λ values must be an integer ≥ 1 (got ${n})`);
   const r = ratio ?? (design.m > design.p ? 1e-4 : 1e-2);
   if (!(r > 0 && r < 1)) throw new RidgelineError('BAD_OPTIONS', `lambda-min-ratio must be in (0, 1) (got ${r})`);
-  const top = lambdaMax(design, options);
+  return r;
+}
+
+/** glmnet's grid below a given λ_max: n values log-spaced down to ratio·λ_max (ratio as defaultLambdaGrid's). */
+export function logGrid(top: number, design: Pick<Design, 'm' | 'p'>, n = 100, ratio?: number): Float64Array {
+  const r = checkGridShape(design, n, ratio);
   if (!(top > 0)) {
     throw new RidgelineError('BAD_DATA', 'cannot build a λ grid: λ_max is 0 (the response is constant or no column varies), so every λ gives w = 0');
   }
@@ -95,34 +105,16 @@ export function defaultLambdaGrid(
 }
 
 /**
- * The Gram entries of a cross-validation cell from cross-products shared by its cells (cd/foldGram.ts):
- * `design` must hold exactly the rows of every fold of `cross` but `heldOut` (−1: all rows), in any order.
- */
-export interface SharedGram {
-  cross: FoldCrossProducts;
-  heldOut: number;
-}
-
-function inverseScales(scales: Float64Array): Float64Array {
-  return scales.map((s) => (s > 0 ? 1 / s : 0));
-}
-
-/**
  * Fits every λ of `lambdas` in the order given (decreasing is the efficient order, as in glmnet), each
  * warm-started from the previous solution, with coordinate descent. Cost is shared: the design is
  * standardized and laid out once, and (linear, p ≤ 500) Gram columns are reused across λ.
  * `tol` and `maxIter` (per λ) follow the cd solver's meaning and defaults.
  */
-export function fitPath(design: Design, options: PathOptions, lambdas: Float64Array | readonly number[], shared?: SharedGram): PathPoint[] {
+export function fitPath(design: Design, options: PathOptions, lambdas: Float64Array | readonly number[]): PathPoint[] {
   validateDesign(design);
   const model = asGlm(options.model);
-  validateFitOptions({ ...options, lambda: 0, solver: 'cd', batchSize: 1, init: 'zeros', seed: 0, hidden: [], activation: 'relu', momentum: 0, lrDecay: 1 });
-  for (let k = 0; k < lambdas.length; k++) {
-    const l = lambdas[k];
-    if (!(l >= 0) || !Number.isFinite(l)) throw new RidgelineError('BAD_OPTIONS', `lambdas[${k}] must be a finite number ≥ 0 (got ${l})`);
-  }
+  validatePathOptions(options, lambdas);
   if (model === 'logistic') validateLogisticDesign(design, options.fitIntercept);
-  if (shared && shared.cross.center !== options.fitIntercept) throw new RidgelineError('BAD_OPTIONS', 'the shared cross-products were centered for another fitIntercept');
   const tol = options.tol ?? CD_DEFAULTS.tol;
   const alpha = options.alpha;
   const points: PathPoint[] = [];
@@ -136,8 +128,8 @@ export function fitPath(design: Design, options: PathOptions, lambdas: Float64Ar
   } else {
     ({ problem, scaling } = problemOf(design, options));
   }
-  const finish = (lambda: number, b: number, w: Float64Array, iterations: number, converged: boolean, reason: string | null, loss?: number): void => {
-    const objective = loss === undefined ? objectiveValue(problem, model, b, w, lambda, alpha) : loss + elasticNetPenalty(w, lambda, alpha);
+  const finish = (lambda: number, b: number, w: Float64Array, iterations: number, converged: boolean, reason: string | null): void => {
+    const objective = objectiveValue(problem, model, b, w, lambda, alpha);
     const back = scaling ? unscaleCoefficients(b, w, scaling) : { intercept: b, coef: Float64Array.from(w) };
     let nonzero = 0;
     for (let j = 0; j < w.length; j++) if (back.coef[j] !== 0) nonzero++;
@@ -145,30 +137,8 @@ export function fitPath(design: Design, options: PathOptions, lambdas: Float64Ar
   };
 
   if (model === 'linear') {
-    const maxIter = options.maxIter ?? CD_DEFAULTS.maxIter;
-    // LinearCd consults the source only in covariance mode (p ≤ COVARIANCE_MAX_P); wide designs ignore it.
-    const gramSource = shared ? shared.cross.sourceFor(shared.heldOut, scaling ? inverseScales(scaling.scales) : null) : undefined;
-    const cd = new LinearCd(problem, options.fitIntercept, false, linearColumns, gramSource);
-    cd.certify = options.certify ?? false;
-    const threshold = tol * cd.scale;
-    for (const lambda of lambdas) {
-      cd.setPenalty(lambda, alpha);
-      let passes = 0;
-      let converged = false;
-      while (passes < maxIter) {
-        passes++;
-        if (cd.pass(threshold)) {
-          converged = true;
-          break;
-        }
-      }
-      // The data loss without another pass over X per λ, which would cost as much as the fit itself:
-      // from the exact gradient's identities (O(p·|active|) with the Gram columns), or (naive mode)
-      // from the residual rebuilt over the nonzero columns.
-      const loss = cd.exactLoss();
-      finish(lambda, cd.intercept(), cd.w, passes, converged, converged ? null : `stopped after ${maxIter} passes without reaching tol = ${tol}`, loss);
-    }
-    return points;
+    const cd = new LinearCd(problem, options.fitIntercept, false, linearColumns);
+    return linearPath(cd, options, lambdas, scaling);
   }
 
   const maxIter = options.maxIter ?? CD_DEFAULTS.logisticMaxIter;
@@ -194,6 +164,73 @@ export function fitPath(design: Design, options: PathOptions, lambdas: Float64Ar
     }
     if (!converged && reason === null) reason = `stopped after ${maxIter} proximal-Newton iterations without reaching tol = ${tol}`;
     finish(lambda, cd.intercept(), cd.w, iterations, converged, reason);
+  }
+  return points;
+}
+
+function validatePathOptions(options: PathOptions, lambdas: Float64Array | readonly number[]): void {
+  validateFitOptions({ ...options, lambda: 0, solver: 'cd', batchSize: 1, init: 'zeros', seed: 0, hidden: [], activation: 'relu', momentum: 0, lrDecay: 1 });
+  for (let k = 0; k < lambdas.length; k++) {
+    const l = lambdas[k];
+    if (!(l >= 0) || !Number.isFinite(l)) throw new RidgelineError('BAD_OPTIONS', `lambdas[${k}] must be a finite number ≥ 0 (got ${l})`);
+  }
+}
+
+/**
+ * The linear path of a cross-validation cell from its folds' moments (cd/foldGram.ts): trains on every
+ * fold of `moments` but `heldOut` (−1: all rows) without touching the rows, in covariance mode. The
+ * same path as fitPath on those rows up to rounding (the moments are sums in another order).
+ */
+export function fitPathFromMoments(moments: FoldMoments, heldOut: number, options: PathOptions, lambdas: Float64Array | readonly number[]): PathPoint[] {
+  if (asGlm(options.model) !== 'linear') throw new RidgelineError('BAD_OPTIONS', 'paths from moments are for the linear model');
+  if (moments.p > COVARIANCE_MAX_P) throw new RidgelineError('BAD_OPTIONS', `paths from moments need covariance mode (p ≤ ${COVARIANCE_MAX_P}; got ${moments.p})`);
+  validatePathOptions(options, lambdas);
+  const stats = moments.cellStatistics(heldOut, options.fitIntercept, options.standardize);
+  const { n, means, eligible, sqNorm } = stats;
+  const p = moments.p;
+  const columns: CdColumns = { m: n, p, xcol: new Float64Array(0), views: [], means, eligible, sqNorm };
+  const shape: Design = { x: new Float64Array(0), y: new Float64Array(0), m: n, p, featureNames: [] };
+  const cd = new LinearCd(shape, options.fitIntercept, false, columns, stats.source, stats);
+  return linearPath(cd, options, lambdas, stats.scaling);
+}
+
+/** Warm-started coordinate descent down `lambdas`, each point reported on the original scale. */
+function linearPath(cd: LinearCd, options: PathOptions, lambdas: Float64Array | readonly number[], scaling: ColumnScaling | null): PathPoint[] {
+  const { alpha } = options;
+  const tol = options.tol ?? CD_DEFAULTS.tol;
+  const maxIter = options.maxIter ?? CD_DEFAULTS.maxIter;
+  cd.certify = options.certify ?? false;
+  const threshold = tol * cd.scale;
+  const points: PathPoint[] = [];
+  for (const lambda of lambdas) {
+    cd.setPenalty(lambda, alpha);
+    let passes = 0;
+    let converged = false;
+    while (passes < maxIter) {
+      passes++;
+      if (cd.pass(threshold)) {
+        converged = true;
+        break;
+      }
+    }
+    // The data loss without another pass over X per λ, which would cost as much as the fit itself:
+    // from the exact gradient's identities (O(p·|active|) with the Gram columns), or (naive mode)
+    // from the residual rebuilt over the nonzero columns.
+    const loss = cd.exactLoss();
+    const w = cd.w;
+    const back = scaling ? unscaleCoefficients(cd.intercept(), w, scaling) : { intercept: cd.intercept(), coef: Float64Array.from(w) };
+    let nonzero = 0;
+    for (let j = 0; j < w.length; j++) if (back.coef[j] !== 0) nonzero++;
+    points.push({
+      lambda,
+      intercept: back.intercept,
+      coef: back.coef,
+      objective: loss + elasticNetPenalty(w, lambda, alpha),
+      nonzero,
+      iterations: passes,
+      converged,
+      statusReason: converged ? null : `stopped after ${maxIter} passes without reaching tol = ${tol}`,
+    });
   }
   return points;
 }

@@ -7,10 +7,10 @@ import type { AlphaResult, SweepConfig, SweepDetail, SweepSpec, SweepSummary } f
 import { SweepSpecSchema, sweepConfigs } from '../../../shared/domain/sweeps.ts';
 import { HyperparamsSchema, type RunSpec } from '../../../shared/domain/runs.ts';
 import { RidgelineError } from '../../../shared/errors.ts';
-import { fitsAsPath, foldsFromColumn, randomFolds, stratifiedFolds, summarizeCv, type CvMeasure } from '../../../shared/engine/cv.ts';
+import { cvLambdaGrid, fitsAsPath, foldsFromColumn, randomFolds, sharedMoments, stratifiedFolds, summarizeCv, type CvMeasure } from '../../../shared/engine/cv.ts';
+import type { FoldMoments } from '../../../shared/engine/cd/foldGram.ts';
 import { columnScaling, type ColumnScaling } from '../../../shared/engine/design.ts';
 import { fitObjective } from '../../../shared/engine/objective.ts';
-import { defaultLambdaGrid } from '../../../shared/engine/path.ts';
 import { DEFAULT_FIT_OPTIONS, type Design, type FitOptions } from '../../../shared/engine/types.ts';
 import { encodeSweepData } from '../../../shared/protocol/sweepData.ts';
 import type { CellJob, CellOutput } from '../../../shared/protocol/trainer.ts';
@@ -115,7 +115,7 @@ export class SweepService {
     try {
       const design = this.design(dataset.id);
       const configs = sweepConfigs(spec);
-      const table = this.lambdaTable(spec, configs, design);
+      const table = this.lambdaTable(spec, configs, design, this.foldTable(spec, design));
       const grids = spec.alphas.map((alpha) => {
         const c = configs.findIndex((config) => config.alpha === alpha);
         const grid = table.values.subarray(c * table.n, (c + 1) * table.n);
@@ -162,7 +162,7 @@ export class SweepService {
     const k = spec.foldMethod === 'column' ? foldsFromColumn(Float64Array.from(spec.foldIds!)).k : spec.folds;
     const folds = this.foldTable(spec, design);
     const configs = sweepConfigs(spec);
-    const lambdas = this.lambdaTable(spec, configs, design);
+    const lambdas = this.lambdaTable(spec, configs, design, folds);
     const cells: CellKey[] = [];
     configs.forEach((_, configIndex) => {
       for (let repeat = 0; repeat < spec.repeats; repeat++) for (let fold = 0; fold < k; fold++) cells.push({ kind: 'fold', repeat, fold, configIndex });
@@ -209,14 +209,24 @@ export class SweepService {
    * Each configuration's λ grid: the given list (sorted decreasing, as glmnet orders one: each fit then
    * warm-starts from a sparser one), or glmnet's grid for its α. An MLP takes the grid of the linear
    * (regression) or logistic (classification) model on the same data: a scale for λ, not a zero point.
+   * Path configurations take λ_max from the moments of the first fold table, as their cells do
+   * (cvLambdaGrid).
    */
-  private lambdaTable(spec: SweepSpec, configs: SweepConfig[], design: Design): { values: Float64Array; n: number } {
+  private lambdaTable(spec: SweepSpec, configs: SweepConfig[], design: Design, folds: Int32Array): { values: Float64Array; n: number } {
     const n = spec.lambdas ? spec.lambdas.length : spec.nLambda;
     const values = new Float64Array(configs.length * n);
-    const given = spec.lambdas ? Float64Array.from([...spec.lambdas].sort((a, b) => b - a)) : null;
+    if (spec.lambdas) {
+      const given = Float64Array.from([...spec.lambdas].sort((a, b) => b - a));
+      configs.forEach((_, c) => values.set(given, c * n));
+      return { values, n };
+    }
     const glm = spec.model === 'mlp' ? (isClassificationSpec(spec) ? 'logistic' : 'linear') : spec.model;
+    let moments: FoldMoments | undefined | null = null;
     configs.forEach((config, c) => {
-      values.set(given ?? defaultLambdaGrid(design, { model: glm, alpha: config.alpha, standardize: spec.standardize, fitIntercept: spec.fitIntercept }, n, spec.lambdaMinRatio), c * n);
+      const options = { model: glm, alpha: config.alpha, standardize: spec.standardize, fitIntercept: spec.fitIntercept };
+      const path = spec.model !== 'mlp' && fitsAsPath({ model: spec.model, solver: config.solver ?? 'auto' });
+      if (path && moments === null) moments = sharedMoments(design, folds.subarray(0, design.m), options);
+      values.set(cvLambdaGrid(design, options, path ? (moments ?? undefined) : undefined, n, spec.lambdaMinRatio), c * n);
     });
     return { values, n };
   }

@@ -1,22 +1,28 @@
 /**
- * Gram columns shared by the cells of one cross-validation.
+ * Per-fold moments of a cross-validation's data, shared by its linear cells.
  *
- * Why: in covariance mode a lasso path's main cost is its Gram columns, O(m·p) each, and a K-fold CV
- * computes them K + 1 times over nearly the same rows (each fold's training rows, then all rows). Per-fold
- * cross-products S_f = Z_fᵀZ_f (Z the columns centered on the whole data's means) are computed once, one
- * column at a time as the cells need them; a cell's Gram entry is then assembled in O(K):
- *   S_T = Σ_{f ∈ T} S_f,  s_T = Σ_{f ∈ T} Σ_{i ∈ f} z_i,  n_T = |T|,
- *   G_jk = (S_T[j,k] − s_T[j]·s_T[k]/n_T) · (inv_j·inv_k) / n_T,
- * which is (1/n_T)·x̃_jᵀx̃_k for the cell's centered (and, with inv = 1/sd, standardized) columns. Centering
- * on the whole data's means first keeps the correction s_T[j]·s_T[k]/n_T small (a fold's mean differs from
- * the whole data's by O(sd/√n)), so the subtraction does not cancel digits when columns have large means.
+ * Why: a K-fold lasso CV fits K + 1 paths over nearly the same rows. In covariance mode everything a
+ * path needs is second moments: the Gram G = (1/n)X̃ᵀX̃, c = (1/n)X̃ᵀỹ, (1/n)‖ỹ‖², the column means and
+ * standard deviations; and a fold's squared error is a quadratic form in the same moments. So the
+ * per-fold cross-products of the augmented matrix [X y], S_f = Z_fᵀZ_f (Z centered on the whole data's
+ * means, rows grouped by fold), and the fold sums s_f are computed once per process; a cell assembles
+ * what its training rows T (every fold but one) need in O(K) per entry:
+ *   S_T = Σ_{f ∈ T} S_f,  s_T = Σ_{f ∈ T} s_f,  n_T = |T|,
+ *   centered:   C_T[j,k] = S_T[j,k] − s_T[j]·s_T[k]/n_T          (about T's own means)
+ *   uncentered: U_T[j,k] = S_T[j,k] + g_j·s_T[k] + g_k·s_T[j] + n_T·g_j·g_k   (g the whole data's means)
+ * and never touches the m × p data: no row subset, no standardized copy, no prediction pass. Centering
+ * Z on the whole data's means first keeps the corrections small (a fold's mean differs from the whole
+ * data's by O(sd/√n)), so the subtractions do not cancel digits when columns have large means.
+ * The Gram columns S_f[·,k] of the features are computed lazily, when a cell's path first needs one
+ * (a lasso path on wide data touches few); the response's column and the diagonal at once (O(m·p)).
  *
  * Determinism: each S_f entry is one sequential sum over the fold's rows in row order, computed once
  * (S_f[k,j] is copied from S_f[j,k], the same sum since products commute), and S_T adds folds in
- * ascending order. So a cell's Gram, and so its path, does not depend on which cells the process ran
- * before, nor on which process runs it: a resumed sweep still equals an uninterrupted one bit for bit.
+ * ascending order. So a cell's result does not depend on which cells its process ran before, nor on
+ * which process runs it: a resumed sweep still equals an uninterrupted one bit for bit.
  */
 import { RidgelineError } from '../../errors.ts';
+import type { ColumnScaling } from '../design.ts';
 import type { Design } from '../types.ts';
 
 /** A provider of Gram entries for LinearCd: out[offset + k] = G_jk for k in ks[0..n). */
@@ -24,38 +30,69 @@ export interface GramSource {
   fill(j: number, ks: Int32Array, n: number, out: Float64Array, offset: number): void;
 }
 
-/** Above this many stored cross-product entries (K·p², ~256 MB) cells compute their own Gram columns. */
+/**
+ * What LinearCd (covariance mode) needs of a training set, from moments rather than the rows:
+ * the prepared columns' statistics and the response's.
+ */
+export interface CellStatistics {
+  n: number;
+  /** Means LinearCd subtracts when it recovers the intercept (see CdColumns.means). */
+  means: Float64Array;
+  eligible: Uint8Array;
+  sqNorm: Float64Array;
+  /** c_j = (1/n)x̃_jᵀỹ, 0 for an ineligible column. */
+  c: Float64Array;
+  /** (1/n)‖ỹ‖². */
+  yy: number;
+  yMean: number;
+  /** The standardization (null: columns as given), as columnScaling would give it on the rows. */
+  scaling: ColumnScaling | null;
+  source: GramSource;
+}
+
+/** Above this many stored cross-product entries (K·(p+1)², ~256 MB) cells work from the rows. */
 const MAX_ENTRIES = 32 * 1024 * 1024;
 
-export class FoldCrossProducts {
+/**
+ * The rounding a quadratic-form error may carry relative to the size of its terms; below
+ * CANCELLATION_LIMIT of that size (a fit within ~1e-6 of the fold's variance) the error is
+ * computed from the rows instead, so cvm keeps ≥ 9 significant digits.
+ */
+const CANCELLATION_LIMIT = 1e-6;
+
+export class FoldMoments {
   readonly m: number;
   readonly p: number;
   readonly k: number;
-  /** Z column-major with the rows grouped by fold (stable): fold f's rows of column j are z[j*m + start[f] … j*m + start[f+1]). */
+  /** Z column-major, p + 1 columns (the response last), rows grouped by fold (stable). */
   private readonly z: Float64Array;
   private readonly start: Int32Array;
-  /** s_f[j] = Σ_{i ∈ f} z_ij at [f*p + j]. */
+  /** The whole data's column means g (p + 1 entries), which Z is centered on. */
+  private readonly globalMeans: Float64Array;
+  /** s_f[j] = Σ_{i ∈ f} z_ij at [f*(p+1) + j]. */
   private readonly sums: Float64Array;
-  /** cross[k]: S_f[j,k] at [f*p + j], computed when first needed. */
+  /** max_{i ∈ f} |x_ij| at [f*p + j] (the constant-column test). */
+  private readonly maxAbs: Float64Array;
+  /** S_f[j,j] at [f*p + j] (the standardization needs every column's, paths only their active ones'). */
+  private readonly diag: Float64Array;
+  /** cross[k]: S_f[j,k] at [f*(p+1) + j], computed when first needed; cross[p] (the response's) at once. */
   private readonly cross: (Float64Array | null)[];
   /** Columns j of a new cross-product column still to compute (+3 for padding). */
   private readonly todo: Int32Array;
 
-  /** Whether sharing pays and fits in memory for a K-fold CV on p columns. */
+  /** Whether moments pay and fit in memory for a K-fold CV on p columns. */
   static suits(p: number, k: number): boolean {
-    return k * p * p <= MAX_ENTRIES;
+    return k * (p + 1) * (p + 1) <= MAX_ENTRIES;
   }
 
-  /**
-   * `folds[i]` ∈ [0, k) for every row; `center` as the cells' fitIntercept (without an intercept the
-   * cells' columns are not centered, and neither is Z).
-   */
-  constructor(design: Design, folds: Int32Array, k: number, readonly center: boolean) {
-    const { x, m, p } = design;
+  /** `folds[i]` ∈ [0, k) for every row of `design`. */
+  constructor(design: Design, folds: Int32Array, k: number) {
+    const { x, y, m, p } = design;
     if (folds.length !== m) throw new RidgelineError('BAD_DATA', `the fold table has ${folds.length} entries for ${m} rows`);
     this.m = m;
     this.p = p;
     this.k = k;
+    const q = p + 1;
     const counts = new Int32Array(k + 1);
     for (let i = 0; i < m; i++) {
       const f = folds[i];
@@ -67,30 +104,59 @@ export class FoldCrossProducts {
     const order = new Int32Array(m);
     const next = this.start.slice(0, k);
     for (let i = 0; i < m; i++) order[next[folds[i]]++] = i;
-    const means = new Float64Array(p);
-    if (center) {
-      for (let i = 0; i < m; i++) for (let j = 0; j < p; j++) means[j] += x[i * p + j];
-      for (let j = 0; j < p; j++) means[j] /= m;
+    const means = new Float64Array(q);
+    for (let i = 0; i < m; i++) {
+      const row = i * p;
+      for (let j = 0; j < p; j++) means[j] += x[row + j];
+      means[p] += y[i];
     }
-    // Rows are read whole (contiguous) and scattered into the p column streams; the fold sums then run
-    // down each column, in row order within the fold.
-    const z = new Float64Array(m * p);
-    for (let r = 0; r < m; r++) {
-      const row = order[r] * p;
-      for (let j = 0; j < p; j++) z[j * m + r] = x[row + j] - means[j];
+    for (let j = 0; j < q; j++) means[j] /= m;
+    this.globalMeans = means;
+    // Rows are read whole (contiguous) and scattered into the column streams; fold sums and magnitudes
+    // then run down each column, in row order within the fold.
+    const z = new Float64Array(m * q);
+    const maxAbs = new Float64Array(k * p);
+    for (let f = 0; f < k; f++) {
+      for (let r = this.start[f], end = this.start[f + 1]; r < end; r++) {
+        const i = order[r];
+        const row = i * p;
+        for (let j = 0; j < p; j++) {
+          const v = x[row + j];
+          z[j * m + r] = v - means[j];
+          const a = Math.abs(v);
+          if (a > maxAbs[f * p + j]) maxAbs[f * p + j] = a;
+        }
+        z[p * m + r] = y[i] - means[p];
+      }
     }
     this.z = z;
-    this.sums = new Float64Array(k * p);
-    for (let j = 0; j < p; j++) {
+    this.maxAbs = maxAbs;
+    this.sums = new Float64Array(k * q);
+    for (let j = 0; j < q; j++) {
       const base = j * m;
       for (let f = 0; f < k; f++) {
         let s = 0;
         for (let r = this.start[f], end = this.start[f + 1]; r < end; r++) s += z[base + r];
-        this.sums[f * p + j] = s;
+        this.sums[f * q + j] = s;
       }
     }
-    this.cross = new Array<Float64Array | null>(p).fill(null);
-    this.todo = new Int32Array(p + 3);
+    this.diag = new Float64Array(k * p);
+    for (let j = 0; j < p; j++) {
+      const base = j * m;
+      for (let f = 0; f < k; f++) {
+        let s = 0;
+        for (let r = this.start[f], end = this.start[f + 1]; r < end; r++) s += z[base + r] * z[base + r];
+        this.diag[f * p + j] = s;
+      }
+    }
+    this.cross = new Array<Float64Array | null>(q).fill(null);
+    this.todo = new Int32Array(q + 3);
+    this.column(p);
+  }
+
+  /** Rows in fold f. */
+  foldSize(f: number): number {
+    return this.start[f + 1] - this.start[f];
   }
 
   /** S_f[·,k] for every fold, computing the entries not already known by symmetry. */
@@ -98,14 +164,15 @@ export class FoldCrossProducts {
     const known = this.cross[k];
     if (known) return known;
     const { m, p, z, start } = this;
+    const q = p + 1;
     const K = this.k;
-    const out = new Float64Array(K * p);
+    const out = new Float64Array(K * q);
     const zk = z.subarray(k * m, k * m + m);
     const todo = this.todo;
     let n = 0;
-    for (let j = 0; j < p; j++) {
+    for (let j = 0; j < q; j++) {
       const other = this.cross[j];
-      if (other) for (let f = 0; f < K; f++) out[f * p + j] = other[f * p + k];
+      if (other) for (let f = 0; f < K; f++) out[f * q + j] = other[f * q + k];
       else todo[n++] = j;
     }
     // Four columns j per sweep over z_k (independent sums, each z_k load used four times, as in
@@ -133,10 +200,10 @@ export class FoldCrossProducts {
           s2 += z2[r] * v;
           s3 += z3[r] * v;
         }
-        out[f * p + j0] = s0;
-        out[f * p + j1] = s1;
-        out[f * p + j2] = s2;
-        out[f * p + j3] = s3;
+        out[f * q + j0] = s0;
+        out[f * q + j1] = s1;
+        out[f * q + j2] = s2;
+        out[f * q + j3] = s3;
       }
     }
     this.cross[k] = out;
@@ -144,34 +211,116 @@ export class FoldCrossProducts {
   }
 
   /**
-   * The Gram source of a cell that trains on every fold but `heldOut` (−1: on all rows), whose columns
-   * are scaled by `inv` (1/sd per column; null: not scaled). Entries of ineligible columns are the caller's.
+   * The statistics of a cell that trains on every fold but `heldOut` (−1: on all rows), with its
+   * columns centered when `center` (fitIntercept) and scaled to unit (1/n)-sd when `standardize`.
+   * They match prepareColumns / prepareStandardizedColumns on those rows up to rounding, with one
+   * simplification in the constant-column test: it compares the spread with the raw values' largest
+   * magnitude (columnScaling's test) in every mode.
    */
-  sourceFor(heldOut: number, inv: Float64Array | null): GramSource {
-    const { p, sums } = this;
+  cellStatistics(heldOut: number, center: boolean, standardize: boolean): CellStatistics {
+    const { p, sums, globalMeans: g } = this;
+    const q = p + 1;
     const K = this.k;
     let n = 0;
-    for (let f = 0; f < K; f++) if (f !== heldOut) n += this.start[f + 1] - this.start[f];
+    for (let f = 0; f < K; f++) if (f !== heldOut) n += this.foldSize(f);
     if (n === 0) throw new RidgelineError('BAD_DATA', 'the training rows of this cell are empty');
-    const s = new Float64Array(p);
+    const s = new Float64Array(q);
+    const big = new Float64Array(p);
     for (let f = 0; f < K; f++) {
       if (f === heldOut) continue;
-      for (let j = 0; j < p; j++) s[j] += sums[f * p + j];
+      for (let j = 0; j < q; j++) s[j] += sums[f * q + j];
+      for (let j = 0; j < p; j++) if (this.maxAbs[f * p + j] > big[j]) big[j] = this.maxAbs[f * p + j];
     }
-    const center = this.center;
-    return {
+    const trainSum = (col: Float64Array, j: number): number => {
+      let st = 0;
+      for (let f = 0; f < K; f++) if (f !== heldOut) st += col[f * q + j];
+      return st;
+    };
+    // M[j,k]: the cell's cross-product about its own means (center) or about 0.
+    const moment = (st: number, j: number, k: number): number => (center ? st - (s[j] * s[k]) / n : st + g[j] * s[k] + g[k] * s[j] + n * g[j] * g[k]);
+    const yCol = this.cross[p]!;
+    const yy = moment(trainSum(yCol, p), p, p) / n;
+    const means = new Float64Array(p);
+    const eligible = new Uint8Array(p);
+    const sqNorm = new Float64Array(p);
+    const c = new Float64Array(p);
+    const inv = new Float64Array(p);
+    const scaling: ColumnScaling | null = standardize ? { means: new Float64Array(p), scales: new Float64Array(p) } : null;
+    for (let j = 0; j < p; j++) {
+      const mean = g[j] + s[j] / n;
+      let diag = 0;
+      for (let f = 0; f < K; f++) if (f !== heldOut) diag += this.diag[f * p + j];
+      const sd = Math.sqrt(Math.max(0, diag - (s[j] * s[j]) / n) / n);
+      const varies = big[j] > 0 && sd > 1e-13 * big[j];
+      if (scaling) {
+        scaling.means[j] = center ? mean : 0;
+        scaling.scales[j] = varies ? sd : 0;
+        eligible[j] = varies ? 1 : 0;
+        inv[j] = varies ? 1 / sd : 0;
+      } else {
+        eligible[j] = center ? (varies ? 1 : 0) : big[j] > 0 ? 1 : 0;
+        inv[j] = 1;
+        means[j] = center ? mean : 0;
+      }
+      if (!eligible[j]) continue;
+      sqNorm[j] = (moment(diag, j, j) * inv[j] * inv[j]) / n;
+      c[j] = (moment(trainSum(yCol, j), j, p) * inv[j]) / n;
+    }
+    const yMean = center ? g[p] + s[p] / n : 0;
+    const source: GramSource = {
       fill: (j, ks, count, out, offset) => {
         const col = this.column(j);
-        const sj = s[j];
-        const ij = inv ? inv[j] : 1;
+        const ij = inv[j];
         for (let t = 0; t < count; t++) {
           const k = ks[t];
-          let st = 0;
-          for (let f = 0; f < K; f++) if (f !== heldOut) st += col[f * p + k];
-          const centered = center ? st - (sj * s[k]) / n : st;
-          out[offset + k] = (centered * (ij * (inv ? inv[k] : 1))) / n;
+          out[offset + k] = (moment(trainSum(col, k), j, k) * (ij * inv[k])) / n;
         }
       },
     };
+    return { n, means, eligible, sqNorm, c, yy, yMean, scaling, source };
+  }
+
+  /**
+   * Σ_{i ∈ fold} (y_i − b − xᵢᵀβ)² for a model on the original scale, from the fold's moments:
+   * with d = g_y − b − gᵀβ,
+   *   S_f[y,y] − 2βᵀS_f[·,y] + βᵀS_f β + 2d(s_f[y] − βᵀs_f) + n_f·d²,
+   * O(nnz²) instead of O(n_f·nnz). Returns NaN when the terms cancel to below CANCELLATION_LIMIT of
+   * their size (the caller then evaluates on the rows).
+   */
+  foldSquaredError(fold: number, intercept: number, coef: Float64Array, nonzero: Int32Array, nnz: number): number {
+    const { p, sums, globalMeans: g } = this;
+    const q = p + 1;
+    const base = fold * q;
+    const yCol = this.cross[p]!;
+    let d = g[p] - intercept;
+    for (let t = 0; t < nnz; t++) d -= g[nonzero[t]] * coef[nonzero[t]];
+    let total = yCol[base + p];
+    let size = Math.abs(total);
+    let linear = sums[base + p];
+    let linearSize = Math.abs(linear);
+    for (let t = 0; t < nnz; t++) {
+      const j = nonzero[t];
+      const bj = coef[j];
+      const cj = this.column(j);
+      const cross = -2 * bj * yCol[base + j];
+      total += cross;
+      size += Math.abs(cross);
+      let quad = 0;
+      let quadSize = 0;
+      for (let u = 0; u < nnz; u++) {
+        const term = cj[base + nonzero[u]] * coef[nonzero[u]];
+        quad += term;
+        quadSize += Math.abs(term);
+      }
+      total += bj * quad;
+      size += Math.abs(bj) * quadSize;
+      const ls = bj * sums[base + j];
+      linear -= ls;
+      linearSize += Math.abs(ls);
+    }
+    const nf = this.foldSize(fold);
+    total += 2 * d * linear + nf * d * d;
+    size += 2 * Math.abs(d) * linearSize + nf * d * d;
+    return total >= CANCELLATION_LIMIT * size ? total : Number.NaN;
   }
 }

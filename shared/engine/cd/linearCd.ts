@@ -42,6 +42,7 @@
  * λ = 0 there is no dual certificate (h* is infinite off 0) and rule (1) alone applies. Every caller
  * also caps the number of passes.
  */
+import { RidgelineError } from '../../errors.ts';
 import { softThreshold } from '../kkt.ts';
 import type { Design } from '../types.ts';
 import { prepareColumns, type CdColumns } from './columns.ts';
@@ -106,8 +107,10 @@ export class LinearCd {
   /**
    * `columns`: the design's columns already prepared (e.g. standardized by prepareStandardizedColumns,
    * with `design.y` the response); otherwise they are prepared from `design.x`. `gramSource` (covariance
-   * mode) supplies Gram entries instead of computing them from the columns, e.g. a CV's shared
-   * cross-products (foldGram.ts).
+   * mode) supplies Gram entries instead of computing them from the columns. `response`: the response's
+   * statistics given rather than computed from `design.y` and the columns; with a `gramSource` the
+   * columns then need only their statistics (means, eligible, sqNorm), not their values; this is how a
+   * CV cell runs from its folds' moments (foldGram.ts).
    */
   constructor(
     design: Design,
@@ -115,6 +118,7 @@ export class LinearCd {
     forceNaive = false,
     columns?: CdColumns,
     private readonly gramSource?: GramSource,
+    response?: { yMean: number; c: Float64Array; yy: number },
   ) {
     const { m, p, y } = design;
     this.m = m;
@@ -123,29 +127,37 @@ export class LinearCd {
     this.w = new Float64Array(p);
     this.negGrad = new Float64Array(p);
     this.covariance = !forceNaive && p <= COVARIANCE_MAX_P;
-    let yMean = 0;
-    if (fitIntercept) {
-      for (let i = 0; i < m; i++) yMean += y[i];
-      yMean /= m;
+    if (response && !(this.covariance && gramSource)) throw new RidgelineError('BAD_OPTIONS', 'LinearCd: given response statistics need covariance mode and a Gram source');
+    let yc = new Float64Array(0);
+    if (response) {
+      this.yMean = response.yMean;
+      this.yy = response.yy;
+      this.c = response.c;
+    } else {
+      let yMean = 0;
+      if (fitIntercept) {
+        for (let i = 0; i < m; i++) yMean += y[i];
+        yMean /= m;
+      }
+      this.yMean = yMean;
+      yc = new Float64Array(m);
+      let yy = 0;
+      for (let i = 0; i < m; i++) {
+        yc[i] = y[i] - yMean;
+        yy += yc[i] * yc[i];
+      }
+      this.yy = yy / m;
+      const { views } = this.cols;
+      this.c = new Float64Array(p);
+      // One sequential sum, the order lambdaMax uses: at λ = λ_max every coefficient then stays exactly 0.
+      for (let j = 0; j < p; j++) {
+        const col = views[j];
+        let s = 0;
+        for (let i = 0; i < m; i++) s += col[i] * yc[i];
+        this.c[j] = s / m;
+      }
     }
-    this.yMean = yMean;
-    const yc = new Float64Array(m);
-    let yy = 0;
-    for (let i = 0; i < m; i++) {
-      yc[i] = y[i] - yMean;
-      yy += yc[i] * yc[i];
-    }
-    this.yy = yy / m;
     this.scale = this.yy > 0 ? this.yy : 1;
-    const { views } = this.cols;
-    this.c = new Float64Array(p);
-    // One sequential sum, the order lambdaMax uses: at λ = λ_max every coefficient then stays exactly 0.
-    for (let j = 0; j < p; j++) {
-      const col = views[j];
-      let s = 0;
-      for (let i = 0; i < m; i++) s += col[i] * yc[i];
-      this.c[j] = s / m;
-    }
     this.negGrad.set(this.c);
     this.yc = this.covariance ? new Float64Array(0) : yc;
     this.resid = this.covariance ? new Float64Array(0) : Float64Array.from(yc);

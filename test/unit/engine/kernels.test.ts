@@ -9,12 +9,12 @@ import { describe, expect, it } from 'vitest';
 import { glmnetDesign } from '../../../bench/data.ts';
 import { prepareColumns, prepareStandardizedColumns } from '../../../shared/engine/cd/columns.ts';
 import { LinearCd } from '../../../shared/engine/cd/linearCd.ts';
-import { cvCell, fullPathCell, measureError, randomFolds, sharedCrossProducts } from '../../../shared/engine/cv.ts';
+import { cvCell, cvLambdaGrid, fullPathCell, measureError, randomFolds, sharedMoments, type CvMeasure } from '../../../shared/engine/cv.ts';
 import { columnScaling, scaleDesign, subsetRows, validateDesign } from '../../../shared/engine/design.ts';
 import { accumulateLowerGram, gramRow, gramRowPair } from '../../../shared/engine/linalg/gram.ts';
 import { choleskySolve } from '../../../shared/engine/linalg/cholesky.ts';
 import { ridgeClosedForm } from '../../../shared/engine/linear/ridgeClosedForm.ts';
-import { defaultLambdaGrid, fitPath } from '../../../shared/engine/path.ts';
+import { defaultLambdaGrid, fitPath, fitPathFromMoments, type PathPoint } from '../../../shared/engine/path.ts';
 import type { Design } from '../../../shared/engine/types.ts';
 
 /** Σ_i a[i]·b[i], i ascending, one accumulator: the order the Gram kernels promise. */
@@ -263,92 +263,144 @@ describe('strong-rule screening: the KKT check admits what the rule wrongly left
 });
 
 describe('CV cell errors', () => {
-  it.each(['linear', 'logistic'] as const)('%s: equal a row-by-row, λ-by-λ evaluation of the path bit for bit', (model) => {
-    const base = glmnetDesign(303, 13, 0.5, 11);
-    const design = model === 'linear' ? base : { ...base, y: Float64Array.from(base.y, (v) => (v > 0 ? 1 : 0)) };
-    const options = { model, alpha: 0.7, standardize: true, fitIntercept: true, tol: 1e-7 };
-    const measure = model === 'linear' ? 'mse' : 'deviance';
-    const grid = Array.from(defaultLambdaGrid(design, options, 30));
-    const folds = randomFolds(design.m, 5, 0);
-    const cell = cvCell(design, folds, 2, grid, options, measure);
-    const train = subsetRows(design, (i) => folds[i] !== 2);
-    const test = subsetRows(design, (i) => folds[i] === 2);
-    // The cell's path is the training rows' path with the Gram entries of the sweep's shared cross-products.
-    const shared = sharedCrossProducts(design, folds, options);
-    expect(shared === undefined).toBe(model === 'logistic');
-    fitPath(train, options, grid, shared ? { cross: shared, heldOut: 2 } : undefined).forEach((point, l) => {
+  /** The fold's error at each λ of a path, evaluated row by row, λ by λ (the textbook order). */
+  function rowByRow(test: Design, path: readonly PathPoint[], model: 'linear' | 'logistic', measure: CvMeasure): number[] {
+    return path.map((point) => {
       const eta = new Float64Array(test.m);
       for (let i = 0; i < test.m; i++) {
         let s = point.intercept;
         for (let j = 0; j < test.p; j++) s += test.x[i * test.p + j] * point.coef[j];
         eta[i] = s;
       }
-      const want = model === 'linear' ? measureError(test.y, eta, false, measure) : measureError(test.y, eta.map((e) => 1 / (1 + Math.exp(-e))), true, measure);
-      expect(cell.errors[l], `λ[${l}]`).toBe(want);
+      return model === 'linear' ? measureError(test.y, eta, false, measure) : measureError(test.y, eta.map((e) => 1 / (1 + Math.exp(-e))), true, measure);
     });
+  }
+
+  it('logistic: equal a row-by-row, λ-by-λ evaluation of the path on the training rows bit for bit', () => {
+    const base = glmnetDesign(303, 13, 0.5, 11);
+    const design = { ...base, y: Float64Array.from(base.y, (v) => (v > 0 ? 1 : 0)) };
+    const options = { model: 'logistic' as const, alpha: 0.7, standardize: true, fitIntercept: true, tol: 1e-7 };
+    const grid = Array.from(defaultLambdaGrid(design, options, 30));
+    const folds = randomFolds(design.m, 5, 0);
+    expect(sharedMoments(design, folds, options)).toBeUndefined();
+    const cell = cvCell(design, folds, 2, grid, options, 'deviance');
+    const path = fitPath(subsetRows(design, (i) => folds[i] !== 2), options, grid);
+    expect(Array.from(cell.errors)).toEqual(rowByRow(subsetRows(design, (i) => folds[i] === 2), path, 'logistic', 'deviance'));
+  });
+
+  it('linear: the quadratic form in the fold moments equals a row-by-row evaluation of the same path to 1e-10', () => {
+    const design = glmnetDesign(303, 13, 0.5, 11);
+    const options = { model: 'linear' as const, alpha: 0.7, standardize: true, fitIntercept: true, tol: 1e-7 };
+    const grid = Array.from(defaultLambdaGrid(design, options, 30));
+    const folds = randomFolds(design.m, 5, 0);
+    const moments = sharedMoments(design, folds, options)!;
+    const cell = cvCell(design, folds, 2, grid, options, 'mse', moments);
+    const want = rowByRow(subsetRows(design, (i) => folds[i] === 2), fitPathFromMoments(moments, 2, options, grid), 'linear', 'mse');
+    want.forEach((w, l) => expect(Math.abs(cell.errors[l] - w), `λ[${l}]`).toBeLessThan(1e-10 * w));
+  });
+
+  it('linear: a near-perfect fit, where the quadratic form would cancel, is evaluated on the rows', () => {
+    // y = Xβ + 1e-7·noise: at small λ the fold error is ~1e-14 of var(y), below what the moments resolve.
+    const base = glmnetDesign(240, 6, 0.3, 4);
+    const noise = glmnetDesign(240, 1, 0, 99).y;
+    const y = Float64Array.from({ length: base.m }, (_, i) => {
+      let s = 0.5;
+      for (let j = 0; j < base.p; j++) s += base.x[i * base.p + j] * (j + 1);
+      return s + 1e-7 * noise[i];
+    });
+    const design = { ...base, y };
+    const options = { model: 'linear' as const, alpha: 1, standardize: true, fitIntercept: true, tol: 1e-14 };
+    const grid = Array.from(defaultLambdaGrid(design, options, 40, 1e-9));
+    const folds = randomFolds(design.m, 4, 3);
+    const moments = sharedMoments(design, folds, options)!;
+    const cell = cvCell(design, folds, 1, grid, options, 'mse', moments);
+    const want = rowByRow(subsetRows(design, (i) => folds[i] === 1), fitPathFromMoments(moments, 1, options, grid), 'linear', 'mse');
+    expect(want.at(-1)!).toBeLessThan(1e-10 * want[0]);
+    want.forEach((w, l) => expect(Math.abs(cell.errors[l] - w), `λ[${l}]`).toBeLessThan(1e-9 * w));
   });
 });
 
-describe('shared cross-products of a CV (cd/foldGram.ts)', () => {
-  /** The direct Gram entry (1/n)·x̃_jᵀx̃_k of a cell's own prepared columns. */
-  function directGram(train: Design, standardize: boolean, center: boolean): (j: number, k: number) => number {
-    const cols = standardize ? prepareStandardizedColumns(train, center).cols : prepareColumns(train, center);
-    return (j, k) => {
-      let s = 0;
-      for (let i = 0; i < train.m; i++) s += cols.views[j][i] * cols.views[k][i];
-      return s / train.m;
-    };
-  }
-
+describe('fold moments of a CV (cd/foldGram.ts)', () => {
   it.each([
     [true, true],
     [false, true],
     [true, false],
     [false, false],
-  ])('standardize %s, intercept %s: every Gram entry equals the direct one, also for columns with a large mean', (standardize, center) => {
+  ])('standardize %s, intercept %s: every statistic and Gram entry equals the rows\' own, also for a column with a large mean', (standardize, center) => {
     const base = glmnetDesign(257, 9, 0.5, 21);
-    // Column 3 sits at 1e4 with spread 1: raw cross-products would cancel ~8 digits.
+    // Column 3 sits at 1e4 with spread 1: raw cross-products would cancel ~8 digits; y sits at 500.
     const x = Float64Array.from(base.x, (v, idx) => (idx % 9 === 3 ? 1e4 + v : v));
-    const design = { ...base, x };
+    const design = { ...base, x, y: base.y.map((v) => v + 500) };
     const folds = randomFolds(design.m, 4, 1);
-    const cross = sharedCrossProducts(design, folds, { model: 'linear', fitIntercept: center })!;
+    const moments = sharedMoments(design, folds, { model: 'linear' })!;
+    const close = (got: number, want: number, scale: number, what: string) => expect(Math.abs(got - want), what).toBeLessThanOrEqual(1e-12 * scale);
     for (const heldOut of [-1, 0, 3]) {
       const train = heldOut < 0 ? design : subsetRows(design, (i) => folds[i] !== heldOut);
-      const scaling = standardize ? columnScaling(train, center) : null;
-      const inv = scaling ? scaling.scales.map((s) => 1 / s) : null;
-      const source = cross.sourceFor(heldOut, inv);
-      const direct = directGram(train, standardize, center);
+      const stats = moments.cellStatistics(heldOut, center, standardize);
+      const prepared = standardize ? prepareStandardizedColumns(train, center) : { cols: prepareColumns(train, center), scaling: null };
+      const cols = prepared.cols;
+      expect(stats.n).toBe(train.m);
+      expect(Array.from(stats.eligible)).toEqual(Array.from(cols.eligible));
+      // The rows' own response statistics, as LinearCd computes them.
+      const yMean = center ? train.y.reduce((a, v) => a + v, 0) / train.m : 0;
+      const yc = train.y.map((v) => v - yMean);
+      close(stats.yMean, yMean, Math.abs(yMean), `held out ${heldOut}, ȳ`);
+      close(stats.yy, sequentialDot(yc, yc) / train.m, sequentialDot(yc, yc) / train.m, `held out ${heldOut}, yy`);
+      for (let j = 0; j < design.p; j++) {
+        const vj = sequentialDot(cols.views[j], cols.views[j]) / train.m;
+        close(stats.sqNorm[j], cols.sqNorm[j], vj, `held out ${heldOut}, v[${j}]`);
+        close(stats.c[j], sequentialDot(cols.views[j], yc) / train.m, Math.sqrt(vj * stats.yy), `held out ${heldOut}, c[${j}]`);
+        if (prepared.scaling) {
+          close(stats.scaling!.means[j], prepared.scaling.means[j], Math.abs(prepared.scaling.means[j]) + prepared.scaling.scales[j], `held out ${heldOut}, mean[${j}]`);
+          close(stats.scaling!.scales[j], prepared.scaling.scales[j], prepared.scaling.scales[j], `held out ${heldOut}, sd[${j}]`);
+        } else {
+          close(stats.means[j], cols.means[j], Math.abs(cols.means[j]) + 1, `held out ${heldOut}, mean[${j}]`);
+        }
+      }
       const ks = Int32Array.from({ length: design.p + 3 }, (_, k) => Math.min(k, design.p - 1));
       const out = new Float64Array(design.p);
       for (let j = 0; j < design.p; j++) {
-        source.fill(j, ks, design.p, out, 0);
+        stats.source.fill(j, ks, design.p, out, 0);
         for (let k = 0; k < design.p; k++) {
-          const want = direct(j, k);
-          const scale = Math.sqrt(direct(j, j) * direct(k, k));
-          expect(Math.abs(out[k] - want), `held out ${heldOut}, G[${j},${k}]`).toBeLessThan(1e-12 * scale);
+          const want = sequentialDot(cols.views[j], cols.views[k]) / train.m;
+          const scale = Math.sqrt(cols.sqNorm[j] * cols.sqNorm[k]);
+          close(out[k], want, scale, `held out ${heldOut}, G[${j},${k}]`);
         }
       }
     }
   });
 
-  it("a cell's path does not depend on the cells its process ran before (bit for bit)", () => {
+  it("a cell's path does not depend on the cells its process ran before (bit for bit), and is the training rows' path", () => {
     const design = glmnetDesign(400, 30, 0.5, 5);
     const options = { model: 'linear' as const, alpha: 0.9, standardize: true, fitIntercept: true, tol: 1e-7 };
     const grid = Array.from(defaultLambdaGrid(design, options, 25));
     const folds = randomFolds(design.m, 5, 2);
-    const fresh = cvCell(design, folds, 3, grid, options, 'mse', sharedCrossProducts(design, folds, options));
-    const busy = sharedCrossProducts(design, folds, options);
+    const fresh = cvCell(design, folds, 3, grid, options, 'mse');
+    const busy = sharedMoments(design, folds, options)!;
     fullPathCell(design, grid, options, busy);
     for (const f of [4, 0, 1]) cvCell(design, folds, f, grid, options, 'mse', busy);
     const after = cvCell(design, folds, 3, grid, options, 'mse', busy);
     expect(Array.from(after.errors)).toEqual(Array.from(fresh.errors));
     expect(Array.from(after.nonzero)).toEqual(Array.from(fresh.nonzero));
-    // And it is the path of the training rows: the same as with Gram columns computed directly, to rounding.
     const direct = fitPath(subsetRows(design, (i) => folds[i] !== 3), options, grid);
-    const shared = fitPath(subsetRows(design, (i) => folds[i] !== 3), options, grid, { cross: busy!, heldOut: 3 });
+    const fromMoments = fitPathFromMoments(busy, 3, options, grid);
     direct.forEach((point, l) => {
-      expect(shared[l].nonzero).toBe(point.nonzero);
-      point.coef.forEach((w, j) => expect(Math.abs(shared[l].coef[j] - w), `λ[${l}] w[${j}]`).toBeLessThan(1e-9 * (1 + Math.abs(w))));
+      expect(fromMoments[l].nonzero).toBe(point.nonzero);
+      expect(Math.abs(fromMoments[l].intercept - point.intercept)).toBeLessThan(1e-9 * (1 + Math.abs(point.intercept)));
+      point.coef.forEach((w, j) => expect(Math.abs(fromMoments[l].coef[j] - w), `λ[${l}] w[${j}]`).toBeLessThan(1e-9 * (1 + Math.abs(w))));
     });
+  });
+
+  it('the CV grid starts at the λ_max of the rows, and the full path is exactly 0 there', () => {
+    for (const alpha of [1, 0.5, 0.3]) {
+      const design = glmnetDesign(350, 12, 0.5, 8);
+      const options = { model: 'linear' as const, alpha, standardize: true, fitIntercept: true, tol: 1e-7 };
+      const folds = randomFolds(design.m, 5, 0);
+      const moments = sharedMoments(design, folds, options)!;
+      const grid = cvLambdaGrid(design, options, moments, 20);
+      const rows = defaultLambdaGrid(design, options, 20);
+      expect(Math.abs(grid[0] - rows[0])).toBeLessThan(1e-13 * rows[0]);
+      expect(fullPathCell(design, grid, options, moments).nonzero[0], `α = ${alpha}`).toBe(0);
+    }
   });
 });
