@@ -108,6 +108,28 @@ describe('the workbench in serve mode', () => {
     await page.screenshot({ path: `${SCREENSHOT_DIR}/foundation-overlay.png` });
   });
 
+  it('smooths the overlaid curves with the raw ones faint behind, and plots them by wall time', async () => {
+    const plot = page.locator('[data-testid="curves-plot"]');
+    // Both runs' stored curves fetched: as many points as the longer run has steps (+ step 0).
+    const response = await fetch(`${serve.origin}/api/listRuns`, { method: 'POST', headers: { Authorization: `Bearer ${serve.token}`, 'Content-Type': 'application/json' }, body: '{}' });
+    const listed = ((await response.json()) as { value: { name: string; iterations: number }[] }).value;
+    const stepPoints = 1 + Math.max(...listed.filter((run) => run.name === 'long seed' || run.name === 'seed run').map((run) => run.iterations));
+    await expect.poll(async () => Number(await plot.getAttribute('data-points')), { timeout: 20_000 }).toBe(stepPoints);
+    await page.locator('[name="smoothing"]').fill('0.9');
+    await expect.poll(() => plot.getAttribute('data-lines')).toBe('4');
+    await expect.poll(() => page.locator('.u-legend').textContent()).toContain('long seed (raw)');
+    await page.locator('[name="xAxis"]').selectOption('time');
+    await expect.poll(() => plot.getAttribute('data-axis')).toBe('time');
+    // Two runs' instants never coincide after t = 0: the union of their wall times has more points than either.
+    await expect.poll(async () => Number(await plot.getAttribute('data-points'))).toBeGreaterThan(stepPoints);
+    expect(await plot.textContent()).toContain('wall time (s)');
+    await page.locator('[aria-labelledby="curves-title"]').screenshot({ path: `${SCREENSHOT_DIR}/curves-smoothed-wall-time.png` });
+    await page.locator('[name="xAxis"]').selectOption('step');
+    await page.locator('[name="smoothing"]').fill('0');
+    await expect.poll(() => plot.getAttribute('data-lines')).toBe('2');
+    await expect.poll(async () => Number(await plot.getAttribute('data-points'))).toBe(stepPoints);
+  });
+
   it('plots J − J* on a log axis for a finished run', async () => {
     await page.locator('[data-testid="run-row"]', { hasText: 'seed run' }).click();
     await page.locator('[name="metric"]').selectOption('suboptimality');

@@ -4,6 +4,8 @@ import { formatCompact, formatTick } from './format.ts';
 export interface PlotSeries {
   label: string;
   stroke: string;
+  /** Drawn thin and translucent: a raw curve behind its smoothed one. */
+  faint?: boolean;
 }
 
 /** A plot with options of its own: `build` makes them; the plot is rebuilt when `key` changes. */
@@ -56,7 +58,8 @@ export function buildPlotOptions(inputs: PlotInputs, width: number, height: numb
         (s): uPlot.Series => ({
           label: s.label,
           stroke: s.stroke,
-          width: 1.5,
+          width: s.faint ? 1 : 1.5,
+          alpha: s.faint ? 0.28 : 1,
           points: { show: false },
           value: (_u, v) => formatCompact(v, 6),
         }),

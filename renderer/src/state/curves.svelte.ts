@@ -18,6 +18,23 @@ export const CURVE_METRICS: readonly { value: CurveMetric; label: string }[] = [
   { value: 'learningRate', label: 'learning rate' },
 ];
 import { isFinished } from '../lib/status.ts';
+import { alignOnX } from '../lib/alignCurves.ts';
+import { debiasedEma } from '../lib/smoothing.ts';
+
+/**
+ * The x of the curves. Every solver here makes one pass over the training rows per step (gd, fista and
+ * cd by definition; sgd and adam record once per epoch), so the step axis is also the epoch axis.
+ */
+export type CurveAxis = 'step' | 'time';
+
+/** One plotted line: a run's curve, or (when smoothing) its raw curve drawn faint behind the smoothed one. */
+export interface CurveLine {
+  runId: string;
+  raw: boolean;
+}
+
+/** Wall-time alignment refuses more cells than this (runs × distinct instants), ~80 MB of doubles. */
+const ALIGN_BUDGET = 10_000_000;
 
 /** Steps beyond this are ignored: a guard against a corrupt `firstStep`, far above any real run. */
 const MAX_STEPS = 50_000_000;
@@ -29,6 +46,8 @@ const INITIAL_CAPACITY = 1024;
  */
 class Series {
   values = new Float64Array(0);
+  /** Wall time of each step (ms since the fit started), for the time axis. */
+  elapsed = new Float64Array(0);
   length = 0;
   /** The first step whose value is NaN or ±∞ (a diverged run): the curve is drawn up to it. */
   finiteEnd = Number.POSITIVE_INFINITY;
@@ -37,11 +56,12 @@ class Series {
 
   constructor(readonly runId: string) {}
 
-  write(firstStep: number, source: Float64Array, count: number): void {
+  write(firstStep: number, source: Float64Array, count: number, elapsed: Float64Array | undefined): void {
     const end = firstStep + count;
     if (firstStep < 0 || end > MAX_STEPS) return;
     this.reserve(end);
     this.values.set(source.subarray(0, count), firstStep);
+    if (elapsed !== undefined) this.elapsed.set(elapsed.subarray(0, count), firstStep);
     if (end > this.length) this.length = end;
     for (let i = 0; i < count && firstStep + i < this.finiteEnd; i++) {
       if (!Number.isFinite(source[i])) {
@@ -58,6 +78,9 @@ class Series {
     const grown = new Float64Array(capacity).fill(Number.NaN);
     grown.set(this.values);
     this.values = grown;
+    const grownElapsed = new Float64Array(capacity).fill(Number.NaN);
+    grownElapsed.set(this.elapsed);
+    this.elapsed = grownElapsed;
   }
 }
 
@@ -66,12 +89,19 @@ class Series {
  * `runProgress` events. `data` is rebuilt at most once per animation frame, from views of the buffers.
  */
 export class CurvesState {
-  /** Run ids in the order of the y series of `data`. */
+  /** Run ids of the plotted runs, in order. */
   ids = $state.raw<string[]>([]);
+  /** The y series of `data`, in order. */
+  lines = $state.raw<CurveLine[]>([]);
   data = $state.raw<uPlot.AlignedData>([new Float64Array(0)]);
+  /** Why the requested axis could not be drawn (the plot then shows steps), else null. */
+  axisNote = $state<string | null>(null);
 
   /** What is plotted; change it with `setMetric`. */
   metric = $state<CurveMetric>('objective');
+  /** Debiased EMA weight in [0, 1): 0 draws the raw curves alone. */
+  smoothing = $state(0);
+  axis = $state<CurveAxis>('step');
   private readonly series = new Map<string, Series>();
   private order: string[] = [];
   private steps = new Float64Array(0);
@@ -103,6 +133,19 @@ export class CurvesState {
     this.scheduleFlush();
   }
 
+  setSmoothing(weight: number): void {
+    const w = Number.isFinite(weight) ? Math.min(Math.max(weight, 0), 0.999) : 0;
+    if (w === this.smoothing) return;
+    this.smoothing = w;
+    this.scheduleFlush();
+  }
+
+  setAxis(axis: CurveAxis): void {
+    if (axis === this.axis) return;
+    this.axis = axis;
+    this.scheduleFlush();
+  }
+
   /** Shows exactly these runs (in this order): new ones are fetched, others dropped. */
   track(ids: readonly string[]): void {
     if (ids.length === this.order.length && ids.every((id, i) => id === this.order[i])) return;
@@ -126,7 +169,7 @@ export class CurvesState {
       const column = event.batch.columns[this.column];
       if (series === undefined || column === undefined) return;
       const gap = event.batch.firstStep > series.length && !series.fetching;
-      series.write(event.batch.firstStep, column, event.batch.count);
+      series.write(event.batch.firstStep, column, event.batch.count, event.batch.columns.elapsedMs);
       // Steps were missed (the run was selected while it ran, or the stream dropped): fill them in.
       if (gap) void this.fetch([series]);
       this.scheduleFlush();
@@ -149,13 +192,14 @@ export class CurvesState {
     for (const series of wanted) series.fetching = true;
     try {
       const metric = this.column;
-      const results = await this.api.getRunMetrics({ ids: wanted.map((s) => s.runId), metrics: [metric] });
+      const metrics = metric === 'elapsedMs' ? [metric] : [metric, 'elapsedMs' as const];
+      const results = await this.api.getRunMetrics({ ids: wanted.map((s) => s.runId), metrics });
       for (const result of results) {
         const series = this.series.get(result.runId);
         const column = result.columns[metric];
         if (metric !== this.column) continue; // the view changed while this was in flight
         // Writing the same step twice is harmless: live events and stored metrics agree.
-        if (series !== undefined && column !== undefined) series.write(result.firstStep, column, result.count);
+        if (series !== undefined && column !== undefined) series.write(result.firstStep, column, result.count, result.columns.elapsedMs);
       }
       this.scheduleFlush();
     } catch (error) {
@@ -188,8 +232,39 @@ export class CurvesState {
       while (capacity < length) capacity *= 2;
       this.steps = Float64Array.from({ length: capacity }, (_, i) => i);
     }
+    const lines: CurveLine[] = [];
+    const ys: Float64Array[] = [];
+    const owners: number[] = [];
+    tracked.forEach((series, i) => {
+      const values = this.shown(series, ends[i]);
+      if (this.smoothing > 0) {
+        lines.push({ runId: series.runId, raw: true });
+        ys.push(values);
+        owners.push(i);
+      }
+      lines.push({ runId: series.runId, raw: false });
+      ys.push(this.smoothing > 0 ? debiasedEma(values, this.smoothing) : values);
+      owners.push(i);
+    });
     this.ids = tracked.map((s) => s.runId);
-    this.data = [this.steps.subarray(0, length), ...tracked.map((s, i) => this.shown(s, ends[i]))];
+    this.lines = lines;
+    if (this.axis === 'time' && tracked.length > 0) {
+      const seconds = tracked.map((s, i) => s.elapsed.subarray(0, ends[i]).map((ms) => ms / 1000));
+      const aligned = alignOnX(
+        owners.map((i) => seconds[i]),
+        ys,
+        ALIGN_BUDGET,
+      );
+      if (aligned !== null) {
+        this.axisNote = null;
+        this.data = [aligned.x, ...aligned.ys];
+        return;
+      }
+      this.axisNote = `Too many distinct instants to align ${tracked.length} runs on wall time; showing steps.`;
+    } else {
+      this.axisNote = null;
+    }
+    this.data = [this.steps.subarray(0, length), ...ys];
   }
 
   /** The plotted values of a series: views of the buffer, or J − J* (only points above the optimum). */
