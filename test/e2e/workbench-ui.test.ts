@@ -37,6 +37,15 @@ async function fillForm(values: Record<string, string>): Promise<void> {
   for (const [name, value] of Object.entries(values)) await page.locator(`[name="${name}"]`).fill(value);
 }
 
+async function api<T>(method: string, input: unknown): Promise<T> {
+  const response = await fetch(`${serve.origin}/api/${method}`, { method: 'POST', headers: { Authorization: `Bearer ${serve.token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(input) });
+  const body = (await response.json()) as { ok: boolean; value: T; error?: { message: string } };
+  if (!body.ok) throw new Error(`${method}: ${body.error?.message}`);
+  return body.value;
+}
+
+const listRuns = () => api<{ id: string; name: string; iterations: number }[]>('listRuns', {});
+
 describe('the workbench in serve mode', () => {
   it('opens with the token, hides it from the address bar, and lists the CLI run', async () => {
     await page.goto(serve.url);
@@ -111,8 +120,7 @@ describe('the workbench in serve mode', () => {
   it('smooths the overlaid curves with the raw ones faint behind, and plots them by wall time', async () => {
     const plot = page.locator('[data-testid="curves-plot"]');
     // Both runs' stored curves fetched: as many points as the longer run has steps (+ step 0).
-    const response = await fetch(`${serve.origin}/api/listRuns`, { method: 'POST', headers: { Authorization: `Bearer ${serve.token}`, 'Content-Type': 'application/json' }, body: '{}' });
-    const listed = ((await response.json()) as { value: { name: string; iterations: number }[] }).value;
+    const listed = await listRuns();
     const stepPoints = 1 + Math.max(...listed.filter((run) => run.name === 'long seed' || run.name === 'seed run').map((run) => run.iterations));
     await expect.poll(async () => Number(await plot.getAttribute('data-points')), { timeout: 20_000 }).toBe(stepPoints);
     await page.locator('[name="smoothing"]').fill('0.9');
@@ -153,6 +161,23 @@ describe('the workbench in serve mode', () => {
     await expect.poll(() => row.getAttribute('data-status'), { timeout: 30_000 }).toBe('diverged');
     await row.click();
     await expect.poll(() => page.locator('[data-testid="status-reason"]').textContent()).toMatch(/rose at iteration \d+: learning rate 2 is above 2\/L/);
+  });
+
+  it('runs the seed run again and shows its parameters reproduced bit for bit', async () => {
+    const listed = await listRuns();
+    const original = listed.find((run) => run.name === 'seed run')!;
+    await page.locator(`[data-testid="run-row"][data-run-id="${original.id}"]`).click();
+    const again = page.locator('[data-testid="run-again"]');
+    await again.getByRole('button', { name: 'Run again' }).click();
+    const result = page.locator('[data-testid="run-again-result"]');
+    await expect.poll(() => result.textContent(), { timeout: 30_000 }).toMatch(/identical bit for bit/);
+    expect(await result.getAttribute('data-identical')).toBe(await result.getAttribute('data-total'));
+    // Checked independently of the view: the stored parameters of both runs, as doubles.
+    const rerun = (await listRuns()).find((run) => run.name === 'seed run (again)')!;
+    const [a, b] = await Promise.all([original.id, rerun.id].map((id) => api<{ parameters: { name: string; value: number }[] }>('getRun', { id })));
+    expect(b.parameters.length).toBe(2);
+    expect(b.parameters).toEqual(a.parameters);
+    await page.locator('[data-testid="run-details"]').screenshot({ path: `${SCREENSHOT_DIR}/run-detail-run-again.png` });
   });
 
   it('logged no other errors in the browser console', () => {

@@ -2,6 +2,7 @@ import type { AppInfo, RidgelineApi } from '../../../shared/api.ts';
 import { RidgelineError } from '../../../shared/errors.ts';
 import { CurvesState } from './curves.svelte.ts';
 import { RunDetailState } from './details.svelte.ts';
+import { RerunState } from './rerun.svelte.ts';
 import { ErrorBanner } from './errors.svelte.ts';
 import { Navigation } from './navigation.svelte.ts';
 import { RunsState } from './runs.svelte.ts';
@@ -14,6 +15,7 @@ export class Workbench {
   readonly runs: RunsState;
   readonly curves: CurvesState;
   readonly details: RunDetailState;
+  readonly reruns: RerunState;
   readonly sweeps: SweepsState;
   readonly nav = new Navigation();
   appInfo = $state.raw<AppInfo | null>(null);
@@ -22,6 +24,7 @@ export class Workbench {
     this.runs = new RunsState(api, this.errors.report);
     this.curves = new CurvesState(api, this.errors.report, (id) => this.runs.byId.get(id)?.final.optimumObjective ?? null);
     this.details = new RunDetailState(api);
+    this.reruns = new RerunState(api);
     this.sweeps = new SweepsState(api, this.errors.report);
   }
 
@@ -40,6 +43,7 @@ export class Workbench {
       }
       this.runs.handle(event);
       this.curves.handle(event);
+      this.reruns.handle(event);
       this.sweeps.handle(event);
     });
     const stopSweeps = this.sweeps.start();
