@@ -94,6 +94,8 @@ export class CurvesState {
   /** The y series of `data`, in order. */
   lines = $state.raw<CurveLine[]>([]);
   data = $state.raw<uPlot.AlignedData>([new Float64Array(0)]);
+  /** Points of the plotted runs' curves now loaded (Σ over runs of their plotted lengths). */
+  loadedPoints = $state(0);
   /** Why the requested axis could not be drawn (the plot then shows steps), else null. */
   axisNote = $state<string | null>(null);
 
@@ -248,6 +250,7 @@ export class CurvesState {
     });
     this.ids = tracked.map((s) => s.runId);
     this.lines = lines;
+    this.loadedPoints = ends.reduce((n, end) => n + end, 0);
     if (this.axis === 'time' && tracked.length > 0) {
       const seconds = tracked.map((s, i) => s.elapsed.subarray(0, ends[i]).map((ms) => ms / 1000));
       const aligned = alignOnX(

@@ -1,0 +1,246 @@
+/**
+ * `npm run bench:ui` (and the end of `npm run bench`): the explorer's responsiveness in a real browser
+ * (issue 5). Seeds a database with 10,000 finished runs plus 100 runs of 10,000 steps each (every
+ * metric stored, 1,000,100 steps in all), serves it, and times in Debian's Chromium:
+ *   - list: opening the page until the table shows all runs (listRuns + first render), and listRuns alone;
+ *   - filter: a query typed into the filter box until the count changes (with and without the 80 ms
+ *     typing delay);
+ *   - sort: a click on the λ header until the rows are sorted;
+ *   - draw: the 100 long runs selected until all their curves are fetched and drawn, and a redraw of
+ *     the 100 × 10,001 points alone (the log-scale toggle rebuilds the plot: no fetch, no downsampling).
+ * Targets (issue 5): < 100 ms to sort or filter 10,000 runs, < 200 ms to draw 100 runs × 10,000 points.
+ * Times are medians of several repeats; no assertions (speed is reported, never tested). Writes
+ * bench-results/ui.md. Without Chromium the benchmark is skipped with a note.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { Page } from 'playwright-core';
+import { APP_VERSION } from '../electron/core/appVersion.ts';
+import { openStore } from '../electron/core/cliStore.ts';
+import { emptyMetricColumns } from '../shared/domain/metrics.ts';
+import { HyperparamsSchema } from '../shared/domain/runs.ts';
+import { Pcg64 } from '../shared/engine/random/pcg64.ts';
+import { launchChromium } from '../test/helpers/browser.ts';
+import { startServe } from '../test/helpers/cli.ts';
+
+const TABLE_RUNS = 10_000;
+const CURVE_RUNS = 100;
+const CURVE_STEPS = 10_000;
+const REPEATS = 5;
+const log = (line: string): void => console.error(line);
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const k = s.length >> 1;
+  return s.length % 2 ? s[k] : (s[k - 1] + s[k]) / 2;
+}
+
+/** The seeded database: table runs as the runs-table e2e test seeds them, and the long curve runs tagged "curves". */
+function seed(dbPath: string): { filterQuery: string; filterMatches: number } {
+  const store = openStore(dbPath, 'bench-seed');
+  const dataset = store.datasets.list()[0];
+  let filterMatches = 0;
+  const finishOutcome = (i: number, iterations: number) => ({
+    status: 'completed' as const,
+    statusReason: null,
+    resolvedSolver: 'gd',
+    iterations,
+    converged: true,
+    finalObjective: 1 + (i % 1000) / 1000,
+    finalDataLoss: 1,
+    finalPenalty: 0,
+    finalNonzero: i % 11,
+    optimumObjective: 1,
+    maxStableStep: null,
+    loadMs: 1,
+    fitMs: i % 300,
+    parameters: [],
+  });
+  store.db.transaction(() => {
+    for (let i = 0; i < TABLE_RUNS; i++) {
+      const model = i % 3 === 0 ? 'logistic' : 'linear';
+      const lambda = 10 ** (-4 + (i % 50) * 0.1);
+      if (model === 'logistic' && lambda < 0.01) filterMatches++;
+      const id = store.runs.create({
+        name: `seeded ${i}`,
+        datasetId: dataset.id,
+        datasetHash: dataset.hash,
+        hyperparams: HyperparamsSchema.parse({ model, lambda, alpha: (i % 5) / 4, solver: 'fista', seed: i }),
+        appVersion: APP_VERSION,
+        ownerSession: null,
+      });
+      store.runs.finish(id, finishOutcome(i, 100 + (i % 400)));
+    }
+  })();
+  const rng = Pcg64.fromSeed(5);
+  for (let r = 0; r < CURVE_RUNS; r++) {
+    store.db.transaction(() => {
+      const id = store.runs.create({
+        name: `curve ${r}`,
+        datasetId: dataset.id,
+        datasetHash: dataset.hash,
+        hyperparams: HyperparamsSchema.parse({ model: 'linear', lambda: 10 ** (-4 + r * 0.04), alpha: 0, solver: 'gd', seed: r, maxIter: CURVE_STEPS }),
+        appVersion: APP_VERSION,
+        ownerSession: null,
+      });
+      const count = CURVE_STEPS + 1;
+      const columns = emptyMetricColumns(count);
+      const rate = 1 + r / 50;
+      for (let k = 0; k < count; k++) {
+        // A noisy decay (different per run) so every point matters to the drawn shape.
+        const objective = 0.05 + Math.exp(-rate * k / 2000) * (1 + 0.05 * rng.normal());
+        columns.objective[k] = objective;
+        columns.dataLoss[k] = objective * 0.9;
+        columns.elapsedMs[k] = k * 0.01 * rate;
+      }
+      store.runs.appendMetrics(id, { firstStep: 0, count, columns });
+      store.runs.finish(id, finishOutcome(r, CURVE_STEPS));
+      store.runs.edit({ id, tags: ['curves'] });
+    })();
+  }
+  store.close('seeded');
+  return { filterQuery: 'lambda < 0.01 and model = logistic', filterMatches };
+}
+
+type Action =
+  | { kind: 'filter'; query: string; countPrefix: string }
+  | { kind: 'sort'; want: 'ascending' | 'descending' }
+  | { kind: 'logScale'; checked: boolean };
+
+/**
+ * Page-side timer: performs the action, then resolves on the first animation frame where its effect is
+ * in the DOM, plus one more frame (so the work of that frame, the plot's drawing included, is done).
+ * A function, not a string: the app's CSP forbids eval in the page.
+ */
+async function timeInPage(page: Page, action: Action): Promise<number> {
+  return page.evaluate(async (action) => {
+    const filterBox = () => document.querySelector<HTMLInputElement>('[data-testid="runs-filter"]')!;
+    const sortButton = () => document.querySelector<HTMLButtonElement>('[data-testid="sort-lambda"]')!;
+    const logBox = () => document.querySelector<HTMLInputElement>('[name="logScale"]')!;
+    const t0 = performance.now();
+    if (action.kind === 'filter') {
+      filterBox().value = action.query;
+      filterBox().dispatchEvent(new Event('input', { bubbles: true }));
+    } else if (action.kind === 'sort') {
+      sortButton().click();
+    } else {
+      logBox().click();
+    }
+    const done = (): boolean => {
+      if (action.kind === 'filter') return document.querySelector('[data-testid="runs-count"]')?.textContent?.startsWith(action.countPrefix) ?? false;
+      if (action.kind === 'sort') return sortButton().closest('th')?.getAttribute('aria-sort') === action.want;
+      return logBox().checked === action.checked && document.querySelector('[data-testid="curves-plot"] canvas') !== null;
+    };
+    await new Promise<void>((resolve) => {
+      const check = (): void => {
+        if (done()) requestAnimationFrame(() => resolve());
+        else requestAnimationFrame(check);
+      };
+      check();
+    });
+    return performance.now() - t0;
+  }, action);
+}
+
+export async function runUiBench(outDir = 'bench-results'): Promise<string | null> {
+  if (!existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium')) {
+    log('ui benchmark skipped: no Chromium at /usr/bin/chromium (apt-get install -y chromium)');
+    return null;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'ridgeline-bench-ui-'));
+  const dbPath = join(dir, 'runs.db');
+  log(`seeding ${TABLE_RUNS.toLocaleString('en-US')} runs and ${CURVE_RUNS} runs × ${CURVE_STEPS.toLocaleString('en-US')} steps…`);
+  const t0 = performance.now();
+  const { filterQuery, filterMatches } = seed(dbPath);
+  log(`seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  const total = TABLE_RUNS + CURVE_RUNS;
+  const serve = await startServe(dbPath);
+  const browser = await launchChromium();
+  const rows: [string, string, string][] = [];
+  try {
+    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    // tsx compiles with esbuild's keepNames, which wraps named inner functions in __name(…); the page has no such helper.
+    await page.addInitScript('globalThis.__name = (fn) => fn;');
+    const countIs = (text: string) => page.waitForFunction((text) => document.querySelector('[data-testid="runs-count"]')?.textContent === text, text, { timeout: 60_000, polling: 'raf' });
+
+    log('timing list…');
+    const opens: number[] = [];
+    for (let k = 0; k < REPEATS; k++) {
+      const start = performance.now();
+      await page.goto(serve.url);
+      await countIs(`${total} of ${total} runs`);
+      opens.push(performance.now() - start);
+    }
+    const apiTimes: number[] = [];
+    for (let k = 0; k < REPEATS; k++) {
+      const start = performance.now();
+      const response = await fetch(`${serve.origin}/api/listRuns`, { method: 'POST', headers: { Authorization: `Bearer ${serve.token}`, 'Content-Type': 'application/json' }, body: '{}' });
+      await response.json();
+      apiTimes.push(performance.now() - start);
+    }
+    rows.push([`list ${total.toLocaleString('en-US')} runs: open the page until every run is counted and the first rows drawn`, median(opens).toFixed(0), '—']);
+    rows.push([`list ${total.toLocaleString('en-US')} runs: listRuns over HTTP (query + JSON)`, median(apiTimes).toFixed(0), '—']);
+
+    log('timing filter…');
+    const filterTimes: number[] = [];
+    for (let k = 0; k < REPEATS; k++) {
+      filterTimes.push(await timeInPage(page, { kind: 'filter', query: filterQuery, countPrefix: `${filterMatches} of` }));
+      await timeInPage(page, { kind: 'filter', query: '', countPrefix: `${total} of ${total}` });
+    }
+    const filterMs = median(filterTimes);
+    rows.push([`filter ${total.toLocaleString('en-US')} runs ("${filterQuery}" → ${filterMatches}), incl. the 80 ms typing delay`, filterMs.toFixed(0), '—']);
+    rows.push([`filter ${total.toLocaleString('en-US')} runs, work after the typing delay`, Math.max(0, filterMs - 80).toFixed(0), '< 100']);
+
+    log('timing sort…');
+    const sortTimes: number[] = [];
+    for (let k = 0; k < REPEATS; k++) {
+      const want = k % 2 === 0 ? 'ascending' : 'descending';
+      sortTimes.push(await timeInPage(page, { kind: 'sort', want }));
+    }
+    rows.push([`sort ${total.toLocaleString('en-US')} runs by λ`, median(sortTimes).toFixed(0), '< 100']);
+
+    log('timing draw…');
+    await timeInPage(page, { kind: 'filter', query: 'tag = curves', countPrefix: `${CURVE_RUNS} of` });
+    await page.locator('[data-testid="run-row"]').first().click();
+    const selectStart = performance.now();
+    await page.keyboard.press('Control+a');
+    await page.waitForFunction(
+      ({ series, loaded }) => {
+        const plot = document.querySelector('[data-testid="curves-plot"]');
+        return plot?.getAttribute('data-series') === series && plot.getAttribute('data-loaded') === loaded && plot.querySelector('canvas') !== null;
+      },
+      { series: String(CURVE_RUNS), loaded: String(CURVE_RUNS * (CURVE_STEPS + 1)) },
+      { timeout: 120_000, polling: 'raf' },
+    );
+    const fetchAndDraw = performance.now() - selectStart;
+    rows.push([`select ${CURVE_RUNS} runs × ${(CURVE_STEPS + 1).toLocaleString('en-US')} points: fetch every curve and draw`, fetchAndDraw.toFixed(0), '—']);
+    const drawTimes: number[] = [];
+    for (let k = 0; k < REPEATS + 1; k++) {
+      const ms = await timeInPage(page, { kind: 'logScale', checked: k % 2 !== 0 });
+      if (k > 0) drawTimes.push(ms);
+    }
+    rows.push([`draw ${CURVE_RUNS} runs × ${(CURVE_STEPS + 1).toLocaleString('en-US')} points (plot rebuilt, every point, next frame painted)`, median(drawTimes).toFixed(0), '< 200']);
+    await page.screenshot({ path: join(dir, 'curves-100.png') });
+  } finally {
+    await browser.close();
+    await serve.stop();
+  }
+  const cpu = cpus()[0]?.model.trim().split(/\s+/).slice(0, 2).join(' ') ?? 'unknown CPU';
+  const table = [
+    '# Ridgeline explorer benchmark (issue 5)',
+    '',
+    `${new Date().toISOString()} · ${cpus().length} × ${cpu}, Node ${process.version}, Chromium headless (software rendering) · medians of ${REPEATS}`,
+    '',
+    '| what | ms | target ms |',
+    '| --- | --- | --- |',
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+    '',
+  ].join('\n');
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, 'ui.md'), table);
+  console.log(table);
+  rmSync(dir, { recursive: true, force: true });
+  return table;
+}
