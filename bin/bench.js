@@ -1,12 +1,17 @@
 #!/usr/bin/env node
-// `npm run bench`: the engine benchmark, then the explorer's (browser) benchmark, straight from their
-// TypeScript sources (tsx), like bin/ridgeline.js. `npm run bench:ui` runs the second alone.
+// `npm run bench`: the engine benchmark, the explorer's (browser) benchmark and the CSV import benchmark,
+// straight from their TypeScript sources (tsx), like bin/ridgeline.js. `npm run bench:engine`,
+// `bench:ui` and `bench:import` run one of them.
 import { register } from 'tsx/esm/api';
 
 register();
 const only = process.argv[2];
-if (only !== 'ui') await import('../bench/index.ts');
-if (only !== 'engine') {
+if (only === undefined || only === 'engine') await import('../bench/index.ts');
+if (only === undefined || only === 'ui') {
   const { runUiBench } = await import('../bench/ui.ts');
   await runUiBench();
+}
+if (only === undefined || only === 'import') {
+  const { runImportBench } = await import('../bench/import.ts');
+  await runImportBench();
 }

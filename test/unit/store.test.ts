@@ -98,6 +98,52 @@ describe('datasets', () => {
   });
 });
 
+describe('datasets stored in blocks', () => {
+  /** 120,000 × 9 doubles (8.6 MB): three blocks of ~4 MB, the last one partial. */
+  function largeDesign() {
+    const m = 120_000;
+    const p = 9;
+    const x = Float64Array.from({ length: m * p }, (_, i) => Math.sin(i) * 1e3 + i * Number.EPSILON);
+    const y = Float64Array.from({ length: m }, (_, i) => Math.cos(i));
+    return { x, y, m, p, featureNames: Array.from({ length: p }, (_, j) => `f${j}`) };
+  }
+
+  it('splits a large design into row blocks and reads it back bit for bit', () => {
+    const db = open();
+    const store = new DatasetsStore(db);
+    const design = largeDesign();
+    const stored = store.insertOrReuse({ name: 'big', source: 's', target: 'y', design });
+    const blocks = db.prepare('SELECT block, length(x) AS bytes FROM dataset_blocks WHERE dataset_id = ? ORDER BY block').all(stored.id) as { block: number; bytes: number }[];
+    expect(blocks.length).toBe(3);
+    expect(blocks.map((b) => b.block)).toEqual([0, 1, 2]);
+    // Whole rows per block, and together every value.
+    blocks.forEach((b) => expect(b.bytes % (8 * design.p)).toBe(0));
+    expect(blocks.reduce((n, b) => n + b.bytes, 0)).toBe(design.x.byteLength);
+    const loaded = store.loadDesign(stored.id);
+    expect(Buffer.from(loaded.x.buffer).equals(Buffer.from(design.x.buffer))).toBe(true);
+    expect(Buffer.from(loaded.y.buffer).equals(Buffer.from(design.y.buffer))).toBe(true);
+  });
+
+  it('still reads a data set stored inline by an earlier version', () => {
+    const db = open();
+    const store = new DatasetsStore(db);
+    const design = seedExampleDesign();
+    const stored = store.insertOrReuse({ name: 'seed', source: 's', target: 'y', design });
+    // What schema 5 wrote: x in the datasets row, no blocks.
+    db.prepare('DELETE FROM dataset_blocks WHERE dataset_id = ?').run(stored.id);
+    db.prepare('UPDATE datasets SET x = ? WHERE id = ?').run(Buffer.from(design.x.buffer, design.x.byteOffset, design.x.byteLength), stored.id);
+    expect(Array.from(store.loadDesign(stored.id).x)).toEqual(Array.from(design.x));
+  });
+
+  it('refuses a design whose blocks do not add up, naming the data set', () => {
+    const db = open();
+    const store = new DatasetsStore(db);
+    const stored = store.insertOrReuse({ name: 'big', source: 's', target: 'y', design: largeDesign() });
+    db.prepare('DELETE FROM dataset_blocks WHERE dataset_id = ? AND block = 1').run(stored.id);
+    expect(() => store.loadDesign(stored.id)).toThrow(new RegExp(`data set ${stored.id}: its blocks hold \\d+ of 1080000 values`));
+  });
+});
+
 describe('runs', () => {
   it('round-trips metric blocks bit for bit, in step order', () => {
     const db = open();

@@ -63,6 +63,9 @@ export function hashDesign(target: string, design: Design): string {
   return hash.digest('hex');
 }
 
+/** Rows per stored block are chosen so that a block is about this large. */
+const BLOCK_BYTES = 4 * 1024 * 1024;
+
 export function f64Bytes(values: Float64Array): Buffer {
   return Buffer.from(values.buffer, values.byteOffset, values.byteLength);
 }
@@ -80,6 +83,8 @@ export class DatasetsStore {
   private readonly byHashStmt;
   private readonly listStmt;
   private readonly valuesStmt;
+  private readonly insertBlockStmt;
+  private readonly blocksStmt;
 
   constructor(private readonly db: Db) {
     this.insertStmt = db.prepare(
@@ -90,6 +95,8 @@ export class DatasetsStore {
     this.byHashStmt = db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM datasets WHERE hash = ? AND builtin = 0 ORDER BY created_at LIMIT 1`);
     this.listStmt = db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM datasets ORDER BY builtin DESC, created_at`);
     this.valuesStmt = db.prepare('SELECT x, y, rows, cols, feature_names FROM datasets WHERE id = ?');
+    this.insertBlockStmt = db.prepare('INSERT INTO dataset_blocks (dataset_id, block, x) VALUES (?, ?, ?)');
+    this.blocksStmt = db.prepare('SELECT x FROM dataset_blocks WHERE dataset_id = ? ORDER BY block').pluck();
   }
 
   list(): DatasetSummary[] {
@@ -125,7 +132,7 @@ export class DatasetsStore {
       feature_names: JSON.stringify(dataset.design.featureNames),
       rows: dataset.design.m,
       cols: dataset.design.p,
-      x: f64Bytes(dataset.design.x),
+      x: Buffer.alloc(0),
       y: f64Bytes(dataset.design.y),
       hash,
       builtin: dataset.builtin ? 1 : 0,
@@ -133,13 +140,36 @@ export class DatasetsStore {
       columns: JSON.stringify(dataset.columns ?? columnStatistics(dataset.design)),
       import_details: dataset.importDetails ? JSON.stringify(dataset.importDetails) : null,
     });
+    const { x, p } = dataset.design;
+    const rowsPerBlock = Math.max(1, Math.floor(BLOCK_BYTES / (8 * Math.max(p, 1))));
+    for (let start = 0, block = 0; start < dataset.design.m; start += rowsPerBlock, block++) {
+      this.insertBlockStmt.run(id, block, f64Bytes(x.subarray(start * p, Math.min(dataset.design.m, start + rowsPerBlock) * p)));
+    }
     return this.get(id)!;
   }
 
   loadDesign(id: string): Design {
     const row = this.valuesStmt.get(id) as { x: Buffer; y: Buffer; rows: number; cols: number; feature_names: string } | undefined;
     if (!row) throw new RidgelineError('NOT_FOUND', `no data set with id ${id}`);
-    return { x: bytesToF64(row.x), y: bytesToF64(row.y), m: row.rows, p: row.cols, featureNames: JSON.parse(row.feature_names) as string[] };
+    const design = { x: row.x.byteLength > 0 ? bytesToF64(row.x) : this.blockValues(id, row.rows * row.cols), y: bytesToF64(row.y), m: row.rows, p: row.cols, featureNames: JSON.parse(row.feature_names) as string[] };
+    if (design.x.length !== row.rows * row.cols || design.y.length !== row.rows) {
+      throw new RidgelineError('DB_CORRUPT', `data set ${id}: ${design.x.length} stored values for ${row.rows} × ${row.cols} and ${design.y.length} targets`);
+    }
+    return design;
+  }
+
+  /** The design's values from its blocks, copied straight into one array (no intermediate concatenation). */
+  private blockValues(id: string, count: number): Float64Array {
+    const out = new Float64Array(count);
+    const bytes = new Uint8Array(out.buffer);
+    let offset = 0;
+    for (const block of this.blocksStmt.iterate(id) as IterableIterator<Buffer>) {
+      if (offset + block.byteLength > bytes.byteLength) throw new RidgelineError('DB_CORRUPT', `data set ${id}: its blocks hold more than ${count} values`);
+      bytes.set(block, offset);
+      offset += block.byteLength;
+    }
+    if (offset !== bytes.byteLength) throw new RidgelineError('DB_CORRUPT', `data set ${id}: its blocks hold ${offset / 8} of ${count} values`);
+    return out;
   }
 }
 
