@@ -11,6 +11,7 @@ import { correlatedDesign } from '../../shared/datasets/generators.ts';
 import { decodeSweepData, type SweepData } from '../../shared/protocol/sweepData.ts';
 import { toErrorInfo } from '../../shared/errors.ts';
 import { optimumObjective, startFit } from '../../shared/engine/fit.ts';
+import { testLoss } from '../../shared/engine/validation.ts';
 import { PROGRESS_INTERVAL_MS, type CellJob, type CellOutput, type FromTrainer, type ToTrainer } from '../../shared/protocol/trainer.ts';
 import type { FitSession } from '../../shared/engine/types.ts';
 
@@ -62,8 +63,9 @@ async function train(message: Extract<ToTrainer, { type: 'start' }>): Promise<vo
   const result = session.result();
   const batch = session.metricsSince(sent);
   const optimum = result.status === 'completed' ? optimumObjective(design, options) : null;
+  const test = result.status === 'completed' || result.status === 'cancelled' ? testLoss(design, options, result) : null;
   sessions.delete(id);
-  post({ type: 'done', id, result, batch, fitMs, optimumObjective: optimum });
+  post({ type: 'done', id, result, batch, fitMs, optimumObjective: optimum, testLoss: test });
 }
 
 /**

@@ -30,7 +30,9 @@ export const HyperparamsSchema = z.object({
   task: z.enum(['regression', 'classification']).default('regression'),
   /** Hold out this share of the rows (seeded by `seed`) and record the loss on them at every step. */
   validationFraction: finite.min(0, 'the validation fraction must be in [0, 0.9]').max(0.9, 'the validation fraction must be in [0, 0.9]').default(0),
-});
+  /** Hold out this share of the rows (same seeded split) as a test set, measured once on the final parameters. */
+  testFraction: finite.min(0, 'the test fraction must be in [0, 0.9]').max(0.9, 'the test fraction must be in [0, 0.9]').default(0),
+}).refine((h) => h.validationFraction + h.testFraction <= 0.9, { message: 'the validation and test fractions together must leave at least 10 % of the rows to train on', path: ['testFraction'] });
 export type Hyperparams = z.infer<typeof HyperparamsSchema>;
 
 /** A request to train: a stored data set (or a built-in one, by id) plus hyperparameters. */
@@ -50,6 +52,8 @@ export interface FinalMetrics {
   /** J − J* at the final parameters. */
   suboptimality: number | null;
   nonzero: number | null;
+  /** Data loss on the held-out test rows (hyperparams.testFraction > 0), measured on the final parameters. */
+  testLoss: number | null;
 }
 
 export interface RunSummary {

@@ -31,7 +31,7 @@ import { elasticNetPenalty } from './penalty.ts';
 import { startMlp } from './mlp/sessions.ts';
 import { unscaleFirstLayer } from './mlp/scaling.ts';
 import { startStochasticGlm } from './stochastic/glm.ts';
-import { trainValidationSplit, withValidation } from './validation.ts';
+import { splitRows, trainingRows, withValidation } from './validation.ts';
 import type { ConcreteSolver, Design, FitHooks, FitOptions, FitResult, FitSession } from './types.ts';
 
 export function validateFitOptions(options: FitOptions): void {
@@ -98,9 +98,10 @@ export function validateLogisticDesign(design: Design, fitIntercept: boolean): v
 
 export function startFit(design: Design, options: FitOptions, hooks: FitHooks = {}): FitSession {
   validateDesign(design);
-  if (options.validationFraction) {
-    const { train, validation } = trainValidationSplit(design, options.validationFraction, options.seed);
-    return withValidation(startFit(train, { ...options, validationFraction: 0 }, hooks), validation, options);
+  if (options.validationFraction || options.testFraction) {
+    const { train, validation } = splitRows(design, options.validationFraction ?? 0, options.testFraction ?? 0, options.seed);
+    const inner = startFit(train, { ...options, validationFraction: 0, testFraction: 0 }, hooks);
+    return validation ? withValidation(inner, validation, options) : inner;
   }
   validateFitOptions(options);
   const solver = resolveSolver(design, options);
@@ -175,9 +176,9 @@ export function fit(design: Design, options: FitOptions, hooks: FitHooks = {}): 
 export function optimumObjective(design: Design, options: FitOptions): number | null {
   if (options.model !== 'linear' && options.model !== 'logistic') return null;
   // The optimum of the problem actually trained: the training rows when some are held out.
-  if (options.validationFraction) {
+  if (options.validationFraction || options.testFraction) {
     try {
-      return optimumObjective(trainValidationSplit(design, options.validationFraction, options.seed).train, { ...options, validationFraction: 0 });
+      return optimumObjective(trainingRows(design, options), { ...options, validationFraction: 0, testFraction: 0 });
     } catch {
       return null;
     }

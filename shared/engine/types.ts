@@ -60,6 +60,11 @@ export interface FitOptions {
    * them at every step as `validationLoss`; 0 or undefined trains on every row.
    */
   validationFraction?: number;
+  /**
+   * Hold out this share of the rows as a test set (the same seeded split, see validation.ts): never
+   * trained on, measured once on the final parameters (`testLoss`); 0 or undefined holds none out.
+   */
+  testFraction?: number;
 }
 
 export const DEFAULT_FIT_OPTIONS: FitOptions = {

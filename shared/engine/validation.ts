@@ -9,19 +9,66 @@ import { predict } from './predict.ts';
 import { Pcg64 } from './random/pcg64.ts';
 import type { Design, FitOptions, FitResult, FitSession } from './types.ts';
 
+export interface RowSplit {
+  train: Design;
+  /** Null when no rows are held out for validation. */
+  validation: Design | null;
+  /** Null when no rows are held out for testing. */
+  test: Design | null;
+}
+
 /**
- * Splits rows into training and validation: a PCG64(seed) permutation, the first ⌈f·m⌉ rows of it
- * held out; both parts keep the data's row order. Deterministic in (m, fraction, seed).
+ * Splits rows into training, validation and test sets: one PCG64(seed) permutation; its first
+ * ⌈v·m⌉ rows are the validation set, the next ⌈t·m⌉ the test set, the rest the training set; every
+ * part keeps the data's row order. Deterministic in (m, v, t, seed), and with t = 0 the same split as
+ * a validation-only one (runs stored before test sets existed reproduce exactly). The test rows are
+ * never trained on nor used to stop: they are measured once, on the final parameters.
  */
-export function trainValidationSplit(design: Design, fraction: number, seed: number): { train: Design; validation: Design } {
-  if (!(fraction > 0 && fraction < 1)) throw new RidgelineError('BAD_OPTIONS', `the validation fraction must be in (0, 1) (got ${fraction})`);
-  const held = Math.ceil(fraction * design.m);
-  if (held >= design.m) throw new RidgelineError('BAD_DATA', `holding out ${held} of ${design.m} rows leaves none to train on`);
+export function splitRows(design: Design, validationFraction: number, testFraction: number, seed: number): RowSplit {
+  const v = validationFraction;
+  const t = testFraction;
+  if (!(v >= 0 && v < 1)) throw new RidgelineError('BAD_OPTIONS', `the validation fraction must be in [0, 1) (got ${v})`);
+  if (!(t >= 0 && t < 1)) throw new RidgelineError('BAD_OPTIONS', `the test fraction must be in [0, 1) (got ${t})`);
+  const heldV = Math.ceil(v * design.m);
+  const heldT = Math.ceil(t * design.m);
+  if (heldV + heldT >= design.m) {
+    throw new RidgelineError('BAD_DATA', `holding out ${heldV + heldT} of ${design.m} rows (${heldV} validation, ${heldT} test) leaves none to train on`);
+  }
   const order = Uint32Array.from({ length: design.m }, (_, i) => i);
   Pcg64.fromSeed(seed).shuffle(order);
-  const isValidation = new Uint8Array(design.m);
-  for (let k = 0; k < held; k++) isValidation[order[k]] = 1;
-  return { train: subsetRows(design, (i) => isValidation[i] === 0), validation: subsetRows(design, (i) => isValidation[i] === 1) };
+  // 0 train, 1 validation, 2 test.
+  const part = new Uint8Array(design.m);
+  for (let k = 0; k < heldV; k++) part[order[k]] = 1;
+  for (let k = heldV; k < heldV + heldT; k++) part[order[k]] = 2;
+  return {
+    train: subsetRows(design, (i) => part[i] === 0),
+    validation: heldV > 0 ? subsetRows(design, (i) => part[i] === 1) : null,
+    test: heldT > 0 ? subsetRows(design, (i) => part[i] === 2) : null,
+  };
+}
+
+/** Splits rows into training and validation (splitRows without a test set). */
+export function trainValidationSplit(design: Design, fraction: number, seed: number): { train: Design; validation: Design } {
+  if (!(fraction > 0 && fraction < 1)) throw new RidgelineError('BAD_OPTIONS', `the validation fraction must be in (0, 1) (got ${fraction})`);
+  const { train, validation } = splitRows(design, fraction, 0, seed);
+  return { train, validation: validation! };
+}
+
+/** The rows a fit trains on: all of them, or what its validation and test fractions leave. */
+export function trainingRows(design: Design, options: Pick<FitOptions, 'validationFraction' | 'testFraction' | 'seed'>): Design {
+  if (!options.validationFraction && !options.testFraction) return design;
+  return splitRows(design, options.validationFraction ?? 0, options.testFraction ?? 0, options.seed).train;
+}
+
+/**
+ * The data loss of a finished fit on its test rows (see splitRows), on the objective's scale; null when
+ * the fit holds out no test rows or its parameters are not finite (a diverged run).
+ */
+export function testLoss(design: Design, options: FitOptions, result: FitResult): number | null {
+  if (!options.testFraction) return null;
+  const { test } = splitRows(design, options.validationFraction ?? 0, options.testFraction, options.seed);
+  const loss = heldOutLoss(result, test!, options);
+  return Number.isFinite(loss) ? loss : null;
 }
 
 /** The data loss (no penalty) of a result on rows it was not trained on, on the objective's scale. */

@@ -43,7 +43,7 @@ export type ToTrainer =
 export type FromTrainer =
   | { type: 'ready' }
   | { type: 'progress'; id: string; batch: MetricBatch }
-  | { type: 'done'; id: string; result: FitResult; batch: MetricBatch; fitMs: number; optimumObjective: number | null }
+  | { type: 'done'; id: string; result: FitResult; batch: MetricBatch; fitMs: number; optimumObjective: number | null; testLoss: number | null }
   | { type: 'cellDone'; id: string; output: CellOutput }
   | { type: 'error'; id: string; error: ErrorInfo };
 

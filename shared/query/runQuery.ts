@@ -45,6 +45,7 @@ field(['tag', 'tags'], 'tags', (r) => r.tags);
 field(['iterations', 'iter'], 'number', (r) => r.iterations);
 field(['objective', 'J'], 'number', (r) => r.final.objective);
 field(['dataLoss'], 'number', (r) => r.final.dataLoss);
+field(['testLoss'], 'number', (r) => r.final.testLoss ?? null);
 field(['penalty'], 'number', (r) => r.final.penalty);
 field(['suboptimality', 'gap'], 'number', (r) => r.final.suboptimality);
 field(['nonzero', 'nonzeros', 'nnz'], 'number', (r) => r.final.nonzero);
@@ -56,7 +57,7 @@ field(['archived'], 'boolean', (r) => r.archived);
 field(['sweep', 'sweepId'], 'text', (r) => r.sweepId);
 
 // Every other hyperparameter by its own name, typed from the schema's defaults and kinds.
-const NUMERIC_HYPERPARAMS = ['learningRate', 'seed', 'maxIter', 'tol', 'batchSize', 'momentum', 'lrDecay', 'validationFraction'];
+const NUMERIC_HYPERPARAMS = ['learningRate', 'seed', 'maxIter', 'tol', 'batchSize', 'momentum', 'lrDecay', 'validationFraction', 'testFraction'];
 const BOOLEAN_HYPERPARAMS = ['standardize', 'fitIntercept'];
 for (const key of Object.keys(HyperparamsSchema.shape)) {
   if (FIELDS.has(key.toLowerCase())) continue;

@@ -68,6 +68,7 @@ function hyperparamRows(run: RunDetail): [string, string][] {
     ['init', h.init],
     ['seed', String(h.seed)],
     ['validation fraction', fmt(h.validationFraction)],
+    ['test fraction', fmt(h.testFraction)],
   ];
   if (h.model === 'mlp') rows.push(['hidden layers', h.hidden.join(', ')], ['activation', h.activation], ['task', h.task], ['momentum', fmt(h.momentum)], ['lr decay', fmt(h.lrDecay)]);
   return rows;
@@ -80,6 +81,7 @@ function finalRows(run: RunDetail): [string, string][] {
     ['converged', run.converged === null ? '—' : String(run.converged)],
     ['objective J', fmt(run.final.objective)],
     ['data loss', fmt(run.final.dataLoss)],
+    ...(run.hyperparams.testFraction > 0 ? [['test loss (held-out rows)', fmt(run.final.testLoss)] as [string, string]] : []),
     ['penalty', fmt(run.final.penalty)],
     ['J* (optimum)', fmt(run.final.optimumObjective)],
     ['J − J*', fmt(run.final.suboptimality)],

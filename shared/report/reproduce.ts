@@ -32,6 +32,7 @@ export function fitCommand(h: Hyperparams, data: string, target: string): string
   if (h.momentum !== 0) args.push('--momentum', n(h.momentum));
   if (h.lrDecay !== 1) args.push('--lr-decay', n(h.lrDecay));
   if (h.validationFraction !== 0) args.push('--validation-fraction', n(h.validationFraction));
+  if (h.testFraction !== 0) args.push('--test-fraction', n(h.testFraction));
   return args.map(shellWord).join(' ');
 }
 

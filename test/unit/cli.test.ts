@@ -1,9 +1,10 @@
 // `ridgeline fit` against the seed reference (test/fixtures/seed_gd.json) and the CLI contract's
 // conventions (../shared/CLI.md): exit 2 with one line naming the option, one JSON document on stdout.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { Pcg64 } from '../../shared/engine/random/pcg64.ts';
 import { runCli, runCliAsync } from '../helpers/cli.ts';
 import { fixturePath, readJsonFixture, relativeError, type SeedGdReference } from '../helpers/fixtures.ts';
 
@@ -29,6 +30,29 @@ describe('ridgeline fit', () => {
     expect(typeof out.timings.loadMs).toBe('number');
     expect(typeof out.timings.fitMs).toBe('number');
     expect(out.runId).toBeUndefined();
+  });
+
+  it('holds out a seeded test set with --test-fraction and reports its loss (= ½·MSE of the printed model on those rows)', () => {
+    const { status, stdout, stderr } = runCli(['fit', '--data', seedCsv, '--target', 'y', '--solver', 'closed', '--lambda', '0.001', '--alpha', '0', '--test-fraction', '0.3', '--seed', '5', '--json']);
+    expect(status, stderr).toBe(0);
+    const out = JSON.parse(stdout);
+    const without = JSON.parse(runCli(['fit', '--data', seedCsv, '--target', 'y', '--solver', 'closed', '--lambda', '0.001', '--alpha', '0', '--json']).stdout);
+    expect(without.testLoss).toBeUndefined();
+    // The 30 test rows are the first 30 of a PCG64(5) permutation of the 100 rows.
+    const rows = readFileSync(seedCsv, 'utf8').trim().split(/\r?\n/).slice(1).map((line) => line.split(',').map(Number));
+    const header = readFileSync(seedCsv, 'utf8').split(/\r?\n/)[0].split(',');
+    const order = Uint32Array.from({ length: rows.length }, (_, i) => i);
+    Pcg64.fromSeed(5).shuffle(order);
+    const xAt = header.indexOf('x');
+    const yAt = header.indexOf('y');
+    let sum = 0;
+    for (let k = 0; k < 30; k++) {
+      const row = rows[order[k]];
+      sum += 0.5 * (out.intercept + out.coef.x * row[xAt] - row[yAt]) ** 2;
+    }
+    expect(relativeError(out.testLoss, sum / 30)).toBeLessThan(1e-12);
+    // Trained on the other 70 rows only: not the fit on all 100.
+    expect(out.coef.x).not.toBe(without.coef.x);
   });
 
   it('exits 2 with one line naming the option for unknown options, missing and bad values', () => {

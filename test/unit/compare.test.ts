@@ -32,7 +32,7 @@ function run(hyper: Partial<Hyperparams> & Pick<Hyperparams, 'model' | 'lambda' 
     createdAt: '2025-01-01T00:00:00.000Z',
     finishedAt: '2025-01-01T00:00:01.000Z',
     iterations: 10,
-    final: { objective: 1, dataLoss: 1, penalty: 0, optimumObjective: 1, suboptimality: 0, nonzero: null },
+    final: { objective: 1, dataLoss: 1, penalty: 0, optimumObjective: 1, suboptimality: 0, nonzero: null, testLoss: null },
     sweepId: null,
     role: 'run',
     tags: [],
@@ -167,7 +167,7 @@ describe('coefficients and sparsity', () => {
 });
 
 describe('final metrics', () => {
-  const final = (objective: number, dataLoss: number, suboptimality: number) => ({ objective, dataLoss, penalty: objective - dataLoss, optimumObjective: objective - suboptimality, suboptimality, nonzero: null });
+  const final = (objective: number, dataLoss: number, suboptimality: number) => ({ objective, dataLoss, penalty: objective - dataLoss, optimumObjective: objective - suboptimality, suboptimality, nonzero: null, testLoss: null });
 
   it('marks the lowest objective and loss, ties included, and never the iterations or the time', () => {
     const runs = [
@@ -261,5 +261,5 @@ describe('parallel-coordinates scales', () => {
 });
 
 function final3(objective: number) {
-  return { objective, dataLoss: objective, penalty: 0, optimumObjective: objective, suboptimality: 0, nonzero: null };
+  return { objective, dataLoss: objective, penalty: 0, optimumObjective: objective, suboptimality: 0, nonzero: null, testLoss: null };
 }

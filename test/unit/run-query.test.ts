@@ -16,7 +16,7 @@ function run(id: string, over: Partial<Omit<RunSummary, 'hyperparams'>> & { hp?:
     createdAt: '2026-11-28T10:00:00.000Z',
     finishedAt: '2026-11-28T10:00:01.000Z',
     iterations: 100,
-    final: { objective: 1, dataLoss: 0.9, penalty: 0.1, optimumObjective: 1, suboptimality: 0, nonzero: 10 },
+    final: { objective: 1, dataLoss: 0.9, penalty: 0.1, optimumObjective: 1, suboptimality: 0, nonzero: 10, testLoss: null },
     sweepId: null,
     role: 'run',
     tags: [],
@@ -32,7 +32,7 @@ const RUNS: RunSummary[] = [
   run('b', { name: 'ridge big', hp: { lambda: 10, learningRate: 0.5, solver: 'gd' }, status: 'diverged' }),
   run('c', { name: 'logit one', hp: { model: 'logistic', lambda: 1e-4, alpha: 1, solver: 'fista' }, datasetName: 'logistic_synth', notes: 'seed run of the week' }),
   run('d', { name: 'logit two', hp: { model: 'logistic', lambda: 0.5, alpha: 0.5, seed: 7 }, archived: true, createdAt: '2026-11-27T23:59:59.000Z', tags: ['Candidate', 'baseline-2'] }),
-  run('e', { name: 'cell', role: 'cell', final: { objective: null, dataLoss: null, penalty: null, optimumObjective: null, suboptimality: null, nonzero: null }, fitMs: null }),
+  run('e', { name: 'cell', role: 'cell', final: { objective: null, dataLoss: null, penalty: null, optimumObjective: null, suboptimality: null, nonzero: null, testLoss: null }, fitMs: null }),
 ];
 
 function ids(query: string): string[] {

@@ -116,7 +116,9 @@ describe('sweep service', () => {
 
   it('cancels a sweep; resume then completes it from the committed cells', async () => {
     const { s } = await services();
-    const { sweepId } = await startSweep(s, { ...spec, nLambda: 100, folds: 10, poolSize: 1 });
+    // Cells of plain gradient descent without a tolerance (~0.1 s each): the cancel lands mid-sweep. A
+    // lasso path cell from the fold moments would take a millisecond.
+    const { sweepId } = await startSweep(s, { ...spec, nLambda: 4, folds: 10, poolSize: 1, grid: { solver: ['gd'], maxIter: [3000] }, tol: 0 });
     while ((await s.handlers.listSweeps({}))[0].cellsDone < 1) await new Promise((r) => setTimeout(r, 20));
     expect(await s.handlers.cancelSweep({ id: sweepId })).toEqual({ cancelled: true });
     const cancelled = await s.sweeps.execute(sweepId);

@@ -1,10 +1,13 @@
-// Held-out validation: the seeded split, and the per-step validation loss (checked against an
-// independent evaluation of the final parameters on the held-out rows).
+// Held-out rows: the seeded train/validation/test split (checked against the permutation drawn here),
+// the per-step validation loss and the final test loss (checked against independent evaluations of the
+// final parameters on the held-out rows).
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_DATASETS } from '../../shared/datasets/builtins.ts';
 import { fit, optimumObjective } from '../../shared/engine/fit.ts';
 import { DEFAULT_FIT_OPTIONS, type FitOptions } from '../../shared/engine/types.ts';
-import { heldOutLoss, trainValidationSplit } from '../../shared/engine/validation.ts';
+import { heldOutLoss, splitRows, testLoss, trainValidationSplit } from '../../shared/engine/validation.ts';
+import { Pcg64 } from '../../shared/engine/random/pcg64.ts';
+import { subsetRows } from '../../shared/engine/design.ts';
 
 const diabetes = BUILTIN_DATASETS.find((d) => d.id === 'builtin:diabetes')!.design();
 const logistic = BUILTIN_DATASETS.find((d) => d.id === 'builtin:logistic')!.design();
@@ -52,5 +55,63 @@ describe('validation loss per step', () => {
     const options = { ...DEFAULT_FIT_OPTIONS, lambda: 1, alpha: 0, validationFraction: 0.3, seed: 2 };
     const { train } = trainValidationSplit(diabetes, 0.3, 2);
     expect(optimumObjective(diabetes, options)).toBe(optimumObjective(train, { ...options, validationFraction: 0 }));
+  });
+});
+
+describe('train/validation/test split', () => {
+  /** The split as its definition states it: PCG64(seed) permutation, first ⌈v·m⌉ validation, next ⌈t·m⌉ test. */
+  function expectedParts(m: number, v: number, t: number, seed: number): Uint8Array {
+    const order = Uint32Array.from({ length: m }, (_, i) => i);
+    Pcg64.fromSeed(seed).shuffle(order);
+    const part = new Uint8Array(m);
+    const nv = Math.ceil(v * m);
+    const nt = Math.ceil(t * m);
+    for (let k = 0; k < nv + nt; k++) part[order[k]] = k < nv ? 1 : 2;
+    return part;
+  }
+
+  it('takes validation and test rows from one seeded permutation, in row order, partitioning the data', () => {
+    const part = expectedParts(442, 0.15, 0.2, 4);
+    const { train, validation, test } = splitRows(diabetes, 0.15, 0.2, 4);
+    expect(Array.from(validation!.y)).toEqual(Array.from(subsetRows(diabetes, (i) => part[i] === 1).y));
+    expect(Array.from(test!.y)).toEqual(Array.from(subsetRows(diabetes, (i) => part[i] === 2).y));
+    expect(Array.from(train.x)).toEqual(Array.from(subsetRows(diabetes, (i) => part[i] === 0).x));
+    expect([validation!.m, test!.m, train.m]).toEqual([Math.ceil(0.15 * 442), Math.ceil(0.2 * 442), 442 - 67 - 89]);
+  });
+
+  it('without a test set, is exactly the validation-only split (older runs reproduce)', () => {
+    const both = splitRows(diabetes, 0.25, 0, 9);
+    const old = trainValidationSplit(diabetes, 0.25, 9);
+    expect(both.test).toBeNull();
+    expect(Array.from(both.validation!.y)).toEqual(Array.from(old.validation.y));
+    expect(Array.from(both.train.y)).toEqual(Array.from(old.train.y));
+  });
+
+  it('refuses fractions that leave nothing to train on, saying how many rows each part takes', () => {
+    expect(() => splitRows(diabetes, 0.5, 0.5, 0)).toThrow(/holding out 442 of 442 rows \(221 validation, 221 test\) leaves none to train on/);
+    expect(() => splitRows(diabetes, 0, 1, 0)).toThrow(/test fraction must be in \[0, 1\)/);
+  });
+
+  it('trains on the training rows only and reports the loss of the final parameters on the test rows', () => {
+    const options = { ...DEFAULT_FIT_OPTIONS, lambda: 0.05, alpha: 0.5, standardize: true, solver: 'cd' as const, validationFraction: 0.1, testFraction: 0.25, seed: 3 };
+    const { result } = fit(diabetes, options);
+    const part = expectedParts(442, 0.1, 0.25, 3);
+    const alone = fit(subsetRows(diabetes, (i) => part[i] === 0), { ...options, validationFraction: 0, testFraction: 0 }).result;
+    expect(Array.from(result.coef)).toEqual(Array.from(alone.coef));
+    expect(result.intercept).toBe(alone.intercept);
+    // ½·mean squared error on the test rows, from the printed parameters.
+    let sum = 0;
+    let n = 0;
+    for (let i = 0; i < diabetes.m; i++) {
+      if (part[i] !== 2) continue;
+      let prediction = result.intercept;
+      for (let j = 0; j < diabetes.p; j++) prediction += diabetes.x[i * diabetes.p + j] * result.coef[j];
+      sum += 0.5 * (prediction - diabetes.y[i]) ** 2;
+      n++;
+    }
+    expect(Math.abs(testLoss(diabetes, options, result)! - sum / n)).toBeLessThan(1e-12 * (sum / n));
+    expect(testLoss(diabetes, { ...options, testFraction: 0 }, result)).toBeNull();
+    // J* is that of the training rows alone.
+    expect(optimumObjective(diabetes, options)).toBe(optimumObjective(subsetRows(diabetes, (i) => part[i] === 0), { ...options, validationFraction: 0, testFraction: 0 }));
   });
 });

@@ -2,6 +2,7 @@ import { basename, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { METRIC_NAMES } from '../../../shared/domain/metrics.ts';
 import { fit, optimumObjective } from '../../../shared/engine/fit.ts';
+import { testLoss } from '../../../shared/engine/validation.ts';
 import { APP_VERSION } from '../../core/appVersion.ts';
 import { loadCsvDesign } from '../../core/datasets/csvDesign.ts';
 import { openStore } from '../../core/cliStore.ts';
@@ -66,6 +67,7 @@ export function fitCommand(argv: readonly string[]): number {
   }
   const fitMs = performance.now() - fitStart;
   const optimum = result.status === 'cancelled' ? null : optimumObjective(design, options);
+  const test = testLoss(design, options, result);
   const history = session.metricsSince(0);
 
   if (store && runId) {
@@ -76,7 +78,7 @@ export function fitCommand(argv: readonly string[]): number {
         const columns = Object.fromEntries(METRIC_NAMES.map((name) => [name, history.columns[name].subarray(first, first + count)]));
         store.runs.appendMetrics(id, { firstStep: first, count, columns: columns as typeof history.columns });
       }
-      store.runs.finish(id, outcomeOf(result, design, history, { optimumObjective: optimum, loadMs, fitMs }));
+      store.runs.finish(id, outcomeOf(result, design, history, { optimumObjective: optimum, loadMs, fitMs, testLoss: test }));
     })();
     store.close('the CLI exited before the run finished');
   }
@@ -102,6 +104,7 @@ export function fitCommand(argv: readonly string[]): number {
       statusReason: result.statusReason,
       maxStableStep: result.maxStableStep,
       ...(hyperparams.validationFraction > 0 ? { validationLoss: history.columns.validationLoss[history.count - 1] } : {}),
+      ...(hyperparams.testFraction > 0 ? { testLoss: test } : {}),
       timings: { loadMs, fitMs },
       ...(runId ? { runId } : {}),
       ...(withHistory ? { history: Object.fromEntries(METRIC_NAMES.map((name) => [name, history.columns[name]])) } : {}),

@@ -24,6 +24,7 @@ export const FIT_OPTION_SPEC: OptionSpec = {
   'lr-decay': { type: 'number', min: 0, max: 1, exclusiveMin: true },
   task: { type: 'enum', values: ['regression', 'classification'] },
   'validation-fraction': { type: 'number', min: 0, max: 0.9 },
+  'test-fraction': { type: 'number', min: 0, max: 0.9 },
   'fold-column': { type: 'string' },
   ignore: { type: 'stringList' },
   db: { type: 'string' },
@@ -51,6 +52,7 @@ export function hyperparamsFromArgs(args: ParsedArgs): Hyperparams {
     lrDecay: getOption(args, 'lr-decay'),
     task: getOption(args, 'task'),
     validationFraction: getOption(args, 'validation-fraction'),
+    testFraction: getOption(args, 'test-fraction'),
   });
   if (!parsed.success) throw new UsageError(describeIssues(parsed.error));
   return parsed.data;

@@ -186,6 +186,13 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 7,
+    sql: `
+      -- The data loss on a run's test rows (hyperparams.testFraction), measured once on its final parameters.
+      ALTER TABLE runs ADD COLUMN final_test_loss REAL;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -27,6 +27,8 @@ export interface RunOutcome {
   finalPenalty: number | null;
   finalNonzero: number | null;
   optimumObjective: number | null;
+  /** Data loss on the run's test rows (hyperparams.testFraction), null without them. */
+  testLoss?: number | null;
   maxStableStep: number | null;
   loadMs: number | null;
   fitMs: number | null;
@@ -62,6 +64,7 @@ interface RunRow {
   final_penalty: number | null;
   final_nonzero: number | null;
   optimum_objective: number | null;
+  final_test_loss: number | null;
   max_stable_step: number | null;
 }
 
@@ -94,7 +97,7 @@ export class RunsStore {
       `UPDATE runs SET status = @status, status_reason = @status_reason, resolved_solver = @resolved_solver, finished_at = @finished_at,
          iterations = @iterations, converged = @converged, final_objective = @final_objective, final_data_loss = @final_data_loss,
          final_penalty = @final_penalty, final_nonzero = @final_nonzero, optimum_objective = @optimum_objective,
-         max_stable_step = @max_stable_step, load_ms = @load_ms, fit_ms = @fit_ms
+         final_test_loss = @final_test_loss, max_stable_step = @max_stable_step, load_ms = @load_ms, fit_ms = @fit_ms
        WHERE id = @id`,
     );
     this.insertBlockStmt = db.prepare(
@@ -168,6 +171,7 @@ export class RunsStore {
         final_penalty: finiteOrNull(outcome.finalPenalty),
         final_nonzero: finiteOrNull(outcome.finalNonzero),
         optimum_objective: finiteOrNull(outcome.optimumObjective),
+        final_test_loss: finiteOrNull(outcome.testLoss ?? null),
         max_stable_step: finiteOrNull(outcome.maxStableStep),
         load_ms: outcome.loadMs,
         fit_ms: outcome.fitMs,
@@ -190,6 +194,7 @@ export class RunsStore {
       final_penalty: null,
       final_nonzero: null,
       optimum_objective: null,
+      final_test_loss: null,
       max_stable_step: null,
       load_ms: null,
       fit_ms: null,
@@ -274,7 +279,8 @@ function toSummary(row: RunRow): RunSummary {
     status: row.status,
     datasetId: row.dataset_id,
     datasetName: row.dataset_name,
-    hyperparams: JSON.parse(row.hyperparams) as Hyperparams,
+    // Runs stored before a hyperparameter existed read with its default (the value they ran with).
+    hyperparams: { testFraction: 0, ...(JSON.parse(row.hyperparams) as Partial<Hyperparams>) } as Hyperparams,
     createdAt: row.created_at,
     finishedAt: row.finished_at,
     iterations: row.iterations,
@@ -285,6 +291,7 @@ function toSummary(row: RunRow): RunSummary {
       optimumObjective: optimum,
       suboptimality: optimum !== null && row.final_objective !== null ? row.final_objective - optimum : null,
       nonzero: row.final_nonzero,
+      testLoss: row.final_test_loss,
     },
     sweepId: row.sweep_id,
     role: row.role,

@@ -43,7 +43,12 @@ export function parametersOf(result: FitResult, design: Design): RunParameter[] 
   return [{ name: '(intercept)', value: result.intercept }, ...design.featureNames.map((name, j) => ({ name, value: result.coef[j] }))];
 }
 
-export function outcomeOf(result: FitResult, design: Design, lastObjectiveBatch: MetricBatch | null, extra: { optimumObjective: number | null; loadMs: number | null; fitMs: number | null }): RunOutcome {
+export function outcomeOf(
+  result: FitResult,
+  design: Design,
+  lastObjectiveBatch: MetricBatch | null,
+  extra: { optimumObjective: number | null; loadMs: number | null; fitMs: number | null; testLoss?: number | null },
+): RunOutcome {
   const last = (name: 'dataLoss' | 'penalty' | 'nonzero'): number | null =>
     lastObjectiveBatch && lastObjectiveBatch.count > 0 ? lastObjectiveBatch.columns[name][lastObjectiveBatch.count - 1] : null;
   return {
@@ -57,6 +62,7 @@ export function outcomeOf(result: FitResult, design: Design, lastObjectiveBatch:
     finalPenalty: last('penalty'),
     finalNonzero: last('nonzero'),
     optimumObjective: extra.optimumObjective,
+    testLoss: extra.testLoss ?? null,
     maxStableStep: result.maxStableStep,
     loadMs: extra.loadMs,
     fitMs: extra.fitMs,
@@ -156,7 +162,7 @@ export class RunService {
           run.finished = true;
           this.active.delete(runId);
           const batch = message.batch.count > 0 ? message.batch : lastBatch;
-          runs.finish(runId, outcomeOf(message.result, design, batch, { optimumObjective: message.optimumObjective, loadMs, fitMs: message.fitMs }), message.batch);
+          runs.finish(runId, outcomeOf(message.result, design, batch, { optimumObjective: message.optimumObjective, loadMs, fitMs: message.fitMs, testLoss: message.testLoss }), message.batch);
           if (message.batch.count > 0) events.emit({ type: 'runProgress', runId, batch: message.batch });
           events.emit({ type: 'runStatus', runId, status: message.result.status, statusReason: message.result.statusReason });
           host.kill();

@@ -60,6 +60,7 @@ const HYPERPARAM_FIELDS: readonly HyperparamField[] = [
   { key: 'init', label: 'initialization', raw: (r) => r.hyperparams.init, format: (r) => r.hyperparams.init },
   { key: 'seed', label: 'seed', raw: (r) => r.hyperparams.seed, format: (r) => String(r.hyperparams.seed) },
   { key: 'validationFraction', label: 'validation share', raw: (r) => r.hyperparams.validationFraction, format: (r) => num(r.hyperparams.validationFraction) },
+  { key: 'testFraction', label: 'test share', raw: (r) => r.hyperparams.testFraction, format: (r) => num(r.hyperparams.testFraction) },
   { key: 'hidden', label: 'hidden layers', raw: (r) => mlpOnly(r, r.hyperparams.hidden), format: (r) => mlpOnly(r, r.hyperparams.hidden.join(' × ')) ?? NOT_APPLICABLE, when: anyMlp },
   { key: 'activation', label: 'activation', raw: (r) => mlpOnly(r, r.hyperparams.activation), format: (r) => mlpOnly(r, r.hyperparams.activation) ?? NOT_APPLICABLE, when: anyMlp },
   { key: 'task', label: 'task', raw: (r) => mlpOnly(r, r.hyperparams.task), format: (r) => mlpOnly(r, r.hyperparams.task) ?? NOT_APPLICABLE, when: anyMlp },
@@ -182,7 +183,7 @@ export function featuresToDraw(table: CoefficientTable, limit: number): number[]
 // ---------------------------------------------------------------------------------------------
 // Final metrics
 
-export type CompareMetricKey = 'objective' | 'dataLoss' | 'validationLoss' | 'suboptimality' | 'iterations' | 'fitMs' | 'nonzero' | 'sparsity';
+export type CompareMetricKey = 'objective' | 'dataLoss' | 'validationLoss' | 'testLoss' | 'suboptimality' | 'iterations' | 'fitMs' | 'nonzero' | 'sparsity';
 
 export interface MetricDefinition {
   key: CompareMetricKey;
@@ -197,6 +198,7 @@ export const COMPARE_METRICS: readonly MetricDefinition[] = [
   { key: 'objective', label: 'objective J', better: 'lower', needsSameProblem: true },
   { key: 'dataLoss', label: 'data loss', better: 'lower', needsSameProblem: true },
   { key: 'validationLoss', label: 'validation loss', better: 'lower', needsSameProblem: true },
+  { key: 'testLoss', label: 'test loss', better: 'lower', needsSameProblem: true },
   { key: 'suboptimality', label: 'J − J*', better: 'lower', needsSameProblem: false },
   { key: 'iterations', label: 'iterations', better: null, needsSameProblem: false },
   { key: 'fitMs', label: 'fit time', better: null, needsSameProblem: false },
@@ -218,6 +220,8 @@ export function metricValue(run: RunDetail, key: CompareMetricKey, extras: Compa
       return finite(run.final.dataLoss);
     case 'validationLoss':
       return finite(extras.validationLoss?.get(run.id));
+    case 'testLoss':
+      return finite(run.final.testLoss);
     case 'suboptimality':
       return finite(run.final.suboptimality);
     case 'iterations':
@@ -235,7 +239,7 @@ export function metricValue(run: RunDetail, key: CompareMetricKey, extras: Compa
 
 /** The metrics that some run has a value of (validation loss only when a run held rows out). */
 export function availableMetrics(runs: readonly RunDetail[], extras: CompareExtras = {}): MetricDefinition[] {
-  return COMPARE_METRICS.filter((m) => m.key !== 'validationLoss' || runs.some((run) => metricValue(run, m.key, extras) !== null));
+  return COMPARE_METRICS.filter((m) => (m.key !== 'validationLoss' && m.key !== 'testLoss') || runs.some((run) => metricValue(run, m.key, extras) !== null));
 }
 
 export interface MetricRow {
@@ -256,7 +260,8 @@ export interface MetricRow {
 function problemKey(run: RunDetail): string {
   const h = run.hyperparams;
   const loss = h.model === 'mlp' ? `mlp-${h.task}` : h.model;
-  return identity([run.datasetId, loss, h.validationFraction, h.validationFraction > 0 ? h.seed : null]);
+  const held = h.validationFraction > 0 || h.testFraction > 0;
+  return identity([run.datasetId, loss, h.validationFraction, h.testFraction, held ? h.seed : null]);
 }
 
 function formatMetric(key: CompareMetricKey, value: number | null, run: RunDetail): string {
@@ -457,6 +462,7 @@ const NUMERIC_HYPERPARAMS: readonly NumericHyperparam[] = [
   { key: 'momentum', label: 'momentum', value: (r) => r.hyperparams.momentum },
   { key: 'lrDecay', label: 'lr decay', value: (r) => r.hyperparams.lrDecay },
   { key: 'validationFraction', label: 'validation share', value: (r) => r.hyperparams.validationFraction },
+  { key: 'testFraction', label: 'test share', value: (r) => r.hyperparams.testFraction },
 ];
 
 function axisOf(key: string, label: string, values: (number | null)[], forceLog: boolean): ParallelAxis {

@@ -10,6 +10,7 @@ export type RunColumnKey =
   | 'lambda'
   | 'alpha'
   | 'objective'
+  | 'testLoss'
   | 'suboptimality'
   | 'nonzero'
   | 'duration'
@@ -36,6 +37,7 @@ export const RUN_COLUMNS: readonly RunColumn[] = [
   { key: 'lambda', label: 'λ', title: 'Regularization strength (canonical λ)', width: 76, numeric: true, sortValue: (r) => r.hyperparams.lambda },
   { key: 'alpha', label: 'α', title: 'Elastic-net mix α (1 = lasso, 0 = ridge)', width: 56, numeric: true, sortValue: (r) => r.hyperparams.alpha },
   { key: 'objective', label: 'Final J', title: 'Final objective J', width: 96, numeric: true, sortValue: (r) => r.final.objective },
+  { key: 'testLoss', label: 'Test loss', title: 'Data loss on the held-out test rows', width: 86, numeric: true, sortValue: (r) => r.final.testLoss ?? null },
   { key: 'suboptimality', label: 'J − J*', title: 'Suboptimality J − J*', width: 80, numeric: true, sortValue: (r) => r.final.suboptimality },
   { key: 'nonzero', label: 'Nonzeros', title: 'Nonzero coefficients', width: 76, numeric: true, sortValue: (r) => r.final.nonzero },
   { key: 'duration', label: 'Duration', title: 'Wall time of the fit', width: 76, numeric: true, sortValue: (r) => r.fitMs },
@@ -43,7 +45,7 @@ export const RUN_COLUMNS: readonly RunColumn[] = [
   { key: 'tags', label: 'Tags', title: 'Tags', width: 140, numeric: false, sortValue: (r) => (r.tags.length === 0 ? null : r.tags.join(',').toLowerCase()) },
 ];
 
-export const DEFAULT_HIDDEN_COLUMNS: readonly RunColumnKey[] = ['solver', 'alpha', 'nonzero'];
+export const DEFAULT_HIDDEN_COLUMNS: readonly RunColumnKey[] = ['solver', 'alpha', 'nonzero', 'testLoss'];
 
 export type SortDirection = 'asc' | 'desc';
 export interface RunSort {
