@@ -180,6 +180,22 @@ describe('the workbench in serve mode', () => {
     await page.locator('[data-testid="run-details"]').screenshot({ path: `${SCREENSHOT_DIR}/run-detail-run-again.png` });
   });
 
+  it('holds out a test set from the form and shows its loss in the run details', async () => {
+    await fillForm({ name: 'held out', lambda: '0.0001', learningRate: '0.01', maxIter: '500', tol: '0', validationFraction: '0.1', testFraction: '0.25', seed: '3' });
+    await page.getByRole('button', { name: 'Start run' }).click();
+    const row = page.locator('[data-testid="run-row"]', { hasText: 'held out' });
+    await expect.poll(() => row.getAttribute('data-status'), { timeout: 30_000 }).toBe('completed');
+    await row.click();
+    const shown = page.locator('[data-testid="test-loss"]');
+    await shown.waitFor();
+    const id = (await listRuns()).find((run) => run.name === 'held out')!.id;
+    const stored = await api<{ hyperparams: { testFraction: number; validationFraction: number }; final: { testLoss: number } }>('getRun', { id });
+    expect(stored.hyperparams).toMatchObject({ testFraction: 0.25, validationFraction: 0.1 });
+    expect(stored.final.testLoss).toBeGreaterThan(0);
+    expect(Number(await shown.textContent())).toBe(stored.final.testLoss);
+    await fillForm({ validationFraction: '0', testFraction: '0', seed: '0' });
+  });
+
   it('logged no other errors in the browser console', () => {
     expect(pageErrors).toEqual([]);
   });
