@@ -12,6 +12,7 @@ import { SweepSpecSchema, type SweepDetail, type SweepStatus, type SweepSummary 
 import { METRIC_NAMES, type MetricBatch } from './domain/metrics.ts';
 import { RunEditSchema, RunSpecSchema, type RunDetail, type RunMetrics, type RunStatus, type RunSummary } from './domain/runs.ts';
 import type { ApiMethod } from './apiMethods.ts';
+import { REPORT_FORMATS } from './report/types.ts';
 
 export { API_METHODS, IPC_EVENT_CHANNEL, ipcChannel, isApiMethod, type ApiMethod } from './apiMethods.ts';
 
@@ -57,6 +58,20 @@ export const API_INPUTS = {
   restoreRuns: z.object({ ids: z.array(Id).min(1, 'name at least one run').max(100_000) }).strict(),
   /** Desktop: the native open-file dialog. Where files are uploaded instead, it answers BAD_REQUEST. */
   chooseImportFile: Empty,
+  /**
+   * A report of a run, a selection of runs or a sweep, in one format. The desktop asks where to save it
+   * and writes it; serve mode answers `POST /api/exportReport` with the file itself (a download).
+   */
+  exportReport: z
+    .object({
+      target: z.discriminatedUnion('kind', [
+        z.object({ kind: z.literal('run'), id: Id }).strict(),
+        z.object({ kind: z.literal('runs'), ids: z.array(Id).min(2, 'a selection has at least 2 runs').max(200, 'a report covers at most 200 runs') }).strict(),
+        z.object({ kind: z.literal('sweep'), id: Id }).strict(),
+      ]),
+      format: z.enum(REPORT_FORMATS),
+    })
+    .strict(),
 } as const satisfies Record<ApiMethod, z.ZodType>;
 
 export interface AppInfo {
@@ -112,6 +127,16 @@ export interface ApiOutputs {
   editRun: RunSummary;
   deleteRuns: { deleted: string[] };
   restoreRuns: { restored: string[] };
+  exportReport: ReportExport;
+}
+
+/** Where an exported report went. */
+export interface ReportExport {
+  fileName: string;
+  bytes: number;
+  /** 'saved' (desktop, to `savedTo`), 'downloaded' (serve mode: the browser saves it), or 'cancelled' in the save dialog. */
+  delivered: 'saved' | 'downloaded' | 'cancelled';
+  savedTo: string | null;
 }
 
 /** What a caller sends (fields with defaults may be left out). */

@@ -8,6 +8,8 @@ import { EventHub } from './events.ts';
 import { SweepService } from './sweeps/sweepService.ts';
 import { RunService } from './training/runService.ts';
 import type { TrainerLauncher } from './training/trainerHost.ts';
+import { buildReport, type BuildOptions, type BuiltReport } from './reports/build.ts';
+import type { ReportFormat, ReportTarget } from '../../shared/report/types.ts';
 
 export interface Services {
   handlers: ApiHandlers;
@@ -15,6 +17,8 @@ export interface Services {
   db: Db;
   sweeps: SweepService;
   imports: ImportService;
+  /** A report from the stored data (each shell delivers it its own way: a save dialog, a download). */
+  buildReport(target: ReportTarget, format: ReportFormat, options?: BuildOptions): Promise<BuiltReport>;
   /** True while runs or sweeps are in flight. */
   readonly busy: boolean;
   /** Ends runs and sweeps in flight (recorded as interrupted), stops the session, closes the database. */
@@ -85,6 +89,10 @@ export function createServices(options: { dbPath: string; launchTrainer: Trainer
     chooseImportFile: () => {
       throw new RidgelineError('BAD_REQUEST', 'there is no file dialog here: upload the file instead');
     },
+    // Replaced by each shell: the desktop saves through its dialog; serve mode answers the request with the file.
+    exportReport: () => {
+      throw new RidgelineError('BAD_REQUEST', 'exportReport needs a shell that can save or download the file');
+    },
   };
 
   let closed = false;
@@ -94,6 +102,7 @@ export function createServices(options: { dbPath: string; launchTrainer: Trainer
     db,
     sweeps: sweepService,
     imports,
+    buildReport: (target, format, buildOptions) => buildReport(store, target, format, buildOptions),
     get busy() {
       return sweepService.busy || runService.activeCount > 0;
     },

@@ -11,6 +11,7 @@ import { toErrorInfo } from '../../shared/errors.ts';
 import { DB_FILE_NAME, defaultDataDir } from '../core/paths.ts';
 import { createServices, type Services } from '../core/services.ts';
 import { registerApiHandlers } from './ipc.ts';
+import { desktopExportReport } from './reportExport.ts';
 import { installMenu, sendCommand } from './menu.ts';
 import { forkUtilityTrainer } from './utilityTrainer.ts';
 import { createMainWindow, trustedUrlCheck, type WindowPaths } from './window.ts';
@@ -59,6 +60,7 @@ if (!app.requestSingleInstanceLock()) {
       const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
       return { path: result.canceled ? null : (result.filePaths[0] ?? null) };
     };
+    active.handlers.exportReport = desktopExportReport(active, () => window);
     registerApiHandlers(active, trustedUrlCheck(paths));
     active.events.subscribe((event) => {
       for (const w of BrowserWindow.getAllWindows()) w.webContents.send(IPC_EVENT_CHANNEL, event);

@@ -10,6 +10,8 @@ import { CONTENT_SECURITY_POLICY } from '../../shared/security.ts';
 import { encodeWire, decodeWire } from '../../shared/wire.ts';
 import { dispatch } from '../core/dispatch.ts';
 import type { Services } from '../core/services.ts';
+import { API_INPUTS } from '../../shared/api.ts';
+import { describeIssues } from '../../shared/validate.ts';
 
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
 const SSE_KEEPALIVE_MS = 15_000;
@@ -82,6 +84,10 @@ export async function startHttpServer(options: { services: Services; staticDir: 
         if (req.method !== 'POST') return sendError(res, new RidgelineError('BAD_REQUEST', 'upload: use POST'), 405);
         return sendJson(res, 200, { ok: true, value: await receiveUpload(req, services) });
       }
+      if (name === 'exportReport') {
+        if (req.method !== 'POST') return sendError(res, new RidgelineError('BAD_REQUEST', 'exportReport: use POST'), 405);
+        return sendReport(res, await readBody(req));
+      }
       if (name === 'events') {
         if (req.method !== 'GET') return sendError(res, new RidgelineError('BAD_REQUEST', 'events: use GET'), 405);
         return openEventStream(res);
@@ -99,6 +105,28 @@ export async function startHttpServer(options: { services: Services; staticDir: 
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, new RidgelineError('BAD_REQUEST', 'only GET serves files'), 405);
     serveStatic(url.pathname, res);
+  }
+
+  /** `POST /api/exportReport`: validated like every method, answered with the file as an attachment. */
+  async function sendReport(res: ServerResponse, body: string): Promise<void> {
+    let raw: unknown;
+    try {
+      raw = body.length === 0 ? {} : decodeWire(body);
+    } catch {
+      throw new RidgelineError('BAD_REQUEST', 'exportReport: the request body is not valid JSON');
+    }
+    const parsed = API_INPUTS.exportReport.safeParse(raw);
+    if (!parsed.success) throw new RidgelineError('BAD_REQUEST', `exportReport: ${describeIssues(parsed.error)}`);
+    const report = await services.buildReport(parsed.data.target, parsed.data.format);
+    res.writeHead(200, {
+      'Content-Type': report.mimeType,
+      'Content-Length': report.bytes.byteLength,
+      'Content-Disposition': `attachment; filename="${report.fileName.replace(/[^\w.-]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(report.fileName)}`,
+      'X-Ridgeline-File-Name': encodeURIComponent(report.fileName),
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+    });
+    res.end(report.bytes);
   }
 
   function openEventStream(res: ServerResponse): void {

@@ -53,6 +53,48 @@ export function createHttpClient(token: string, baseUrl = ''): RidgelineApi {
     );
   }
 
+  /** `exportReport` answers with the file itself (not a JSON envelope), which the browser then saves. */
+  async function download(input: ApiInput<'exportReport'>): Promise<ApiOutput<'exportReport'>> {
+    let response: Response;
+    let bytes: Blob;
+    try {
+      response = await fetch(`${baseUrl}/api/exportReport`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        body: encodeWire(input),
+        cache: 'no-store',
+      });
+      bytes = await response.blob();
+    } catch {
+      throw unreachable();
+    }
+    if (!response.ok) {
+      let body: unknown = null;
+      try {
+        body = decodeWire(await bytes.text());
+      } catch {
+        // Not an envelope: reported by status below.
+      }
+      if (isRecord(body) && body.ok === false && isErrorInfo(body.error)) throw new RidgelineError(body.error.code, body.error.message);
+      throw new RidgelineError(codeForStatus(response.status), `exportReport failed: the server answered HTTP ${response.status}.`);
+    }
+    const fileName = decodeURIComponent(response.headers.get('X-Ridgeline-File-Name') ?? '') || `ridgeline-report.${input.format}`;
+    const url = URL.createObjectURL(bytes);
+    try {
+      const link = document.createElement('a');
+      link.href = url;
+      link.download = fileName;
+      link.rel = 'noopener';
+      document.body.append(link);
+      link.click();
+      link.remove();
+    } finally {
+      // Revoked after the click has been handled: the download has its own reference by then.
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    }
+    return { fileName, bytes: bytes.size, delivered: 'downloaded', savedTo: null };
+  }
+
   const events = new EventStream(`${baseUrl}/api/events`, token);
 
   const client: RidgelineApi = {
@@ -77,6 +119,7 @@ export function createHttpClient(token: string, baseUrl = ''): RidgelineApi {
     editRun: (input) => call('editRun', input),
     deleteRuns: (input) => call('deleteRuns', input),
     restoreRuns: (input) => call('restoreRuns', input),
+    exportReport: (input) => download(input),
     subscribe: (listener) => events.add(listener),
   };
   return client;
