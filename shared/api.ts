@@ -56,8 +56,11 @@ export const API_INPUTS = {
   /** Soft delete: the runs disappear from lists and can be restored for 10 minutes. Running runs are refused. */
   deleteRuns: z.object({ ids: z.array(Id).min(1, 'name at least one run').max(100_000) }).strict(),
   restoreRuns: z.object({ ids: z.array(Id).min(1, 'name at least one run').max(100_000) }).strict(),
-  /** Desktop: the native open-file dialog. Where files are uploaded instead, it answers BAD_REQUEST. */
-  chooseImportFile: Empty,
+  /**
+   * Desktop: the native open-file dialog, for a CSV data set or (`purpose: 'report'`) a JSON report.
+   * Where files are uploaded instead, it answers BAD_REQUEST.
+   */
+  chooseImportFile: z.object({ purpose: z.enum(['data', 'report']).optional() }).strict(),
   /**
    * A report of a run, a selection of runs or a sweep, in one format. The desktop asks where to save it
    * and writes it; serve mode answers `POST /api/exportReport` with the file itself (a download).
@@ -72,6 +75,8 @@ export const API_INPUTS = {
       format: z.enum(REPORT_FORMATS),
     })
     .strict(),
+  /** A JSON report (exported here or elsewhere) into this database; what is already here is skipped. */
+  importReport: z.object({ source: ImportSourceSchema }).strict(),
 } as const satisfies Record<ApiMethod, z.ZodType>;
 
 export interface AppInfo {
@@ -128,6 +133,13 @@ export interface ApiOutputs {
   deleteRuns: { deleted: string[] };
   restoreRuns: { restored: string[] };
   exportReport: ReportExport;
+  importReport: ReportImportSummary;
+}
+
+/** What a report import added, and what it left alone because the same id was already here. */
+export interface ReportImportSummary {
+  imported: { datasets: string[]; runs: string[]; sweeps: string[] };
+  skipped: { datasets: string[]; runs: string[]; sweeps: string[] };
 }
 
 /** Where an exported report went. */
@@ -160,6 +172,8 @@ export type ApiEvent =
   | { type: 'importProgress'; importId: string; fraction: number }
   | { type: 'importFinished'; importId: string; datasetId: string }
   | { type: 'importFailed'; importId: string; error: ErrorInfo }
+  /** Data sets were added other than by a CSV import (a JSON report brought its own). */
+  | { type: 'datasetsChanged' }
   | { type: 'command'; command: AppCommand };
 
 /** The client side of the contract, identical in both shells: the UI cannot tell which it runs in. */

@@ -9,6 +9,7 @@ import { SweepService } from './sweeps/sweepService.ts';
 import { RunService } from './training/runService.ts';
 import type { TrainerLauncher } from './training/trainerHost.ts';
 import { buildReport, type BuildOptions, type BuiltReport } from './reports/build.ts';
+import { importReportJson } from './reports/importJson.ts';
 import type { ReportFormat, ReportTarget } from '../../shared/report/types.ts';
 
 export interface Services {
@@ -88,6 +89,13 @@ export function createServices(options: { dbPath: string; launchTrainer: Trainer
     },
     chooseImportFile: () => {
       throw new RidgelineError('BAD_REQUEST', 'there is no file dialog here: upload the file instead');
+    },
+    importReport: ({ source }) => {
+      const { text } = imports.readWhole(source);
+      const summary = importReportJson(store, text);
+      events.emit({ type: 'runsChanged' });
+      if (summary.imported.datasets.length > 0) events.emit({ type: 'datasetsChanged' });
+      return summary;
     },
     // Replaced by each shell: the desktop saves through its dialog; serve mode answers the request with the file.
     exportReport: () => {

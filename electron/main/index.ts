@@ -55,8 +55,11 @@ if (!app.requestSingleInstanceLock()) {
     }
     const active = services;
     // The one handler only the desktop shell can give: its native file dialog.
-    active.handlers.chooseImportFile = async () => {
-      const options = { title: 'Import a CSV data set', properties: ['openFile' as const], filters: [{ name: 'CSV', extensions: ['csv', 'txt', 'data'] }] };
+    active.handlers.chooseImportFile = async ({ purpose }) => {
+      const options =
+        purpose === 'report'
+          ? { title: 'Import a Ridgeline JSON report', properties: ['openFile' as const], filters: [{ name: 'JSON report', extensions: ['json'] }] }
+          : { title: 'Import a CSV data set', properties: ['openFile' as const], filters: [{ name: 'CSV', extensions: ['csv', 'txt', 'data'] }] };
       const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options);
       return { path: result.canceled ? null : (result.filePaths[0] ?? null) };
     };

@@ -63,7 +63,8 @@ async function train(message: Extract<ToTrainer, { type: 'start' }>): Promise<vo
   const result = session.result();
   const batch = session.metricsSince(sent);
   const optimum = result.status === 'completed' ? optimumObjective(design, options) : null;
-  const test = result.status === 'completed' || result.status === 'cancelled' ? testLoss(design, options, result) : null;
+  // As the CLI does: any finished fit is measured (testLoss gives null for non-finite parameters).
+  const test = testLoss(design, options, result);
   sessions.delete(id);
   post({ type: 'done', id, result, batch, fitMs, optimumObjective: optimum, testLoss: test });
 }

@@ -32,7 +32,7 @@ export const HyperparamsSchema = z.object({
   validationFraction: finite.min(0, 'the validation fraction must be in [0, 0.9]').max(0.9, 'the validation fraction must be in [0, 0.9]').default(0),
   /** Hold out this share of the rows (same seeded split) as a test set, measured once on the final parameters. */
   testFraction: finite.min(0, 'the test fraction must be in [0, 0.9]').max(0.9, 'the test fraction must be in [0, 0.9]').default(0),
-}).refine((h) => h.validationFraction + h.testFraction <= 0.9, { message: 'the validation and test fractions together must leave at least 10 % of the rows to train on', path: ['testFraction'] });
+}).refine((h) => h.validationFraction + h.testFraction <= 0.9 + 1e-9, { message: 'the validation and test fractions together must leave at least 10 % of the rows to train on', path: ['testFraction'] });
 export type Hyperparams = z.infer<typeof HyperparamsSchema>;
 
 /** A request to train: a stored data set (or a built-in one, by id) plus hyperparameters. */

@@ -103,16 +103,21 @@ export function sharedMoments(design: Design, folds: Int32Array, options: Pick<C
  * is exactly 0 at the first λ, as glmnet reports.
  */
 export function cvLambdaGrid(design: Design, options: CvPathOptions, moments: FoldMoments | undefined, n = 100, ratio?: number): Float64Array {
-  if (!moments) return defaultLambdaGrid(design, options, n, ratio);
-  const { c } = moments.cellStatistics(-1, options.fitIntercept, options.standardize);
+  const stats = moments?.cellStatistics(-1, options.fitIntercept, options.standardize);
+  if (!stats?.reliable) return defaultLambdaGrid(design, options, n, ratio);
   let top = 0;
-  for (let j = 0; j < c.length; j++) top = Math.max(top, Math.abs(c[j]));
-  return logGrid(top / Math.max(options.alpha, 1e-3), design, n, ratio);
+  for (let j = 0; j < stats.c.length; j++) top = Math.max(top, Math.abs(stats.c[j]));
+  const alpha = Math.max(options.alpha, 1e-3);
+  let lambdaMax = top / alpha;
+  // Rounded so that λ_max·α ≥ max|c_j| exactly: the soft threshold then keeps every coefficient at 0.
+  if (options.alpha >= 1e-3) while (lambdaMax * options.alpha < top) lambdaMax += lambdaMax * Number.EPSILON;
+  return logGrid(lambdaMax, design, n, ratio);
 }
 
 /** The path on all the data: the coefficient path, the nonzero counts, and the refits' source. */
 export function fullPathCell(design: Design, lambdas: ArrayLike<number>, options: CvPathOptions, moments?: FoldMoments): FullPathResult {
-  const path = moments ? fitPathFromMoments(moments, -1, options, Array.from(lambdas)) : fitPath(design, options, Array.from(lambdas));
+  const stats = moments?.cellStatistics(-1, options.fitIntercept, options.standardize);
+  const path = moments && stats?.reliable ? fitPathFromMoments(moments, -1, options, Array.from(lambdas), stats) : fitPath(design, options, Array.from(lambdas));
   const coefs = new Float64Array(path.length * design.p);
   path.forEach((point, l) => coefs.set(point.coef, l * design.p));
   return {
@@ -139,11 +144,12 @@ export function cvCell(
   moments?: FoldMoments,
 ): CellResult {
   const shared = moments ?? sharedMoments(design, folds, options);
-  if (shared) {
+  const size = shared?.foldSize(fold) ?? 0;
+  // A cell whose moments cancelled too far (a column nearly constant on its rows) is fitted from its rows.
+  const stats = shared && size > 0 ? shared.cellStatistics(fold, options.fitIntercept, options.standardize) : undefined;
+  if (shared && stats?.reliable) {
     if (measure !== 'mse') throw new RidgelineError('BAD_OPTIONS', `measure "${measure}" is for classification; regression uses mse`);
-    const size = shared.foldSize(fold);
-    if (!(size > 0)) throw new RidgelineError('BAD_DATA', `fold ${fold} holds no rows`);
-    const path = fitPathFromMoments(shared, fold, options, Array.from(lambdas));
+    const path = fitPathFromMoments(shared, fold, options, Array.from(lambdas), stats);
     return cellResult(fold, size, momentErrors(shared, design, folds, fold, path), path);
   }
   const train = subsetRows(design, (i) => folds[i] !== fold);

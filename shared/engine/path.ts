@@ -4,7 +4,7 @@
  */
 import { RidgelineError } from '../errors.ts';
 import { COVARIANCE_MAX_P, LinearCd } from './cd/linearCd.ts';
-import type { FoldMoments } from './cd/foldGram.ts';
+import type { CellStatistics, FoldMoments } from './cd/foldGram.ts';
 import { LogisticCd } from './cd/logisticCd.ts';
 import { CD_DEFAULTS } from './cd/sessions.ts';
 import { columnScaling, scaleDesign, unscaleCoefficients, validateDesign, type ColumnScaling } from './design.ts';
@@ -181,11 +181,18 @@ function validatePathOptions(options: PathOptions, lambdas: Float64Array | reado
  * fold of `moments` but `heldOut` (−1: all rows) without touching the rows, in covariance mode. The
  * same path as fitPath on those rows up to rounding (the moments are sums in another order).
  */
-export function fitPathFromMoments(moments: FoldMoments, heldOut: number, options: PathOptions, lambdas: Float64Array | readonly number[]): PathPoint[] {
+export function fitPathFromMoments(
+  moments: FoldMoments,
+  heldOut: number,
+  options: PathOptions,
+  lambdas: Float64Array | readonly number[],
+  statistics?: CellStatistics,
+): PathPoint[] {
   if (asGlm(options.model) !== 'linear') throw new RidgelineError('BAD_OPTIONS', 'paths from moments are for the linear model');
   if (moments.p > COVARIANCE_MAX_P) throw new RidgelineError('BAD_OPTIONS', `paths from moments need covariance mode (p ≤ ${COVARIANCE_MAX_P}; got ${moments.p})`);
   validatePathOptions(options, lambdas);
-  const stats = moments.cellStatistics(heldOut, options.fitIntercept, options.standardize);
+  const stats = statistics ?? moments.cellStatistics(heldOut, options.fitIntercept, options.standardize);
+  if (!stats.reliable) throw new RidgelineError('INTERNAL', 'the fold moments are too coarse for this cell (a column nearly constant on its rows); fit it from the rows');
   const { n, means, eligible, sqNorm } = stats;
   const p = moments.p;
   const columns: CdColumns = { m: n, p, xcol: new Float64Array(0), views: [], means, eligible, sqNorm };

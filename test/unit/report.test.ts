@@ -35,7 +35,8 @@ beforeAll(() => {
   const common = ['--data', data, '--target', 'progression', '--ignore', 'fold', '--db', dbPath, '--json'];
   runIds = [
     (JSON.parse(cli(['fit', ...common, '--lambda', '0.5', '--alpha', '1', '--solver', 'fista', '--standardize', 'true', '--max-iter', '400'])) as { runId: string }).runId,
-    (JSON.parse(cli(['fit', ...common, '--lambda', '0.05', '--alpha', '0.5', '--solver', 'cd', '--standardize', 'true'])) as { runId: string }).runId,
+    // With held-out validation and test rows: the export carries (and an import restores) the test loss.
+    (JSON.parse(cli(['fit', ...common, '--lambda', '0.05', '--alpha', '0.5', '--solver', 'cd', '--standardize', 'true', '--validation-fraction', '0.1', '--test-fraction', '0.2'])) as { runId: string }).runId,
   ];
   // The acceptance size: 100 λ × 5 folds, with its refits.
   sweepId = (JSON.parse(cli(['cv', ...common, '--alpha', '1', '--folds', '5', '--n-lambda', '100', '--pool-size', '2'])) as { sweepId: string }).sweepId;
@@ -150,6 +151,16 @@ describe('reports', () => {
       expect(first.skipped.runs).toEqual([]);
       const again = Buffer.from((await buildReport(other, target, 'json')).bytes).toString('utf8');
       expect(again === json).toBe(true);
+      if (label === 'selection') {
+        // The run with a test set: its test loss went out and came back (the comparison above covers it).
+        const withTest = (JSON.parse(json) as { runs: { final: { testLoss: number | null } }[] }).runs.filter((r) => r.final.testLoss !== null);
+        expect(withTest.length).toBe(1);
+        expect(withTest[0].final.testLoss).toBeGreaterThan(0);
+        // And the imported data set's values (stored in row blocks) are the original's.
+        const ds = other.datasets.list().find((d) => !d.builtin)!;
+        const [ox, oy] = [store.datasets.loadDesign(ds.id), other.datasets.loadDesign(ds.id)];
+        expect(Buffer.from(oy.x.buffer).equals(Buffer.from(ox.x.buffer))).toBe(true);
+      }
       // The HTML of the imported copy shows the same content (the time line aside).
       const now = new Date('2030-01-01T00:00:00Z');
       const a = Buffer.from((await buildReport(store, target, 'html', { now })).bytes).toString('utf8');

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { ImportSource } from '../../../shared/api.ts';
 import { ImportOptionsSchema, type CsvPreview, type ImportOptions } from '../../../shared/domain/datasetImport.ts';
@@ -37,6 +37,21 @@ export class ImportService {
     const uploadId = `upload_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
     this.uploads.set(uploadId, { path, name, bytes });
     return { uploadId, name, bytes };
+  }
+
+  /**
+   * Reads an uploaded or named file whole for another kind of import (a JSON report), then lets an
+   * upload go. Uploads are for one use either way.
+   */
+  readWhole(source: ImportSource): { text: string; label: string } {
+    const { path, label } = this.resolve(source);
+    try {
+      return { text: readFileSync(path, 'utf8'), label };
+    } catch (error) {
+      throw new RidgelineError('NOT_FOUND', `cannot read ${label}: ${(error as Error).message}`);
+    } finally {
+      if (source.kind === 'upload') this.discardUpload(source.uploadId);
+    }
   }
 
   private resolve(source: ImportSource): { path: string; label: string } {

@@ -17,6 +17,13 @@ export interface NewDataset {
   importDetails?: ImportDetails;
 }
 
+/**
+ * The creation time recorded for built-in data sets. They belong to the app, not to a database, so
+ * every database records the same time for them: a report about one then reads the same whichever
+ * database it comes from (JSON export → import elsewhere → export gives the same document).
+ */
+export const BUILTIN_CREATED_AT = '1970-01-01T00:00:00.000Z';
+
 /** Mean, (1/m)-standard deviation, min and max of each column of a design. */
 export function columnStatistics(design: Design): StoredColumn[] {
   const { x, m, p, featureNames } = design;
@@ -93,7 +100,7 @@ export class DatasetsStore {
     );
     this.byIdStmt = db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM datasets WHERE id = ?`);
     this.byHashStmt = db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM datasets WHERE hash = ? AND builtin = 0 ORDER BY created_at LIMIT 1`);
-    this.listStmt = db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM datasets ORDER BY builtin DESC, created_at`);
+    this.listStmt = db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM datasets ORDER BY builtin DESC, created_at, rowid`);
     this.valuesStmt = db.prepare('SELECT x, y, rows, cols, feature_names FROM datasets WHERE id = ?');
     this.insertBlockStmt = db.prepare('INSERT INTO dataset_blocks (dataset_id, block, x) VALUES (?, ?, ?)');
     this.blocksStmt = db.prepare('SELECT x FROM dataset_blocks WHERE dataset_id = ? ORDER BY block').pluck();
@@ -136,16 +143,20 @@ export class DatasetsStore {
       y: f64Bytes(dataset.design.y),
       hash,
       builtin: dataset.builtin ? 1 : 0,
-      created_at: new Date().toISOString(),
+      created_at: dataset.builtin ? BUILTIN_CREATED_AT : new Date().toISOString(),
       columns: JSON.stringify(dataset.columns ?? columnStatistics(dataset.design)),
       import_details: dataset.importDetails ? JSON.stringify(dataset.importDetails) : null,
     });
-    const { x, p } = dataset.design;
-    const rowsPerBlock = Math.max(1, Math.floor(BLOCK_BYTES / (8 * Math.max(p, 1))));
-    for (let start = 0, block = 0; start < dataset.design.m; start += rowsPerBlock, block++) {
-      this.insertBlockStmt.run(id, block, f64Bytes(x.subarray(start * p, Math.min(dataset.design.m, start + rowsPerBlock) * p)));
-    }
+    this.insertBlocks(id, dataset.design.x, dataset.design.p, dataset.design.m);
     return this.get(id)!;
+  }
+
+  /** Stores a design's values (row-major m × p) as the row blocks of data set `id` (inside the caller's transaction). */
+  insertBlocks(id: string, x: Float64Array, p: number, m: number): void {
+    const rowsPerBlock = Math.max(1, Math.floor(BLOCK_BYTES / (8 * Math.max(p, 1))));
+    for (let start = 0, block = 0; start < m; start += rowsPerBlock, block++) {
+      this.insertBlockStmt.run(id, block, f64Bytes(x.subarray(start * p, Math.min(m, start + rowsPerBlock) * p)));
+    }
   }
 
   loadDesign(id: string): Design {

@@ -193,6 +193,14 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE runs ADD COLUMN final_test_loss REAL;
     `,
   },
+  {
+    version: 8,
+    sql: `
+      -- Built-in data sets belong to the app: one creation time in every database (BUILTIN_CREATED_AT in
+      -- datasetsStore.ts), so reports about them do not depend on when a database was made.
+      UPDATE datasets SET created_at = '1970-01-01T00:00:00.000Z' WHERE builtin = 1;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -36,10 +36,10 @@ export function importReportJson(store: ReportStore, document: string | ReportDa
     insertRun: db.prepare(
       `INSERT INTO runs (id, name, dataset_id, dataset_hash, status, status_reason, model, solver, resolved_solver, lambda, alpha, seed, hyperparams,
          app_version, owner_session, sweep_id, created_at, started_at, finished_at, load_ms, fit_ms, iterations, converged, final_objective,
-         final_data_loss, final_penalty, final_nonzero, optimum_objective, max_stable_step, role, tags, notes, archived)
+         final_data_loss, final_penalty, final_nonzero, optimum_objective, final_test_loss, max_stable_step, role, tags, notes, archived)
        VALUES (@id, @name, @dataset_id, @dataset_hash, @status, @status_reason, @model, @solver, @resolved_solver, @lambda, @alpha, @seed, @hyperparams,
          @app_version, NULL, @sweep_id, @created_at, @started_at, @finished_at, @load_ms, @fit_ms, @iterations, @converged, @final_objective,
-         @final_data_loss, @final_penalty, @final_nonzero, @optimum_objective, @max_stable_step, @role, @tags, @notes, @archived)`,
+         @final_data_loss, @final_penalty, @final_nonzero, @optimum_objective, @final_test_loss, @max_stable_step, @role, @tags, @notes, @archived)`,
     ),
     insertParam: db.prepare('INSERT INTO run_parameters (run_id, ordinal, name, value) VALUES (?, ?, ?, ?)'),
     insertBlock: db.prepare('INSERT INTO run_metric_blocks (run_id, first_step, step_count, metrics, data) VALUES (?, ?, ?, ?, ?)'),
@@ -80,7 +80,7 @@ export function importReportJson(store: ReportStore, document: string | ReportDa
         feature_names: JSON.stringify(ds.features),
         rows: ds.rows,
         cols: p,
-        x: f64Bytes(values.x),
+        x: Buffer.alloc(0),
         y: f64Bytes(values.y),
         hash: ds.hash,
         builtin: ds.builtin ? 1 : 0,
@@ -88,6 +88,7 @@ export function importReportJson(store: ReportStore, document: string | ReportDa
         columns: JSON.stringify(ds.columns),
         import_details: ds.importDetails ? JSON.stringify(ds.importDetails) : null,
       });
+      store.datasets.insertBlocks(ds.id, values.x, p, ds.rows);
       summary.imported.datasets.push(ds.id);
     }
 
@@ -128,6 +129,7 @@ export function importReportJson(store: ReportStore, document: string | ReportDa
         final_penalty: r.final.penalty,
         final_nonzero: r.final.nonzero,
         optimum_objective: r.final.optimumObjective,
+        final_test_loss: r.final.testLoss ?? null,
         max_stable_step: r.maxStableStep,
         role: r.role,
         tags: JSON.stringify(r.tags),

@@ -120,6 +120,7 @@ export function createHttpClient(token: string, baseUrl = ''): RidgelineApi {
     deleteRuns: (input) => call('deleteRuns', input),
     restoreRuns: (input) => call('restoreRuns', input),
     exportReport: (input) => download(input),
+    importReport: (input) => call('importReport', input),
     subscribe: (listener) => events.add(listener),
   };
   return client;

@@ -1,11 +1,13 @@
 /**
  * Curves on an x of their own (wall time: every run records its own instants) put on one x axis, as
  * uPlot's aligned data need: the sorted union of every run's x values, each run's y at its own x and
- * NaN elsewhere (the plot joins a run's points across the others' instants). No point is dropped or
- * resampled. The union costs runs × |union| cells, so above `budget` cells it is refused (null) and
- * the caller says so rather than freezing the page.
+ * `undefined` elsewhere: uPlot joins a line across undefined (null would break it, and NaN would spoil
+ * the per-pixel min/max it keeps when a series has more points than pixels). Nothing is resampled; the
+ * one loss is that steps a run recorded at the same instant share one x, and the later value is shown.
+ * The union costs runs × |union| cells, so above `budget` cells it is refused (null) and the caller
+ * says so rather than freezing the page.
  */
-export function alignOnX(xs: readonly Float64Array[], ys: readonly Float64Array[], budget: number): { x: Float64Array; ys: Float64Array[] } | null {
+export function alignOnX(xs: readonly Float64Array[], ys: readonly Float64Array[], budget: number): { x: Float64Array; ys: (number | undefined)[][] } | null {
   let total = 0;
   for (let r = 0; r < xs.length; r++) total += xs[r].length;
   const all = new Float64Array(total);
@@ -20,7 +22,8 @@ export function alignOnX(xs: readonly Float64Array[], ys: readonly Float64Array[
   if (unique * xs.length > budget) return null;
   const x = Float64Array.from(sorted.subarray(0, unique));
   const aligned = xs.map((own, r) => {
-    const out = new Float64Array(unique).fill(Number.NaN);
+    // A holey array of doubles: V8 stores it unboxed, the holes read as undefined.
+    const out: (number | undefined)[] = new Array<number | undefined>(unique);
     const y = ys[r];
     for (let i = 0; i < own.length; i++) {
       if (!Number.isFinite(own[i]) || !Number.isFinite(y[i])) continue;

@@ -48,7 +48,15 @@ export interface CellStatistics {
   /** The standardization (null: columns as given), as columnScaling would give it on the rows. */
   scaling: ColumnScaling | null;
   source: GramSource;
+  /**
+   * False when a used column's (or the response's) second moment cancelled to below RELIABLE_FRACTION of
+   * its terms: the statistics are then too coarse, and the cell must be computed from its rows.
+   */
+  reliable: boolean;
 }
+
+/** A cell's diagonal moments must keep at least this share of their terms (≳ 9 of 16 digits). */
+const RELIABLE_FRACTION = 1e-7;
 
 /** Above this many stored cross-product entries (K·(p+1)², ~256 MB) cells work from the rows. */
 const MAX_ENTRIES = 32 * 1024 * 1024;
@@ -71,9 +79,10 @@ export class FoldMoments {
   private readonly globalMeans: Float64Array;
   /** s_f[j] = Σ_{i ∈ f} z_ij at [f*(p+1) + j]. */
   private readonly sums: Float64Array;
-  /** max_{i ∈ f} |x_ij| at [f*p + j] (the constant-column test). */
-  private readonly maxAbs: Float64Array;
-  /** S_f[j,j] at [f*p + j] (the standardization needs every column's, paths only their active ones'). */
+  /** min and max over fold f of x_ij at [f*p + j]: a column constant on a cell's rows is found exactly. */
+  private readonly lo: Float64Array;
+  private readonly hi: Float64Array;
+  /** S_f[j,j] at [f*(p+1) + j] (the standardization needs every column's, paths only their active ones'). */
   private readonly diag: Float64Array;
   /** cross[k]: S_f[j,k] at [f*(p+1) + j], computed when first needed; cross[p] (the response's) at once. */
   private readonly cross: (Float64Array | null)[];
@@ -115,7 +124,8 @@ export class FoldMoments {
     // Rows are read whole (contiguous) and scattered into the column streams; fold sums and magnitudes
     // then run down each column, in row order within the fold.
     const z = new Float64Array(m * q);
-    const maxAbs = new Float64Array(k * p);
+    const lo = new Float64Array(k * p).fill(Number.POSITIVE_INFINITY);
+    const hi = new Float64Array(k * p).fill(Number.NEGATIVE_INFINITY);
     for (let f = 0; f < k; f++) {
       for (let r = this.start[f], end = this.start[f + 1]; r < end; r++) {
         const i = order[r];
@@ -123,14 +133,15 @@ export class FoldMoments {
         for (let j = 0; j < p; j++) {
           const v = x[row + j];
           z[j * m + r] = v - means[j];
-          const a = Math.abs(v);
-          if (a > maxAbs[f * p + j]) maxAbs[f * p + j] = a;
+          if (v < lo[f * p + j]) lo[f * p + j] = v;
+          if (v > hi[f * p + j]) hi[f * p + j] = v;
         }
         z[p * m + r] = y[i] - means[p];
       }
     }
     this.z = z;
-    this.maxAbs = maxAbs;
+    this.lo = lo;
+    this.hi = hi;
     this.sums = new Float64Array(k * q);
     for (let j = 0; j < q; j++) {
       const base = j * m;
@@ -140,13 +151,13 @@ export class FoldMoments {
         this.sums[f * q + j] = s;
       }
     }
-    this.diag = new Float64Array(k * p);
-    for (let j = 0; j < p; j++) {
+    this.diag = new Float64Array(k * q);
+    for (let j = 0; j < q; j++) {
       const base = j * m;
       for (let f = 0; f < k; f++) {
         let s = 0;
         for (let r = this.start[f], end = this.start[f + 1]; r < end; r++) s += z[base + r] * z[base + r];
-        this.diag[f * p + j] = s;
+        this.diag[f * q + j] = s;
       }
     }
     this.cross = new Array<Float64Array | null>(q).fill(null);
@@ -225,11 +236,19 @@ export class FoldMoments {
     for (let f = 0; f < K; f++) if (f !== heldOut) n += this.foldSize(f);
     if (n === 0) throw new RidgelineError('BAD_DATA', 'the training rows of this cell are empty');
     const s = new Float64Array(q);
-    const big = new Float64Array(p);
+    const diag = new Float64Array(q);
+    const lo = new Float64Array(p).fill(Number.POSITIVE_INFINITY);
+    const hi = new Float64Array(p).fill(Number.NEGATIVE_INFINITY);
     for (let f = 0; f < K; f++) {
       if (f === heldOut) continue;
-      for (let j = 0; j < q; j++) s[j] += sums[f * q + j];
-      for (let j = 0; j < p; j++) if (this.maxAbs[f * p + j] > big[j]) big[j] = this.maxAbs[f * p + j];
+      for (let j = 0; j < q; j++) {
+        s[j] += sums[f * q + j];
+        diag[j] += this.diag[f * q + j];
+      }
+      for (let j = 0; j < p; j++) {
+        if (this.lo[f * p + j] < lo[j]) lo[j] = this.lo[f * p + j];
+        if (this.hi[f * p + j] > hi[j]) hi[j] = this.hi[f * p + j];
+      }
     }
     const trainSum = (col: Float64Array, j: number): number => {
       let st = 0;
@@ -239,7 +258,13 @@ export class FoldMoments {
     // M[j,k]: the cell's cross-product about its own means (center) or about 0.
     const moment = (st: number, j: number, k: number): number => (center ? st - (s[j] * s[k]) / n : st + g[j] * s[k] + g[k] * s[j] + n * g[j] * g[k]);
     const yCol = this.cross[p]!;
-    const yy = moment(trainSum(yCol, p), p, p) / n;
+    // A diagonal moment far below the terms it is the difference of has lost its digits (a column nearly
+    // constant on these rows but not elsewhere); such a cell is computed from its rows instead.
+    const magnitude = (j: number): number => (center ? diag[j] : diag[j] + 2 * Math.abs(g[j] * s[j]) + n * g[j] * g[j]);
+    let reliable = true;
+    const yyMoment = moment(diag[p], p, p);
+    if (!(yyMoment > RELIABLE_FRACTION * magnitude(p))) reliable = false;
+    const yy = yyMoment / n;
     const means = new Float64Array(p);
     const eligible = new Uint8Array(p);
     const sqNorm = new Float64Array(p);
@@ -248,22 +273,27 @@ export class FoldMoments {
     const scaling: ColumnScaling | null = standardize ? { means: new Float64Array(p), scales: new Float64Array(p) } : null;
     for (let j = 0; j < p; j++) {
       const mean = g[j] + s[j] / n;
-      let diag = 0;
-      for (let f = 0; f < K; f++) if (f !== heldOut) diag += this.diag[f * p + j];
-      const sd = Math.sqrt(Math.max(0, diag - (s[j] * s[j]) / n) / n);
-      const varies = big[j] > 0 && sd > 1e-13 * big[j];
+      // Whether it is used or not depends on its spread, so a column that is not exactly constant must
+      // have a trustworthy spread (its centered moment); so must its cross-products when it is used.
+      if (lo[j] < hi[j] && !(diag[j] - (s[j] * s[j]) / n > RELIABLE_FRACTION * diag[j])) reliable = false;
+      const sd = Math.sqrt(Math.max(0, diag[j] - (s[j] * s[j]) / n) / n);
+      const big = Math.max(Math.abs(lo[j]), Math.abs(hi[j]));
+      // Constant on these rows (exactly, from the folds' min and max), or spread at rounding level.
+      const varies = lo[j] < hi[j] && sd > 1e-13 * big;
       if (scaling) {
         scaling.means[j] = center ? mean : 0;
         scaling.scales[j] = varies ? sd : 0;
         eligible[j] = varies ? 1 : 0;
         inv[j] = varies ? 1 / sd : 0;
       } else {
-        eligible[j] = center ? (varies ? 1 : 0) : big[j] > 0 ? 1 : 0;
+        eligible[j] = center ? (varies ? 1 : 0) : big > 0 ? 1 : 0;
         inv[j] = 1;
         means[j] = center ? mean : 0;
       }
       if (!eligible[j]) continue;
-      sqNorm[j] = (moment(diag, j, j) * inv[j] * inv[j]) / n;
+      const own = moment(diag[j], j, j);
+      if (!(own > RELIABLE_FRACTION * magnitude(j))) reliable = false;
+      sqNorm[j] = (own * inv[j] * inv[j]) / n;
       c[j] = (moment(trainSum(yCol, j), j, p) * inv[j]) / n;
     }
     const yMean = center ? g[p] + s[p] / n : 0;
@@ -277,7 +307,7 @@ export class FoldMoments {
         }
       },
     };
-    return { n, means, eligible, sqNorm, c, yy, yMean, scaling, source };
+    return { n, means, eligible, sqNorm, c, yy, yMean, scaling, source, reliable };
   }
 
   /**

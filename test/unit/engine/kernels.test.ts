@@ -391,8 +391,77 @@ describe('fold moments of a CV (cd/foldGram.ts)', () => {
     });
   });
 
+  it.each([
+    [true, true],
+    [true, false],
+    [false, true],
+    [false, false],
+  ])('standardize %s, intercept %s: a column constant on a cell\'s rows (not elsewhere) is left out exactly, and a nearly constant one sends the cell to its rows', (standardize, center) => {
+    const base = glmnetDesign(300, 6, 0.4, 13);
+    const folds = randomFolds(base.m, 4, 2);
+    // Column 1: 3 on folds 0, 1, 3 and 7 on fold 2. Column 4: 5 + 1e-9·noise off fold 0, spread on fold 0.
+    const x = Float64Array.from(base.x, (v, idx) => {
+      const i = Math.floor(idx / 6);
+      const j = idx % 6;
+      if (j === 1) return folds[i] === 2 ? 7 : 3;
+      if (j === 4) return folds[i] === 0 ? v * 10 : 5 + 1e-9 * v;
+      return v;
+    });
+    const design = { ...base, x };
+    const options = { model: 'linear' as const, alpha: 0.5, standardize, fitIntercept: center, tol: 1e-10 };
+    const grid = Array.from(defaultLambdaGrid(design, options, 15));
+    const moments = sharedMoments(design, folds, options)!;
+    const onRows = (fold: number) => {
+      const train = subsetRows(design, (i) => folds[i] !== fold);
+      return fitPath(train, options, grid);
+    };
+    const rowErrors = (fold: number): number[] => {
+      const test = subsetRows(design, (i) => folds[i] === fold);
+      return onRows(fold).map((point) => {
+        const eta = new Float64Array(test.m);
+        for (let i = 0; i < test.m; i++) {
+          let e = point.intercept;
+          for (let j = 0; j < test.p; j++) e += test.x[i * test.p + j] * point.coef[j];
+          eta[i] = e;
+        }
+        return measureError(test.y, eta, false, 'mse');
+      });
+    };
+    // Fold 0 held out: column 4 is 5 + 1e-9·noise on the training rows, its moment cancels: the cell is
+    // computed from its rows, exactly as the rows route computes it.
+    expect(moments.cellStatistics(0, center, standardize).reliable).toBe(false);
+    expect(Array.from(cvCell(design, folds, 0, grid, options, 'mse', moments).errors)).toEqual(rowErrors(0));
+    // Fold 2 held out: column 1 is constant (3) on the training rows and stays out, as on the rows; the
+    // moments are fine otherwise.
+    const stats = moments.cellStatistics(2, center, standardize);
+    expect(stats.reliable).toBe(true);
+    expect(stats.eligible[1]).toBe(center || standardize ? 0 : 1);
+    const cell = cvCell(design, folds, 2, grid, options, 'mse', moments);
+    rowErrors(2).forEach((want, l) => expect(Math.abs(cell.errors[l] - want), `λ[${l}]`).toBeLessThan(1e-9 * want));
+  });
+
+  it('leaves out a column that is constant on the training rows but not on the held-out fold, as the rows do', () => {
+    const base = glmnetDesign(300, 5, 0.4, 17);
+    const folds = randomFolds(base.m, 4, 5);
+    const x = Float64Array.from(base.x, (v, idx) => (idx % 5 === 2 ? (folds[Math.floor(idx / 5)] === 1 ? 9 : -4) : v));
+    const design = { ...base, x };
+    for (const standardize of [true, false]) {
+      const options = { model: 'linear' as const, alpha: 1, standardize, fitIntercept: true, tol: 1e-10 };
+      const grid = Array.from(defaultLambdaGrid(design, options, 15));
+      const moments = sharedMoments(design, folds, options)!;
+      const stats = moments.cellStatistics(1, true, standardize);
+      expect(stats.reliable).toBe(true);
+      expect(stats.eligible[2]).toBe(0);
+      const direct = fitPath(subsetRows(design, (i) => folds[i] !== 1), options, grid);
+      fitPathFromMoments(moments, 1, options, grid).forEach((point, l) => {
+        expect(point.coef[2]).toBe(0);
+        point.coef.forEach((w, j) => expect(Math.abs(w - direct[l].coef[j]), `λ[${l}] w[${j}]`).toBeLessThan(1e-8 * (1 + Math.abs(direct[l].coef[j]))));
+      });
+    }
+  });
+
   it('the CV grid starts at the λ_max of the rows, and the full path is exactly 0 there', () => {
-    for (const alpha of [1, 0.5, 0.3]) {
+    for (const alpha of [1, 0.5, 0.3, 0.1, 0.05, 0.7]) {
       const design = glmnetDesign(350, 12, 0.5, 8);
       const options = { model: 'linear' as const, alpha, standardize: true, fitIntercept: true, tol: 1e-7 };
       const folds = randomFolds(design.m, 5, 0);
@@ -400,6 +469,7 @@ describe('fold moments of a CV (cd/foldGram.ts)', () => {
       const grid = cvLambdaGrid(design, options, moments, 20);
       const rows = defaultLambdaGrid(design, options, 20);
       expect(Math.abs(grid[0] - rows[0])).toBeLessThan(1e-13 * rows[0]);
+      expect(grid[0] * alpha).toBeGreaterThanOrEqual(Math.max(...Array.from(moments.cellStatistics(-1, true, true).c, Math.abs)));
       expect(fullPathCell(design, grid, options, moments).nonzero[0], `α = ${alpha}`).toBe(0);
     }
   });
