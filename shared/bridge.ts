@@ -14,6 +14,11 @@ export type RidgelineBridge = {
   [M in ApiMethod]: (input: ApiInput<M>) => Promise<Envelope<ApiOutput<M>>>;
 } & {
   subscribe(listener: (event: ApiEvent) => void): () => void;
+  /**
+   * The local path of a file dropped on the page (Electron's webUtils.getPathForFile: a sandboxed page
+   * sees no paths), so a drag-and-drop import can name it like the file dialog does; '' if it has none.
+   */
+  pathForFile?(file: object): string;
 };
 
 export function fromBridge(bridge: RidgelineBridge): RidgelineApi {

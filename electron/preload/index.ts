@@ -3,7 +3,7 @@
  * `subscribe` for events. Each resolves to an envelope `{ok, value | error}` (see shared/bridge.ts:
  * errors do not survive contextBridge), which the renderer unwraps with `fromBridge`.
  */
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import type { ApiEvent } from '../../shared/api.ts';
 import { API_METHODS, IPC_EVENT_CHANNEL, ipcChannel } from '../../shared/apiMethods.ts';
 
@@ -18,5 +18,7 @@ bridge.subscribe = (listener: (event: ApiEvent) => void) => {
     ipcRenderer.removeListener(IPC_EVENT_CHANNEL, forward);
   };
 };
+
+bridge.pathForFile = (file: Parameters<typeof webUtils.getPathForFile>[0]) => webUtils.getPathForFile(file);
 
 contextBridge.exposeInMainWorld('ridgeline', bridge);

@@ -26,6 +26,11 @@ export function serveToken(): string | null {
   return httpToken;
 }
 
+/** Desktop: the local path of a dropped file, through the preload (null in serve mode or when it has none). */
+export function desktopPathForFile(file: File): string | null {
+  return window.ridgeline?.pathForFile?.(file) || null;
+}
+
 export function getApi(): RidgelineApi {
   if (api !== null) return api;
   if (window.ridgeline !== undefined) {
