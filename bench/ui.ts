@@ -24,6 +24,7 @@ import { HyperparamsSchema } from '../shared/domain/runs.ts';
 import { Pcg64 } from '../shared/engine/random/pcg64.ts';
 import { launchChromium } from '../test/helpers/browser.ts';
 import { startServe } from '../test/helpers/cli.ts';
+import { SEEDED_FILTER, seededOutcome, seedTableRuns } from '../test/helpers/seedRuns.ts';
 
 const TABLE_RUNS = 10_000;
 const CURVE_RUNS = 100;
@@ -41,39 +42,7 @@ function median(values: number[]): number {
 function seed(dbPath: string): { filterQuery: string; filterMatches: number } {
   const store = openStore(dbPath, 'bench-seed');
   const dataset = store.datasets.list()[0];
-  let filterMatches = 0;
-  const finishOutcome = (i: number, iterations: number) => ({
-    status: 'completed' as const,
-    statusReason: null,
-    resolvedSolver: 'gd',
-    iterations,
-    converged: true,
-    finalObjective: 1 + (i % 1000) / 1000,
-    finalDataLoss: 1,
-    finalPenalty: 0,
-    finalNonzero: i % 11,
-    optimumObjective: 1,
-    maxStableStep: null,
-    loadMs: 1,
-    fitMs: i % 300,
-    parameters: [],
-  });
-  store.db.transaction(() => {
-    for (let i = 0; i < TABLE_RUNS; i++) {
-      const model = i % 3 === 0 ? 'logistic' : 'linear';
-      const lambda = 10 ** (-4 + (i % 50) * 0.1);
-      if (model === 'logistic' && lambda < 0.01) filterMatches++;
-      const id = store.runs.create({
-        name: `seeded ${i}`,
-        datasetId: dataset.id,
-        datasetHash: dataset.hash,
-        hyperparams: HyperparamsSchema.parse({ model, lambda, alpha: (i % 5) / 4, solver: 'fista', seed: i }),
-        appVersion: APP_VERSION,
-        ownerSession: null,
-      });
-      store.runs.finish(id, finishOutcome(i, 100 + (i % 400)));
-    }
-  })();
+  const { filterMatches } = seedTableRuns(store, TABLE_RUNS);
   const rng = Pcg64.fromSeed(5);
   for (let r = 0; r < CURVE_RUNS; r++) {
     store.db.transaction(() => {
@@ -96,12 +65,12 @@ function seed(dbPath: string): { filterQuery: string; filterMatches: number } {
         columns.elapsedMs[k] = k * 0.01 * rate;
       }
       store.runs.appendMetrics(id, { firstStep: 0, count, columns });
-      store.runs.finish(id, finishOutcome(r, CURVE_STEPS));
+      store.runs.finish(id, seededOutcome(r, CURVE_STEPS, 'gd'));
       store.runs.edit({ id, tags: ['curves'] });
     })();
   }
   store.close('seeded');
-  return { filterQuery: 'lambda < 0.01 and model = logistic', filterMatches };
+  return { filterQuery: SEEDED_FILTER, filterMatches };
 }
 
 type Action =

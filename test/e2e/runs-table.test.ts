@@ -7,11 +7,10 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../electron/core/cliStore.ts';
-import { APP_VERSION } from '../../electron/core/appVersion.ts';
-import { HyperparamsSchema } from '../../shared/domain/runs.ts';
 import { collectPageErrors, launchChromium, SCREENSHOT_DIR } from '../helpers/browser.ts';
 import { mapLimited, runCliAsync, startServe, type ServeProcess } from '../helpers/cli.ts';
 import { fixturePath } from '../helpers/fixtures.ts';
+import { SEEDED_FILTER, seedTableRuns } from '../helpers/seedRuns.ts';
 
 interface Spec {
   name: string;
@@ -242,38 +241,7 @@ describe('the runs table with 10,000 runs', () => {
   beforeAll(async () => {
     const dbPath = join(mkdtempSync(join(tmpdir(), 'ridgeline-runs-10k-')), 'runs.db');
     const store = openStore(dbPath, 'test-seed');
-    const dataset = store.datasets.list()[0];
-    store.db.transaction(() => {
-      for (let i = 0; i < COUNT; i++) {
-        const model = i % 3 === 0 ? 'logistic' : 'linear';
-        const lambda = 10 ** (-4 + (i % 50) * 0.1);
-        if (model === 'logistic' && lambda < 0.01) expectedMatches++;
-        const id = store.runs.create({
-          name: `seeded ${i}`,
-          datasetId: dataset.id,
-          datasetHash: dataset.hash,
-          hyperparams: HyperparamsSchema.parse({ model, lambda, alpha: (i % 5) / 4, solver: 'fista', seed: i }),
-          appVersion: APP_VERSION,
-          ownerSession: null,
-        });
-        store.runs.finish(id, {
-          status: i % 97 === 0 ? 'diverged' : 'completed',
-          statusReason: null,
-          resolvedSolver: 'fista',
-          iterations: 100 + (i % 400),
-          converged: true,
-          finalObjective: 1 + (i % 1000) / 1000,
-          finalDataLoss: 1,
-          finalPenalty: 0,
-          finalNonzero: i % 11,
-          optimumObjective: 1,
-          maxStableStep: null,
-          loadMs: 1,
-          fitMs: i % 300,
-          parameters: [],
-        });
-      }
-    })();
+    ({ filterMatches: expectedMatches } = seedTableRuns(store, COUNT));
     store.close('seeded');
     serve = await startServe(dbPath);
     browser = await launchChromium();
@@ -302,7 +270,7 @@ describe('the runs table with 10,000 runs', () => {
   });
 
   it('filters and sorts 10,000 runs quickly (time printed; sanity bound only)', async () => {
-    const query = 'lambda < 0.01 and model = logistic';
+    const query = SEEDED_FILTER;
     const filterMs = await page.evaluate(
       async ({ query, expected }) => {
         const input = document.querySelector<HTMLInputElement>('[data-testid="runs-filter"]');
