@@ -26,6 +26,9 @@ export interface Services {
   close(reason?: string): void;
 }
 
+/** The largest JSON report the app imports (the CLI's import-report reads any size it can hold). */
+const MAX_REPORT_IMPORT_BYTES = 256 * 1024 * 1024;
+
 /** How often to look for commits by other processes (the CLI, another serve) to refresh the UI. */
 const EXTERNAL_CHANGE_POLL_MS = 1000;
 
@@ -91,7 +94,8 @@ export function createServices(options: { dbPath: string; launchTrainer: Trainer
       throw new RidgelineError('BAD_REQUEST', 'there is no file dialog here: upload the file instead');
     },
     importReport: ({ source }) => {
-      const { text } = imports.readWhole(source);
+      // Read whole and imported in one go (one transaction): capped well below V8's longest string.
+      const { text } = imports.readWhole(source, MAX_REPORT_IMPORT_BYTES);
       const summary = importReportJson(store, text);
       events.emit({ type: 'runsChanged' });
       if (summary.imported.datasets.length > 0) events.emit({ type: 'datasetsChanged' });

@@ -1,7 +1,10 @@
 import { BrowserWindow, dialog, session } from 'electron';
 import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { basename, dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { RidgelineError } from '../../shared/errors.ts';
 import type { ApiHandlers } from '../../shared/api.ts';
 import type { ReportFormat } from '../../shared/report/types.ts';
 import type { PdfRenderer } from '../core/reports/pdf.ts';
@@ -22,19 +25,22 @@ const FILTERS: Record<ReportFormat, { name: string; extensions: string[] }> = {
  */
 export const electronPdf: PdfRenderer = async (html) => {
   const dir = mkdtempSync(join(tmpdir(), 'ridgeline-report-'));
-  const file = join(dir, 'report.html');
-  writeFileSync(file, html);
-  const reportSession = session.fromPartition('ridgeline-report-pdf');
-  reportSession.webRequest.onBeforeRequest((details, callback) => callback({ cancel: !details.url.startsWith('file://') }));
-  const window = new BrowserWindow({ show: false, webPreferences: { session: reportSession, javascript: false, sandbox: true, contextIsolation: true, nodeIntegration: false } });
-  window.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
-  window.webContents.on('will-navigate', (event) => event.preventDefault());
+  let window: BrowserWindow | null = null;
   try {
+    const file = join(dir, 'report.html');
+    writeFileSync(file, html);
+    const own = pathToFileURL(file).href;
+    const reportSession = session.fromPartition('ridgeline-report-pdf');
+    // The report's own file and nothing else (it references nothing; this keeps it so).
+    reportSession.webRequest.onBeforeRequest((details, callback) => callback({ cancel: details.url !== own }));
+    window = new BrowserWindow({ show: false, webPreferences: { session: reportSession, javascript: false, sandbox: true, contextIsolation: true, nodeIntegration: false } });
+    window.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
+    window.webContents.on('will-navigate', (event) => event.preventDefault());
     await window.loadFile(file);
     const pdf = await window.webContents.printToPDF({ printBackground: true, pageSize: 'A4', preferCSSPageSize: true });
     return new Uint8Array(pdf.buffer, pdf.byteOffset, pdf.byteLength);
   } finally {
-    window.destroy();
+    window?.destroy();
     rmSync(dir, { recursive: true, force: true });
   }
 };
@@ -51,9 +57,15 @@ export function desktopExportReport(services: Services, parentWindow: () => Brow
     const parent = parentWindow();
     const choice = parent ? await dialog.showSaveDialog(parent, options) : await dialog.showSaveDialog(options);
     if (choice.canceled || !choice.filePath) return { fileName: report.fileName, bytes: report.bytes.byteLength, delivered: 'cancelled', savedTo: null };
-    const partial = `${choice.filePath}.partial`;
-    writeFileSync(partial, report.bytes);
-    renameSync(partial, choice.filePath);
+    // A name of its own beside the target (never someone's file), removed if anything fails.
+    const partial = join(dirname(choice.filePath), `.${basename(choice.filePath)}.${randomBytes(6).toString('hex')}.partial`);
+    try {
+      writeFileSync(partial, report.bytes, { flag: 'wx' });
+      renameSync(partial, choice.filePath);
+    } catch (error) {
+      rmSync(partial, { force: true });
+      throw new RidgelineError('BAD_REQUEST', `could not save ${choice.filePath}: ${(error as Error).message}`);
+    }
     return { fileName: report.fileName, bytes: report.bytes.byteLength, delivered: 'saved', savedTo: choice.filePath };
   };
 }

@@ -63,8 +63,8 @@ async function train(message: Extract<ToTrainer, { type: 'start' }>): Promise<vo
   const result = session.result();
   const batch = session.metricsSince(sent);
   const optimum = result.status === 'completed' ? optimumObjective(design, options) : null;
-  // As the CLI does: any finished fit is measured (testLoss gives null for non-finite parameters).
-  const test = testLoss(design, options, result);
+  // Only a fit that ran its course is measured on the test rows (a cancelled one is half-trained).
+  const test = result.status === 'completed' ? testLoss(design, options, result) : null;
   sessions.delete(id);
   post({ type: 'done', id, result, batch, fitMs, optimumObjective: optimum, testLoss: test });
 }

@@ -25,15 +25,7 @@ export interface RowSplit {
  * never trained on nor used to stop: they are measured once, on the final parameters.
  */
 export function splitRows(design: Design, validationFraction: number, testFraction: number, seed: number): RowSplit {
-  const v = validationFraction;
-  const t = testFraction;
-  if (!(v >= 0 && v < 1)) throw new RidgelineError('BAD_OPTIONS', `the validation fraction must be in [0, 1) (got ${v})`);
-  if (!(t >= 0 && t < 1)) throw new RidgelineError('BAD_OPTIONS', `the test fraction must be in [0, 1) (got ${t})`);
-  const heldV = Math.ceil(v * design.m);
-  const heldT = Math.ceil(t * design.m);
-  if (heldV + heldT >= design.m) {
-    throw new RidgelineError('BAD_DATA', `holding out ${heldV + heldT} of ${design.m} rows (${heldV} validation, ${heldT} test) leaves none to train on`);
-  }
+  const { heldV, heldT } = heldOutCounts(design.m, validationFraction, testFraction);
   const order = Uint32Array.from({ length: design.m }, (_, i) => i);
   Pcg64.fromSeed(seed).shuffle(order);
   // 0 train, 1 validation, 2 test.
@@ -45,6 +37,24 @@ export function splitRows(design: Design, validationFraction: number, testFracti
     validation: heldV > 0 ? subsetRows(design, (i) => part[i] === 1) : null,
     test: heldT > 0 ? subsetRows(design, (i) => part[i] === 2) : null,
   };
+}
+
+/**
+ * How many of m rows a split holds out, ⌈v·m⌉ for validation and ⌈t·m⌉ for test (each product in double
+ * precision, as runs have always been split); refuses shares that leave no row to train on, so a form
+ * can say so before a run starts.
+ */
+export function heldOutCounts(m: number, validationFraction: number, testFraction: number): { heldV: number; heldT: number } {
+  const v = validationFraction;
+  const t = testFraction;
+  if (!(v >= 0 && v < 1)) throw new RidgelineError('BAD_OPTIONS', `the validation fraction must be in [0, 1) (got ${v})`);
+  if (!(t >= 0 && t < 1)) throw new RidgelineError('BAD_OPTIONS', `the test fraction must be in [0, 1) (got ${t})`);
+  const heldV = Math.ceil(v * m);
+  const heldT = Math.ceil(t * m);
+  if (heldV + heldT >= m) {
+    throw new RidgelineError('BAD_DATA', `holding out ${heldV + heldT} of ${m} rows (${heldV} validation, ${heldT} test) leaves none to train on`);
+  }
+  return { heldV, heldT };
 }
 
 /** Splits rows into training and validation (splitRows without a test set). */

@@ -9,6 +9,7 @@ import type { RunStatus } from '../../shared/domain/runs.ts';
 import { FINISHED_STATUSES, HyperparamsSchema } from '../../shared/domain/runs.ts';
 import { fit } from '../../shared/engine/fit.ts';
 import { seedExampleDesign } from '../../shared/datasets/seedExample.ts';
+import { DatasetsStore } from '../../electron/core/db/datasetsStore.ts';
 import { createServices, type Services } from '../../electron/core/services.ts';
 import { forkChildTrainer } from '../../electron/core/training/childProcessTrainer.ts';
 import { fitOptionsFrom } from '../../electron/core/training/runService.ts';
@@ -139,6 +140,20 @@ describe('runs on a trainer process', () => {
     const auto = await s.handlers.checkRun({ datasetId: 'builtin:diabetes', hyperparams: { ...seedHyperparams, solver: 'auto', alpha: 1 } });
     expect(auto.resolvedSolver).toBe('cd');
     expect(auto.warnings).toEqual([]);
+  });
+
+  it('refuses held-out shares that leave no row to train on, before the run exists', async () => {
+    const { services: s } = services();
+    // 10 rows: ⌈0.45·10⌉ + ⌈0.45·10⌉ = 10 held out, although the shares add up to 0.9 (the schema's cap).
+    const x = Float64Array.from({ length: 10 }, (_, i) => i);
+    const y = Float64Array.from({ length: 10 }, (_, i) => 2 * i + (i % 3));
+    const tiny = new DatasetsStore(s.db).insertOrReuse({ name: 'tiny', source: 'test', target: 'y', design: { x, y, m: 10, p: 1, featureNames: ['x'] } });
+    const hyperparams = { ...seedHyperparams, validationFraction: 0.45, testFraction: 0.45 };
+    const checked = await s.handlers.checkRun({ datasetId: tiny.id, hyperparams });
+    expect(checked.problems).toEqual(['holding out 10 of 10 rows (5 validation, 5 test) leaves none to train on']);
+    await expect(Promise.resolve().then(() => s.handlers.startRun({ datasetId: tiny.id, hyperparams }))).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/leaves none to train on/) });
+    expect(s.handlers.listRuns({})).toEqual([]);
+    expect((await s.handlers.checkRun({ datasetId: tiny.id, hyperparams: { ...hyperparams, testFraction: 0.3 } })).problems).toEqual([]);
   });
 
   it('refuses unknown data sets and runs with NOT_FOUND', async () => {

@@ -67,7 +67,7 @@ export function fitCommand(argv: readonly string[]): number {
   }
   const fitMs = performance.now() - fitStart;
   const optimum = result.status === 'cancelled' ? null : optimumObjective(design, options);
-  const test = testLoss(design, options, result);
+  const test = result.status === 'completed' ? testLoss(design, options, result) : null;
   const history = session.metricsSince(0);
 
   if (store && runId) {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { ImportSource } from '../../../shared/api.ts';
 import { ImportOptionsSchema, type CsvPreview, type ImportOptions } from '../../../shared/domain/datasetImport.ts';
@@ -43,12 +43,16 @@ export class ImportService {
    * Reads an uploaded or named file whole for another kind of import (a JSON report), then lets an
    * upload go. Uploads are for one use either way.
    */
-  readWhole(source: ImportSource): { text: string; label: string } {
+  readWhole(source: ImportSource, maxBytes: number): { text: string; label: string } {
     const { path, label } = this.resolve(source);
     try {
+      const stats = statSync(path);
+      if (!stats.isFile()) throw new RidgelineError('BAD_REQUEST', `${label} is not a regular file`);
+      if (stats.size > maxBytes) throw new RidgelineError('BAD_REQUEST', `${label} is ${stats.size} bytes; a report to import may have at most ${maxBytes}`);
       return { text: readFileSync(path, 'utf8'), label };
     } catch (error) {
-      throw new RidgelineError('NOT_FOUND', `cannot read ${label}: ${(error as Error).message}`);
+      if (error instanceof RidgelineError) throw error;
+      throw new RidgelineError('BAD_DATA', `cannot read ${label}: ${(error as Error).message}`);
     } finally {
       if (source.kind === 'upload') this.discardUpload(source.uploadId);
     }

@@ -8,6 +8,7 @@ import type { FromTrainer } from '../../../shared/protocol/trainer.ts';
 import type { RunCheck } from '../../../shared/api.ts';
 import { resolveSolver } from '../../../shared/engine/fit.ts';
 import { dataSmoothness, learningRateWarnings, stepBoundFrom } from '../../../shared/engine/stepBound.ts';
+import { heldOutCounts } from '../../../shared/engine/validation.ts';
 import type { DatasetsStore } from '../db/datasetsStore.ts';
 import type { RunOutcome, RunsStore } from '../db/runsStore.ts';
 import type { EventHub } from '../events.ts';
@@ -70,6 +71,16 @@ export function outcomeOf(
   };
 }
 
+/** What is wrong with a run's held-out shares on a data set of m rows (null: nothing). */
+function splitProblem(m: number, options: FitOptions): string | null {
+  try {
+    heldOutCounts(m, options.validationFraction ?? 0, options.testFraction ?? 0);
+    return null;
+  } catch (error) {
+    return error instanceof RidgelineError ? error.message : String(error);
+  }
+}
+
 /**
  * Starts runs on trainer processes and records them: the run row first, then each progress batch
  * as it arrives (one transaction each, ≤ 20 a second), then the outcome and parameters together.
@@ -89,6 +100,8 @@ export class RunService {
     const dataset = this.deps.datasets.get(spec.datasetId);
     if (!dataset) throw new RidgelineError('NOT_FOUND', `no data set with id ${spec.datasetId}`);
     const options = fitOptionsFrom(spec.hyperparams);
+    const split = splitProblem(dataset.rows, options);
+    if (split !== null) return { problems: [split], resolvedSolver: null, maxStableStep: null, warnings: [] };
     const key = `${dataset.id}|${options.model}|${options.standardize}|${options.fitIntercept}`;
     if (!this.smoothnessCache.has(key)) {
       this.smoothnessCache.set(key, dataSmoothness(this.deps.datasets.loadDesign(dataset.id), options));
@@ -107,6 +120,8 @@ export class RunService {
     const { runs, datasets, events } = this.deps;
     const dataset = datasets.get(spec.datasetId);
     if (!dataset) throw new RidgelineError('NOT_FOUND', `no data set with id ${spec.datasetId}`);
+    const split = splitProblem(dataset.rows, fitOptionsFrom(spec.hyperparams));
+    if (split !== null) throw new RidgelineError('BAD_REQUEST', split);
     const loadStart = performance.now();
     const design = datasets.loadDesign(dataset.id);
     const loadMs = performance.now() - loadStart;
