@@ -158,7 +158,7 @@ export type ApiParsedInput<M extends ApiMethod> = z.output<(typeof API_INPUTS)[M
 export type ApiOutput<M extends ApiMethod> = ApiOutputs[M];
 
 /** What the desktop menu (or the page's own shortcuts) asks the UI to do. */
-export type AppCommand = 'newRun' | 'newSweep' | 'import' | 'delete' | 'find';
+export type AppCommand = 'newRun' | 'newSweep' | 'import' | 'delete' | 'find' | 'compare';
 
 export type ApiEvent =
   | { type: 'runProgress'; runId: string; batch: MetricBatch }

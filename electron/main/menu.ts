@@ -2,7 +2,7 @@ import { app, Menu, shell, type BrowserWindow, type MenuItemConstructorOptions }
 import type { AppCommand } from '../../shared/api.ts';
 
 /**
- * The native menu. Commands that act on the page (new run, new sweep, import, delete, find) go to
+ * The native menu. Commands that act on the page (new run, new sweep, import, delete, find, compare) go to
  * the renderer as `command` events, which it also raises from its own keyboard shortcuts in serve mode.
  */
 export function installMenu(send: (command: AppCommand) => void): void {
@@ -34,6 +34,7 @@ export function installMenu(send: (command: AppCommand) => void): void {
         { type: 'separator' },
         command('Find Runs', 'CmdOrCtrl+F', 'find'),
         command('Delete Selected Runs', isMac ? 'Backspace' : 'Delete', 'delete'),
+        command('Compare Selected Runs', 'Alt+C', 'compare'),
       ],
     },
     { role: 'viewMenu' },

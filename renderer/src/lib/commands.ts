@@ -34,15 +34,24 @@ export function runCommand(command: AppCommand, workbench: Workbench): void {
     case 'delete':
       if (workbench.nav.tab === 'runs' && workbench.runs.selected.size > 0) clickSoon('[data-testid="runs-toolbar"] [data-action="delete"]');
       return;
+    case 'compare':
+      // Opens the Compare view of the selected runs, or closes it (the toolbar button toggles).
+      if (workbench.nav.tab === 'runs' && workbench.runs.selected.size >= 2) clickSoon('[data-testid="compare-open"]');
+      return;
   }
 }
 
-/** The page's own shortcuts (serve mode has no native menu): Ctrl/⌘+F finds runs, Alt+N a new run, Alt+S a new sweep, Ctrl/⌘+O imports. */
+/**
+ * The page's own shortcuts (serve mode has no native menu): Ctrl/⌘+F finds runs, Alt+N a new run, Alt+S
+ * a new sweep, Ctrl/⌘+O imports, Alt+C compares the selected runs.
+ */
 export function commandForKey(event: KeyboardEvent): AppCommand | null {
   const mod = event.ctrlKey || event.metaKey;
   if (mod && !event.shiftKey && event.key.toLowerCase() === 'f') return 'find';
   if (mod && !event.shiftKey && event.key.toLowerCase() === 'o') return 'import';
   if (event.altKey && !mod && event.key.toLowerCase() === 'n') return 'newRun';
   if (event.altKey && !mod && event.key.toLowerCase() === 's') return 'newSweep';
+  // event.code as well: on macOS Alt+C types "ç".
+  if (event.altKey && !mod && (event.key.toLowerCase() === 'c' || event.code === 'KeyC')) return 'compare';
   return null;
 }
