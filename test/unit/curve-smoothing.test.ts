@@ -68,3 +68,25 @@ describe('aligning curves on wall time', () => {
     expect(alignOnX([Float64Array.of(0, 1, 2), Float64Array.of(0.5, 1.5)], [Float64Array.of(1, 1, 1), Float64Array.of(1, 1)], 10)).not.toBeNull();
   });
 });
+
+describe('aligning many curves', () => {
+  it('gives the same union as sorting everything, for runs in time order and out of it', () => {
+    const rng = Pcg64.fromSeed(11);
+    const xs: Float64Array[] = [];
+    const ys: Float64Array[] = [];
+    for (let r = 0; r < 7; r++) {
+      let t = 0;
+      // Run 3 records out of order; some instants coincide across runs (multiples of 0.5).
+      const x = Float64Array.from({ length: 200 + r * 13 }, () => (t += rng.random() < 0.3 ? 0.5 : rng.random()));
+      if (r === 3) x.reverse();
+      xs.push(x);
+      ys.push(Float64Array.from(x, (v, i) => (i % 17 === 5 ? Number.NaN : v * 2)));
+    }
+    const aligned = alignOnX(xs, ys, 1e9)!;
+    const expected = [...new Set(xs.flatMap((x, r) => Array.from(x).filter((_, i) => Number.isFinite(ys[r][i]))))].sort((a, b) => a - b);
+    expect(Array.from(aligned.x)).toEqual(expected);
+    xs.forEach((x, r) => x.forEach((v, i) => {
+      if (Number.isFinite(ys[r][i])) expect(aligned.ys[r][expected.indexOf(v)]).toBe(ys[r][i]);
+    }));
+  });
+});

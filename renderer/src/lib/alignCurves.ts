@@ -8,15 +8,32 @@
  * says so rather than freezing the page.
  */
 export function alignOnX(xs: readonly Float64Array[], ys: readonly Float64Array[], budget: number): { x: Float64Array; ys: (number | undefined)[][] } | null {
-  let total = 0;
-  for (let r = 0; r < xs.length; r++) total += xs[r].length;
-  const all = new Float64Array(total);
-  let n = 0;
-  for (let r = 0; r < xs.length; r++) {
-    const x = xs[r];
-    for (let i = 0; i < x.length; i++) if (Number.isFinite(x[i]) && Number.isFinite(ys[r][i])) all[n++] = x[i];
+  // Each run's own instants, finite and ascending (steps are recorded in time order; sorted if not),
+  // then merged pairwise: O(N log k) rather than a sort of everything on every frame of a live run.
+  // Lines that share an x array (a raw curve and its smoothed one) are collected once.
+  const lists: Float64Array[] = [];
+  const seen = new Set<Float64Array>();
+  xs.forEach((x, r) => {
+    if (seen.has(x)) return;
+    seen.add(x);
+    const own = new Float64Array(x.length);
+    let n = 0;
+    let ascending = true;
+    for (let i = 0; i < x.length; i++) {
+      if (!Number.isFinite(x[i]) || !Number.isFinite(ys[r][i])) continue;
+      if (n > 0 && x[i] < own[n - 1]) ascending = false;
+      own[n++] = x[i];
+    }
+    const list = own.subarray(0, n);
+    lists.push(ascending ? list : list.sort());
+  });
+  while (lists.length > 1) {
+    const merged: Float64Array[] = [];
+    for (let k = 0; k + 1 < lists.length; k += 2) merged.push(mergeUnique(lists[k], lists[k + 1]));
+    if (lists.length % 2 === 1) merged.push(lists[lists.length - 1]);
+    lists.splice(0, lists.length, ...merged);
   }
-  const sorted = all.subarray(0, n).sort();
+  const sorted = lists[0] ?? new Float64Array(0);
   let unique = 0;
   for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[unique - 1]) sorted[unique++] = sorted[i];
   if (unique * xs.length > budget) return null;
@@ -32,6 +49,19 @@ export function alignOnX(xs: readonly Float64Array[], ys: readonly Float64Array[
     return out;
   });
   return { x, ys: aligned };
+}
+
+/** The union of two ascending arrays, ascending, each value once. */
+function mergeUnique(a: Float64Array, b: Float64Array): Float64Array {
+  const out = new Float64Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let n = 0;
+  while (i < a.length || j < b.length) {
+    const v = j >= b.length || (i < a.length && a[i] <= b[j]) ? a[i++] : b[j++];
+    if (n === 0 || out[n - 1] !== v) out[n++] = v;
+  }
+  return out.subarray(0, n);
 }
 
 /** The position of a value known to be in the sorted array `x` (binary search). */
