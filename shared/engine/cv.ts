@@ -188,13 +188,7 @@ function momentErrors(moments: FoldMoments, design: Design, folds: Int32Array, f
       return;
     }
     test ??= subsetRows(design, (i) => folds[i] === fold);
-    const eta = new Float64Array(test.m);
-    for (let i = 0; i < test.m; i++) {
-      let e = point.intercept;
-      for (let t = 0; t < nnz; t++) e += test.x[i * test.p + nonzero[t]] * point.coef[nonzero[t]];
-      eta[i] = e;
-    }
-    errors[l] = measureError(test.y, eta, false, 'mse');
+    errors[l] = pathErrors(test, [point], 'linear', 'mse')[0];
   });
   return errors;
 }

@@ -115,9 +115,6 @@ export function fitPath(design: Design, options: PathOptions, lambdas: Float64Ar
   const model = asGlm(options.model);
   validatePathOptions(options, lambdas);
   if (model === 'logistic') validateLogisticDesign(design, options.fitIntercept);
-  const tol = options.tol ?? CD_DEFAULTS.tol;
-  const alpha = options.alpha;
-  const points: PathPoint[] = [];
   // Linear: the standardized columns are built straight from X (no row-major scaled copy, which only
   // the logistic solver and its objective need).
   let problem: Design = design;
@@ -128,20 +125,16 @@ export function fitPath(design: Design, options: PathOptions, lambdas: Float64Ar
   } else {
     ({ problem, scaling } = problemOf(design, options));
   }
-  const finish = (lambda: number, b: number, w: Float64Array, iterations: number, converged: boolean, reason: string | null): void => {
-    const objective = objectiveValue(problem, model, b, w, lambda, alpha);
-    const back = scaling ? unscaleCoefficients(b, w, scaling) : { intercept: b, coef: Float64Array.from(w) };
-    let nonzero = 0;
-    for (let j = 0; j < w.length; j++) if (back.coef[j] !== 0) nonzero++;
-    points.push({ lambda, intercept: back.intercept, coef: back.coef, objective, nonzero, iterations, converged, statusReason: reason });
-  };
 
   if (model === 'linear') {
     const cd = new LinearCd(problem, options.fitIntercept, false, linearColumns);
     return linearPath(cd, options, lambdas, scaling);
   }
 
+  const { alpha } = options;
+  const tol = options.tol ?? CD_DEFAULTS.tol;
   const maxIter = options.maxIter ?? CD_DEFAULTS.logisticMaxIter;
+  const points: PathPoint[] = [];
   const cd = new LogisticCd(problem, options.fitIntercept);
   for (const lambda of lambdas) {
     cd.setPenalty(lambda, alpha);
@@ -163,7 +156,8 @@ export function fitPath(design: Design, options: PathOptions, lambdas: Float64Ar
       }
     }
     if (!converged && reason === null) reason = `stopped after ${maxIter} proximal-Newton iterations without reaching tol = ${tol}`;
-    finish(lambda, cd.intercept(), cd.w, iterations, converged, reason);
+    const b = cd.intercept();
+    points.push(pathPoint(lambda, b, cd.w, scaling, objectiveValue(problem, model, b, cd.w, lambda, alpha), iterations, converged, reason));
   }
   return points;
 }
@@ -223,21 +217,17 @@ function linearPath(cd: LinearCd, options: PathOptions, lambdas: Float64Array | 
     // The data loss without another pass over X per λ, which would cost as much as the fit itself:
     // from the exact gradient's identities (O(p·|active|) with the Gram columns), or (naive mode)
     // from the residual rebuilt over the nonzero columns.
-    const loss = cd.exactLoss();
-    const w = cd.w;
-    const back = scaling ? unscaleCoefficients(cd.intercept(), w, scaling) : { intercept: cd.intercept(), coef: Float64Array.from(w) };
-    let nonzero = 0;
-    for (let j = 0; j < w.length; j++) if (back.coef[j] !== 0) nonzero++;
-    points.push({
-      lambda,
-      intercept: back.intercept,
-      coef: back.coef,
-      objective: loss + elasticNetPenalty(w, lambda, alpha),
-      nonzero,
-      iterations: passes,
-      converged,
-      statusReason: converged ? null : `stopped after ${maxIter} passes without reaching tol = ${tol}`,
-    });
+    const objective = cd.exactLoss() + elasticNetPenalty(cd.w, lambda, alpha);
+    const reason = converged ? null : `stopped after ${maxIter} passes without reaching tol = ${tol}`;
+    points.push(pathPoint(lambda, cd.intercept(), cd.w, scaling, objective, passes, converged, reason));
   }
   return points;
+}
+
+/** A solution on the solver's scale reported as a path point: coefficients on the original scale, their nonzeros. */
+function pathPoint(lambda: number, b: number, w: Float64Array, scaling: ColumnScaling | null, objective: number, iterations: number, converged: boolean, statusReason: string | null): PathPoint {
+  const back = scaling ? unscaleCoefficients(b, w, scaling) : { intercept: b, coef: Float64Array.from(w) };
+  let nonzero = 0;
+  for (let j = 0; j < w.length; j++) if (back.coef[j] !== 0) nonzero++;
+  return { lambda, intercept: back.intercept, coef: back.coef, objective, nonzero, iterations, converged, statusReason };
 }

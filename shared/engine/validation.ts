@@ -25,18 +25,33 @@ export interface RowSplit {
  * never trained on nor used to stop: they are measured once, on the final parameters.
  */
 export function splitRows(design: Design, validationFraction: number, testFraction: number, seed: number): RowSplit {
-  const { heldV, heldT } = heldOutCounts(design.m, validationFraction, testFraction);
-  const order = Uint32Array.from({ length: design.m }, (_, i) => i);
-  Pcg64.fromSeed(seed).shuffle(order);
-  // 0 train, 1 validation, 2 test.
-  const part = new Uint8Array(design.m);
-  for (let k = 0; k < heldV; k++) part[order[k]] = 1;
-  for (let k = heldV; k < heldV + heldT; k++) part[order[k]] = 2;
+  const part = splitLabels(design.m, validationFraction, testFraction, seed);
   return {
-    train: subsetRows(design, (i) => part[i] === 0),
-    validation: heldV > 0 ? subsetRows(design, (i) => part[i] === 1) : null,
-    test: heldT > 0 ? subsetRows(design, (i) => part[i] === 2) : null,
+    train: partRows(design, part, TRAIN)!,
+    validation: partRows(design, part, VALIDATION),
+    test: partRows(design, part, TEST),
   };
+}
+
+const TRAIN = 0;
+const VALIDATION = 1;
+const TEST = 2;
+
+/** Each row's part (TRAIN, VALIDATION or TEST) as splitRows assigns it, without copying any rows. */
+function splitLabels(m: number, validationFraction: number, testFraction: number, seed: number): Uint8Array {
+  const { heldV, heldT } = heldOutCounts(m, validationFraction, testFraction);
+  const order = Uint32Array.from({ length: m }, (_, i) => i);
+  Pcg64.fromSeed(seed).shuffle(order);
+  const part = new Uint8Array(m);
+  for (let k = 0; k < heldV; k++) part[order[k]] = VALIDATION;
+  for (let k = heldV; k < heldV + heldT; k++) part[order[k]] = TEST;
+  return part;
+}
+
+/** The rows of one part, in the data's order; null when the part is empty (and not the training part). */
+function partRows(design: Design, part: Uint8Array, which: number): Design | null {
+  if (which !== TRAIN && !part.includes(which)) return null;
+  return subsetRows(design, (i) => part[i] === which);
 }
 
 /**
@@ -57,17 +72,10 @@ export function heldOutCounts(m: number, validationFraction: number, testFractio
   return { heldV, heldT };
 }
 
-/** Splits rows into training and validation (splitRows without a test set). */
-export function trainValidationSplit(design: Design, fraction: number, seed: number): { train: Design; validation: Design } {
-  if (!(fraction > 0 && fraction < 1)) throw new RidgelineError('BAD_OPTIONS', `the validation fraction must be in (0, 1) (got ${fraction})`);
-  const { train, validation } = splitRows(design, fraction, 0, seed);
-  return { train, validation: validation! };
-}
-
-/** The rows a fit trains on: all of them, or what its validation and test fractions leave. */
+/** The rows a fit trains on: all of them, or what its validation and test fractions leave (only they are copied). */
 export function trainingRows(design: Design, options: Pick<FitOptions, 'validationFraction' | 'testFraction' | 'seed'>): Design {
   if (!options.validationFraction && !options.testFraction) return design;
-  return splitRows(design, options.validationFraction ?? 0, options.testFraction ?? 0, options.seed).train;
+  return partRows(design, splitLabels(design.m, options.validationFraction ?? 0, options.testFraction ?? 0, options.seed), TRAIN)!;
 }
 
 /**
@@ -76,8 +84,8 @@ export function trainingRows(design: Design, options: Pick<FitOptions, 'validati
  */
 export function testLoss(design: Design, options: FitOptions, result: FitResult): number | null {
   if (!options.testFraction) return null;
-  const { test } = splitRows(design, options.validationFraction ?? 0, options.testFraction, options.seed);
-  const loss = heldOutLoss(result, test!, options);
+  const test = partRows(design, splitLabels(design.m, options.validationFraction ?? 0, options.testFraction, options.seed), TEST)!;
+  const loss = heldOutLoss(result, test, options);
   return Number.isFinite(loss) ? loss : null;
 }
 

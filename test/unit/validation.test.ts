@@ -5,25 +5,42 @@ import { describe, expect, it } from 'vitest';
 import { BUILTIN_DATASETS } from '../../shared/datasets/builtins.ts';
 import { fit, optimumObjective } from '../../shared/engine/fit.ts';
 import { DEFAULT_FIT_OPTIONS, type FitOptions } from '../../shared/engine/types.ts';
-import { heldOutLoss, splitRows, testLoss, trainValidationSplit } from '../../shared/engine/validation.ts';
+import { heldOutLoss, splitRows, testLoss } from '../../shared/engine/validation.ts';
 import { Pcg64 } from '../../shared/engine/random/pcg64.ts';
 import { subsetRows } from '../../shared/engine/design.ts';
 
 const diabetes = BUILTIN_DATASETS.find((d) => d.id === 'builtin:diabetes')!.design();
 const logistic = BUILTIN_DATASETS.find((d) => d.id === 'builtin:logistic')!.design();
 
+/** The split as its definition states it: PCG64(seed) permutation, first ⌈v·m⌉ validation, next ⌈t·m⌉ test. */
+function expectedParts(m: number, v: number, t: number, seed: number): Uint8Array {
+  const order = Uint32Array.from({ length: m }, (_, i) => i);
+  Pcg64.fromSeed(seed).shuffle(order);
+  const part = new Uint8Array(m);
+  const nv = Math.ceil(v * m);
+  const nt = Math.ceil(t * m);
+  for (let k = 0; k < nv + nt; k++) part[order[k]] = k < nv ? 1 : 2;
+  return part;
+}
+
+/** The validation split alone (no test rows). */
+const trainValidation = (design: typeof diabetes, fraction: number, seed: number) => {
+  const { train, validation } = splitRows(design, fraction, 0, seed);
+  return { train, validation: validation! };
+};
+
 describe('train/validation split', () => {
   it('holds out ⌈f·m⌉ rows chosen by the seed, keeps row order, and partitions the data', () => {
-    const a = trainValidationSplit(diabetes, 0.2, 5);
+    const a = trainValidation(diabetes, 0.2, 5);
     expect(a.validation.m).toBe(Math.ceil(0.2 * 442));
     expect(a.train.m + a.validation.m).toBe(442);
-    const b = trainValidationSplit(diabetes, 0.2, 5);
+    const b = trainValidation(diabetes, 0.2, 5);
     expect(Array.from(b.validation.y)).toEqual(Array.from(a.validation.y));
-    expect(Array.from(trainValidationSplit(diabetes, 0.2, 6).validation.y)).not.toEqual(Array.from(a.validation.y));
+    expect(Array.from(trainValidation(diabetes, 0.2, 6).validation.y)).not.toEqual(Array.from(a.validation.y));
     // Every row lands in exactly one part: the multisets of targets add up.
     const all = [...a.train.y, ...a.validation.y].sort((x, y) => x - y);
     expect(all).toEqual([...diabetes.y].sort((x, y) => x - y));
-    expect(() => trainValidationSplit(diabetes, 1, 0)).toThrow(/must be in \(0, 1\)/);
+    expect(() => trainValidation(diabetes, 1, 0)).toThrow(/validation fraction must be in \[0, 1\)/);
   });
 });
 
@@ -39,7 +56,7 @@ describe('validation loss per step', () => {
       const history = session.metricsSince(0);
       const losses = history.columns.validationLoss;
       expect(losses.every(Number.isFinite)).toBe(true);
-      const { train, validation } = trainValidationSplit(design, 0.25, 9);
+      const { train, validation } = trainValidation(design, 0.25, 9);
       expect(losses[history.count - 1]).toBe(heldOutLoss(result, validation, withVal));
       // Training used only the training rows: the same fit on them alone gives the same parameters.
       const alone = fit(train, { ...options, seed: 9 }).result;
@@ -53,23 +70,12 @@ describe('validation loss per step', () => {
 
   it('J* is the optimum of the training rows when rows are held out', () => {
     const options = { ...DEFAULT_FIT_OPTIONS, lambda: 1, alpha: 0, validationFraction: 0.3, seed: 2 };
-    const { train } = trainValidationSplit(diabetes, 0.3, 2);
+    const { train } = trainValidation(diabetes, 0.3, 2);
     expect(optimumObjective(diabetes, options)).toBe(optimumObjective(train, { ...options, validationFraction: 0 }));
   });
 });
 
 describe('train/validation/test split', () => {
-  /** The split as its definition states it: PCG64(seed) permutation, first ⌈v·m⌉ validation, next ⌈t·m⌉ test. */
-  function expectedParts(m: number, v: number, t: number, seed: number): Uint8Array {
-    const order = Uint32Array.from({ length: m }, (_, i) => i);
-    Pcg64.fromSeed(seed).shuffle(order);
-    const part = new Uint8Array(m);
-    const nv = Math.ceil(v * m);
-    const nt = Math.ceil(t * m);
-    for (let k = 0; k < nv + nt; k++) part[order[k]] = k < nv ? 1 : 2;
-    return part;
-  }
-
   it('takes validation and test rows from one seeded permutation, in row order, partitioning the data', () => {
     const part = expectedParts(442, 0.15, 0.2, 4);
     const { train, validation, test } = splitRows(diabetes, 0.15, 0.2, 4);
@@ -79,12 +85,12 @@ describe('train/validation/test split', () => {
     expect([validation!.m, test!.m, train.m]).toEqual([Math.ceil(0.15 * 442), Math.ceil(0.2 * 442), 442 - 67 - 89]);
   });
 
-  it('without a test set, is exactly the validation-only split (older runs reproduce)', () => {
-    const both = splitRows(diabetes, 0.25, 0, 9);
-    const old = trainValidationSplit(diabetes, 0.25, 9);
-    expect(both.test).toBeNull();
-    expect(Array.from(both.validation!.y)).toEqual(Array.from(old.validation.y));
-    expect(Array.from(both.train.y)).toEqual(Array.from(old.train.y));
+  it('without a test set, holds out exactly the first ⌈v·m⌉ rows of the permutation (older runs reproduce)', () => {
+    const part = expectedParts(442, 0.25, 0, 9);
+    const { train, validation, test } = splitRows(diabetes, 0.25, 0, 9);
+    expect(test).toBeNull();
+    expect(Array.from(validation!.y)).toEqual(Array.from(subsetRows(diabetes, (i) => part[i] === 1).y));
+    expect(Array.from(train.y)).toEqual(Array.from(subsetRows(diabetes, (i) => part[i] === 0).y));
   });
 
   it('refuses fractions that leave nothing to train on, saying how many rows each part takes', () => {

@@ -256,7 +256,7 @@ export class FoldMoments {
       return st;
     };
     // M[j,k]: the cell's cross-product about its own means (center) or about 0.
-    const moment = (st: number, j: number, k: number): number => (center ? st - (s[j] * s[k]) / n : st + g[j] * s[k] + g[k] * s[j] + n * g[j] * g[k]);
+    const moment = (st: number, j: number, k: number, centered = center): number => (centered ? st - (s[j] * s[k]) / n : st + g[j] * s[k] + g[k] * s[j] + n * g[j] * g[k]);
     const yCol = this.cross[p]!;
     // A diagonal moment far below the terms it is the difference of has lost its digits (a column nearly
     // constant on these rows but not elsewhere); such a cell is computed from its rows instead.
@@ -274,9 +274,10 @@ export class FoldMoments {
     for (let j = 0; j < p; j++) {
       const mean = g[j] + s[j] / n;
       // Whether it is used or not depends on its spread, so a column that is not exactly constant must
-      // have a trustworthy spread (its centered moment); so must its cross-products when it is used.
-      if (lo[j] < hi[j] && !(diag[j] - (s[j] * s[j]) / n > RELIABLE_FRACTION * diag[j])) reliable = false;
-      const sd = Math.sqrt(Math.max(0, diag[j] - (s[j] * s[j]) / n) / n);
+      // have a trustworthy spread (its centered moment); uncentered, so must its own moment when used.
+      const spread = moment(diag[j], j, j, true);
+      if (lo[j] < hi[j] && !(spread > RELIABLE_FRACTION * diag[j])) reliable = false;
+      const sd = Math.sqrt(Math.max(0, spread) / n);
       const big = Math.max(Math.abs(lo[j]), Math.abs(hi[j]));
       // Constant on these rows (exactly, from the folds' min and max), or spread at rounding level.
       const varies = lo[j] < hi[j] && sd > 1e-13 * big;
@@ -291,8 +292,8 @@ export class FoldMoments {
         means[j] = center ? mean : 0;
       }
       if (!eligible[j]) continue;
-      const own = moment(diag[j], j, j);
-      if (!(own > RELIABLE_FRACTION * magnitude(j))) reliable = false;
+      const own = center ? spread : moment(diag[j], j, j);
+      if (!center && !(own > RELIABLE_FRACTION * magnitude(j))) reliable = false;
       sqNorm[j] = (own * inv[j] * inv[j]) / n;
       c[j] = (moment(trainSum(yCol, j), j, p) * inv[j]) / n;
     }

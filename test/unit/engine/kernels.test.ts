@@ -262,20 +262,20 @@ describe('strong-rule screening: the KKT check admits what the rule wrongly left
   });
 });
 
-describe('CV cell errors', () => {
-  /** The fold's error at each λ of a path, evaluated row by row, λ by λ (the textbook order). */
-  function rowByRow(test: Design, path: readonly PathPoint[], model: 'linear' | 'logistic', measure: CvMeasure): number[] {
-    return path.map((point) => {
-      const eta = new Float64Array(test.m);
-      for (let i = 0; i < test.m; i++) {
-        let s = point.intercept;
-        for (let j = 0; j < test.p; j++) s += test.x[i * test.p + j] * point.coef[j];
-        eta[i] = s;
-      }
-      return model === 'linear' ? measureError(test.y, eta, false, measure) : measureError(test.y, eta.map((e) => 1 / (1 + Math.exp(-e))), true, measure);
-    });
-  }
+/** The fold's error at each λ of a path, evaluated row by row, λ by λ (the textbook order). */
+function rowByRow(test: Design, path: readonly PathPoint[], model: 'linear' | 'logistic', measure: CvMeasure): number[] {
+  return path.map((point) => {
+    const eta = new Float64Array(test.m);
+    for (let i = 0; i < test.m; i++) {
+      let s = point.intercept;
+      for (let j = 0; j < test.p; j++) s += test.x[i * test.p + j] * point.coef[j];
+      eta[i] = s;
+    }
+    return model === 'linear' ? measureError(test.y, eta, false, measure) : measureError(test.y, eta.map((e) => 1 / (1 + Math.exp(-e))), true, measure);
+  });
+}
 
+describe('CV cell errors', () => {
   it('logistic: equal a row-by-row, λ-by-λ evaluation of the path on the training rows bit for bit', () => {
     const base = glmnetDesign(303, 13, 0.5, 11);
     const design = { ...base, y: Float64Array.from(base.y, (v) => (v > 0 ? 1 : 0)) };
@@ -411,22 +411,8 @@ describe('fold moments of a CV (cd/foldGram.ts)', () => {
     const options = { model: 'linear' as const, alpha: 0.5, standardize, fitIntercept: center, tol: 1e-10 };
     const grid = Array.from(defaultLambdaGrid(design, options, 15));
     const moments = sharedMoments(design, folds, options)!;
-    const onRows = (fold: number) => {
-      const train = subsetRows(design, (i) => folds[i] !== fold);
-      return fitPath(train, options, grid);
-    };
-    const rowErrors = (fold: number): number[] => {
-      const test = subsetRows(design, (i) => folds[i] === fold);
-      return onRows(fold).map((point) => {
-        const eta = new Float64Array(test.m);
-        for (let i = 0; i < test.m; i++) {
-          let e = point.intercept;
-          for (let j = 0; j < test.p; j++) e += test.x[i * test.p + j] * point.coef[j];
-          eta[i] = e;
-        }
-        return measureError(test.y, eta, false, 'mse');
-      });
-    };
+    const rowErrors = (fold: number): number[] =>
+      rowByRow(subsetRows(design, (i) => folds[i] === fold), fitPath(subsetRows(design, (i) => folds[i] !== fold), options, grid), 'linear', 'mse');
     // Fold 0 held out: column 4 is 5 + 1e-9·noise on the training rows, its moment cancels: the cell is
     // computed from its rows, exactly as the rows route computes it.
     expect(moments.cellStatistics(0, center, standardize).reliable).toBe(false);
