@@ -10,8 +10,8 @@ import { CONTENT_SECURITY_POLICY } from '../../shared/security.ts';
 import { encodeWire, decodeWire } from '../../shared/wire.ts';
 import { dispatch } from '../core/dispatch.ts';
 import type { Services } from '../core/services.ts';
-import { API_INPUTS } from '../../shared/api.ts';
-import { describeIssues } from '../../shared/validate.ts';
+import type { ApiParsedInput } from '../../shared/api.ts';
+import { parseApiInput } from '../../shared/validate.ts';
 
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
 const SSE_KEEPALIVE_MS = 15_000;
@@ -84,10 +84,6 @@ export async function startHttpServer(options: { services: Services; staticDir: 
         if (req.method !== 'POST') return sendError(res, new RidgelineError('BAD_REQUEST', 'upload: use POST'), 405);
         return sendJson(res, 200, { ok: true, value: await receiveUpload(req, services) });
       }
-      if (name === 'exportReport') {
-        if (req.method !== 'POST') return sendError(res, new RidgelineError('BAD_REQUEST', 'exportReport: use POST'), 405);
-        return sendReport(res, await readBody(req));
-      }
       if (name === 'events') {
         if (req.method !== 'GET') return sendError(res, new RidgelineError('BAD_REQUEST', 'events: use GET'), 405);
         return openEventStream(res);
@@ -100,6 +96,8 @@ export async function startHttpServer(options: { services: Services; staticDir: 
       } catch {
         throw new RidgelineError('BAD_REQUEST', `${name}: the request body is not valid JSON`);
       }
+      // exportReport answers with the file itself (a download), not with a JSON envelope.
+      if (name === 'exportReport') return sendReport(res, parseApiInput('exportReport', input));
       const value = await dispatch(services.handlers, name, input);
       return sendJson(res, 200, { ok: true, value });
     }
@@ -108,16 +106,8 @@ export async function startHttpServer(options: { services: Services; staticDir: 
   }
 
   /** `POST /api/exportReport`: validated like every method, answered with the file as an attachment. */
-  async function sendReport(res: ServerResponse, body: string): Promise<void> {
-    let raw: unknown;
-    try {
-      raw = body.length === 0 ? {} : decodeWire(body);
-    } catch {
-      throw new RidgelineError('BAD_REQUEST', 'exportReport: the request body is not valid JSON');
-    }
-    const parsed = API_INPUTS.exportReport.safeParse(raw);
-    if (!parsed.success) throw new RidgelineError('BAD_REQUEST', `exportReport: ${describeIssues(parsed.error)}`);
-    const report = await services.buildReport(parsed.data.target, parsed.data.format);
+  async function sendReport(res: ServerResponse, { target, format }: ApiParsedInput<'exportReport'>): Promise<void> {
+    const report = await services.buildReport(target, format);
     res.writeHead(200, {
       'Content-Type': report.mimeType,
       'Content-Length': report.bytes.byteLength,
