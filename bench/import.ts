@@ -9,15 +9,15 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Pcg64 } from '../shared/engine/random/pcg64.ts';
+import { log, machine } from './common.ts';
 
 const TARGET_BYTES = 200 * 1024 * 1024;
 const NUMERIC = 40;
 const LEVELS = ['north', 'east', 'south', 'west', 'centre'];
-const log = (line: string): void => console.error(line);
 
 /** Writes the CSV in chunks (never whole in memory); returns rows and bytes. */
 async function writeCsv(path: string): Promise<{ rows: number; bytes: number }> {
@@ -92,11 +92,10 @@ export async function runImportBench(outDir = 'bench-results'): Promise<string |
     const used = full.peakRss - full.baselineRss;
     log('importing again and cancelling at 50 %…');
     const cancel = runChild(csv, join(dir, 'cancel.db'), 'cancel');
-    const cpu = cpus()[0]?.model.trim().split(/\s+/).slice(0, 2).join(' ') ?? 'unknown CPU';
     const table = [
       '# Ridgeline CSV import benchmark (issue 5)',
       '',
-      `${new Date().toISOString()} · ${cpus().length} × ${cpu}, Node ${process.version} · one run each, a fresh process per import`,
+      `${new Date().toISOString()} · ${machine} · one run each, a fresh process per import`,
       '',
       '| what | value | target |',
       '| --- | --- | --- |',

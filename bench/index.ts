@@ -17,7 +17,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startFit } from '../shared/engine/fit.ts';
@@ -26,18 +26,13 @@ import { squaredLossAndGradient } from '../shared/engine/linear/squaredLoss.ts';
 import { ridgeClosedForm } from '../shared/engine/linear/ridgeClosedForm.ts';
 import { DEFAULT_FIT_OPTIONS, type Design } from '../shared/engine/types.ts';
 import { glmnetDesign } from './data.ts';
+import { log, machine, median } from './common.ts';
 import { cvCell, fullPathCell, randomFolds, sharedMoments } from '../shared/engine/cv.ts';
 import { glmnetCv, glmnetPath, numpyGd, numpyRidge, sklearnLassoCv, sklearnPath, type AnchorResult } from './anchors.ts';
 
 const REPEATS = 5;
 
 const fmt = (ms: number | null): string => (ms === null ? 'n/a' : ms < 10 ? ms.toFixed(2) : ms.toFixed(1));
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const k = s.length >> 1;
-  return s.length % 2 ? s[k] : (s[k - 1] + s[k]) / 2;
-}
 
 function timeMedian(run: () => void, repeats = REPEATS, warmups = 1): number {
   for (let k = 0; k < warmups; k++) run();
@@ -103,7 +98,6 @@ function compare(workload: string, contender: string, ms: number, anchor: string
   if (a.note) notes.push(a.note);
 }
 
-const log = (s: string): void => void process.stderr.write(`${s}\n`);
 const dir = mkdtempSync(join(tmpdir(), 'ridgeline-bench-'));
 try {
   // ---- 1. gd, 100,000 × 100 ------------------------------------------------------------------
@@ -261,7 +255,6 @@ const header = ['workload', 'Ridgeline', 'ms', 'anchor', 'anchor ms', 'ratio'];
 const table = rows.map((r) => [r.workload, r.contender, fmt(r.ms), r.anchor, fmt(r.anchorMs), r.anchorMs === null ? 'skipped' : (r.ms / r.anchorMs).toFixed(2)]);
 const widths = header.map((h, k) => Math.max(h.length, ...table.map((t) => t[k].length)));
 const line = (cells: string[]): string => cells.map((c, k) => c.padEnd(widths[k])).join('  ');
-const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}`;
 const uniqueNotes = [...new Set(notes.filter(Boolean))];
 console.log(`Ridgeline engine benchmark (${machine}); ratio = Ridgeline / anchor, < 1 is faster; medians of ${REPEATS}`);
 console.log(line(header));

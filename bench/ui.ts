@@ -13,7 +13,7 @@
  * bench-results/ui.md. Without Chromium the benchmark is skipped with a note.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Page } from 'playwright-core';
@@ -24,19 +24,13 @@ import { HyperparamsSchema } from '../shared/domain/runs.ts';
 import { Pcg64 } from '../shared/engine/random/pcg64.ts';
 import { launchChromium } from '../test/helpers/browser.ts';
 import { startServe } from '../test/helpers/cli.ts';
+import { log, machine, median } from './common.ts';
 import { SEEDED_FILTER, seededOutcome, seedTableRuns } from '../test/helpers/seedRuns.ts';
 
 const TABLE_RUNS = 10_000;
 const CURVE_RUNS = 100;
 const CURVE_STEPS = 10_000;
 const REPEATS = 5;
-const log = (line: string): void => console.error(line);
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const k = s.length >> 1;
-  return s.length % 2 ? s[k] : (s[k - 1] + s[k]) / 2;
-}
 
 /** The seeded database: table runs as the runs-table e2e test seeds them, and the long curve runs tagged "curves". */
 function seed(dbPath: string): { filterQuery: string; filterMatches: number } {
@@ -196,11 +190,10 @@ export async function runUiBench(outDir = 'bench-results'): Promise<string | nul
     await browser.close();
     await serve.stop();
   }
-  const cpu = cpus()[0]?.model.trim().split(/\s+/).slice(0, 2).join(' ') ?? 'unknown CPU';
   const table = [
     '# Ridgeline explorer benchmark (issue 5)',
     '',
-    `${new Date().toISOString()} · ${cpus().length} × ${cpu}, Node ${process.version}, Chromium headless (software rendering) · medians of ${REPEATS}`,
+    `${new Date().toISOString()} · ${machine}, Chromium headless (software rendering) · medians of ${REPEATS}`,
     '',
     '| what | ms | target ms |',
     '| --- | --- | --- |',
