@@ -128,8 +128,9 @@ describe('the workbench in serve mode', () => {
     await expect.poll(() => page.locator('.u-legend').textContent()).toContain('long seed (raw)');
     await page.locator('[name="xAxis"]').selectOption('time');
     await expect.poll(() => plot.getAttribute('data-axis')).toBe('time');
-    // Two runs' instants never coincide after t = 0: the union of their wall times has more points than either.
-    await expect.poll(async () => Number(await plot.getAttribute('data-points'))).toBeGreaterThan(stepPoints);
+    // Two runs' instants never coincide after t = 0: the union of their wall times has more points than
+    // either. The stored times are fetched on switching to this axis (800,001 steps: as long as the first fetch).
+    await expect.poll(async () => Number(await plot.getAttribute('data-points')), { timeout: 20_000 }).toBeGreaterThan(stepPoints);
     expect(await plot.textContent()).toContain('wall time (s)');
     await page.locator('[aria-labelledby="curves-title"]').screenshot({ path: `${SCREENSHOT_DIR}/curves-smoothed-wall-time.png` });
     await page.locator('[name="xAxis"]').selectOption('step');

@@ -46,8 +46,10 @@ const INITIAL_CAPACITY = 1024;
  */
 class Series {
   values = new Float64Array(0);
-  /** Wall time of each step (ms since the fit started), for the time axis. */
-  elapsed = new Float64Array(0);
+  /** Wall time of each step in seconds since the fit started, for the time axis (NaN until known). */
+  seconds = new Float64Array(0);
+  /** Whether the stored times were fetched (live progress carries them anyway). */
+  timed = false;
   length = 0;
   /** The first step whose value is NaN or ±∞ (a diverged run): the curve is drawn up to it. */
   finiteEnd = Number.POSITIVE_INFINITY;
@@ -56,12 +58,12 @@ class Series {
 
   constructor(readonly runId: string) {}
 
-  write(firstStep: number, source: Float64Array, count: number, elapsed: Float64Array | undefined): void {
+  write(firstStep: number, source: Float64Array, count: number, elapsedMs: Float64Array | undefined): void {
     const end = firstStep + count;
     if (firstStep < 0 || end > MAX_STEPS) return;
     this.reserve(end);
     this.values.set(source.subarray(0, count), firstStep);
-    if (elapsed !== undefined) this.elapsed.set(elapsed.subarray(0, count), firstStep);
+    if (elapsedMs !== undefined) for (let i = 0; i < count; i++) this.seconds[firstStep + i] = elapsedMs[i] / 1000;
     if (end > this.length) this.length = end;
     for (let i = 0; i < count && firstStep + i < this.finiteEnd; i++) {
       if (!Number.isFinite(source[i])) {
@@ -78,9 +80,9 @@ class Series {
     const grown = new Float64Array(capacity).fill(Number.NaN);
     grown.set(this.values);
     this.values = grown;
-    const grownElapsed = new Float64Array(capacity).fill(Number.NaN);
-    grownElapsed.set(this.elapsed);
-    this.elapsed = grownElapsed;
+    const grownSeconds = new Float64Array(capacity).fill(Number.NaN);
+    grownSeconds.set(this.seconds);
+    this.seconds = grownSeconds;
   }
 }
 
@@ -145,6 +147,9 @@ export class CurvesState {
   setAxis(axis: CurveAxis): void {
     if (axis === this.axis) return;
     this.axis = axis;
+    // Stored times are fetched only for the time axis: the step axis does not need them.
+    const untimed = axis === 'time' ? [...this.series.values()].filter((s) => !s.timed) : [];
+    if (untimed.length > 0) void this.fetch(untimed);
     this.scheduleFlush();
   }
 
@@ -194,14 +199,16 @@ export class CurvesState {
     for (const series of wanted) series.fetching = true;
     try {
       const metric = this.column;
-      const metrics = metric === 'elapsedMs' ? [metric] : [metric, 'elapsedMs' as const];
-      const results = await this.api.getRunMetrics({ ids: wanted.map((s) => s.runId), metrics });
+      const withTimes = this.axis === 'time';
+      const results = await this.api.getRunMetrics({ ids: wanted.map((s) => s.runId), metrics: withTimes ? [metric, 'elapsedMs'] : [metric] });
       for (const result of results) {
         const series = this.series.get(result.runId);
         const column = result.columns[metric];
         if (metric !== this.column) continue; // the view changed while this was in flight
         // Writing the same step twice is harmless: live events and stored metrics agree.
-        if (series !== undefined && column !== undefined) series.write(result.firstStep, column, result.count, result.columns.elapsedMs);
+        if (series === undefined || column === undefined) continue;
+        series.write(result.firstStep, column, result.count, result.columns.elapsedMs);
+        if (withTimes) series.timed = true;
       }
       this.scheduleFlush();
     } catch (error) {
@@ -252,7 +259,7 @@ export class CurvesState {
     this.lines = lines;
     this.loadedPoints = ends.reduce((n, end) => n + end, 0);
     if (this.axis === 'time' && tracked.length > 0) {
-      const seconds = tracked.map((s, i) => s.elapsed.subarray(0, ends[i]).map((ms) => ms / 1000));
+      const seconds = tracked.map((s, i) => s.seconds.subarray(0, ends[i]));
       const aligned = alignOnX(
         owners.map((i) => seconds[i]),
         ys,
