@@ -2,6 +2,14 @@ import type { RidgelineApi } from '../../../shared/api.ts';
 import type { RunDetail, RunSummary } from '../../../shared/domain/runs.ts';
 import { toErrorInfo } from '../../../shared/errors.ts';
 
+/**
+ * What a run's stored record depends on, as the list shows it: the record is read again when this
+ * changes (the run finished, or trained further), not on every list reload.
+ */
+export function recordKey(run: RunSummary): string {
+  return `${run.id}|${run.status}|${run.finishedAt ?? ''}|${run.iterations}`;
+}
+
 /** The full record (parameters, J*, timings) of the one run the details box shows. */
 export class RunDetailState {
   detail = $state.raw<RunDetail | null>(null);
@@ -14,7 +22,7 @@ export class RunDetailState {
 
   /** Shows this run (null: none); fetches again whenever its status or finish time changes. */
   show(run: RunSummary | null): void {
-    const key = run === null ? '' : `${run.id}|${run.status}|${run.finishedAt ?? ''}|${run.iterations}`;
+    const key = run === null ? '' : recordKey(run);
     if (key === this.key) return;
     this.key = key;
     this.error = null;
