@@ -157,6 +157,8 @@ describe('the Compare view', () => {
     // Heights are proportional to |coefficient| (bars of exactly zero are drawn as a 2 px mark, tiny ones as 1 px).
     const largest = bars.reduce((a, b) => (Math.abs(b.value) > Math.abs(a.value) ? b : a));
     const pixelsPerUnit = largest.height / Math.abs(largest.value);
+    // A chart this tall makes the allowance below (1.5 px: box edges as the browser measures them, and a
+    // scale taken from the largest bar's own box) ≤ 1.5 % of the largest bar.
     expect(largest.height).toBeGreaterThan(100);
     for (const { height, value } of bars) expect(Math.abs(height - (value === 0 ? 2 : Math.max(Math.abs(value) * pixelsPerUnit, 1))), `${value}`).toBeLessThan(1.5);
 
@@ -180,6 +182,7 @@ describe('the Compare view', () => {
     const point = (record: RunDetail) => plot.locator(`[data-testid="pc-point"][data-axis="lambda"][data-run-id="${record.id}"]`);
     expect(Number(await point(records[1]).getAttribute('data-position'))).toBeCloseTo(expected, 12);
     const [low, middle, high] = await Promise.all(records.map((r) => center(point(r))));
+    // On screen to 1 % of the axis: points sit at fractional pixels and are read back from their boxes.
     expect(Math.abs((low.y - middle.y) / (low.y - high.y) - expected)).toBeLessThan(0.01);
 
     // Ticks at every power of ten between the smallest and largest λ, evenly spaced on screen.
@@ -191,7 +194,7 @@ describe('the Compare view', () => {
     values.forEach((v, k) => expect(v).toBeCloseTo(decades[k], 12));
     const ys = await Promise.all(Array.from({ length: decades.length }, (_, k) => center(ticks.nth(k).locator('line')).then((c) => c.y)));
     const gaps = ys.slice(1).map((y, k) => ys[k] - y);
-    for (const gap of gaps) expect(Math.abs(gap - gaps[0])).toBeLessThan(1);
+    for (const gap of gaps) expect(Math.abs(gap - gaps[0])).toBeLessThan(1); // within a pixel
 
     // Another metric: its axis replaces the objective's, linear unless the values span two decades.
     await view().locator('[name="pcMetric"]').selectOption('dataLoss');
@@ -212,9 +215,14 @@ describe('the Compare view', () => {
     await page.locator('[aria-controls="new-run-body"]').click();
     await view().scrollIntoViewIfNeeded();
     await page.screenshot({ path: `${SCREENSHOT_DIR}/compare.png`, fullPage: true });
+    // What Compare draws follows the theme: the differing rows' tint is mixed from the theme's accent.
+    const differingRow = view().locator('[data-testid="compare-row"][data-differs="true"]').first();
+    const tint = () => differingRow.evaluate((el) => getComputedStyle(el).backgroundColor);
+    const lightTint = await tint();
     await page.emulateMedia({ colorScheme: 'dark' });
-    const background = await view().evaluate((el) => getComputedStyle(el.closest('.panel') ?? el).backgroundColor);
-    expect(background).not.toBe('rgb(255, 255, 255)');
+    await expect.poll(tint).not.toBe(lightTint);
+    // The panel is the dark theme's surface (--surface: #171b22 in renderer/src/styles.css).
+    expect(await view().evaluate((el) => getComputedStyle(el.closest('.panel') ?? el).backgroundColor)).toBe('rgb(23, 27, 34)');
     await page.screenshot({ path: `${SCREENSHOT_DIR}/compare-dark.png`, fullPage: true });
     await page.emulateMedia({ colorScheme: 'light' });
   });

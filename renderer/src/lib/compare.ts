@@ -6,6 +6,7 @@
  */
 import type { RunDetail } from '../../../shared/domain/runs.ts';
 import { formatCompact, formatInteger, formatTick } from './format.ts';
+import { formatMs } from './duration.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Hyperparameters
@@ -91,7 +92,7 @@ export function visibleHyperparamRows(rows: readonly HyperparamRow[], onlyDiffer
 // ---------------------------------------------------------------------------------------------
 // Coefficients and sparsity
 
-export const INTERCEPT = '(intercept)';
+const INTERCEPT = '(intercept)';
 /** MLP parameters are named `layer{l}.w[i,j]` (weights, penalized) and `layer{l}.b[i]` (biases, not). */
 const MLP_WEIGHT = /^layer\d+\.w\[/;
 
@@ -194,7 +195,7 @@ export interface MetricDefinition {
   needsSameProblem: boolean;
 }
 
-export const COMPARE_METRICS: readonly MetricDefinition[] = [
+const COMPARE_METRICS: readonly MetricDefinition[] = [
   { key: 'objective', label: 'objective J', better: 'lower', needsSameProblem: true },
   { key: 'dataLoss', label: 'data loss', better: 'lower', needsSameProblem: true },
   { key: 'validationLoss', label: 'validation loss', better: 'lower', needsSameProblem: true },
@@ -211,7 +212,7 @@ export interface CompareExtras {
   validationLoss?: ReadonlyMap<string, number | null>;
 }
 
-export function metricValue(run: RunDetail, key: CompareMetricKey, extras: CompareExtras = {}): number | null {
+function metricValue(run: RunDetail, key: CompareMetricKey, extras: CompareExtras = {}): number | null {
   const finite = (v: number | null | undefined): number | null => (v === null || v === undefined || Number.isNaN(v) ? null : v);
   switch (key) {
     case 'objective':
@@ -284,12 +285,6 @@ function formatMetric(key: CompareMetricKey, value: number | null, run: RunDetai
   }
 }
 
-export function formatMs(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toPrecision(3)} s`;
-  return `${Math.floor(ms / 60_000)} min ${String(Math.round((ms % 60_000) / 1000)).padStart(2, '0')} s`;
-}
-
 export function formatPercent(share: number): string {
   const percent = share * 100;
   return `${percent === 0 || percent === 100 || percent >= 10 ? percent.toFixed(0) : percent.toPrecision(2)}%`;
@@ -334,7 +329,7 @@ export interface AxisScale {
 }
 
 /** Hyperparameters drawn on a logarithmic axis whatever their spread: they are chosen on log grids. */
-export const LOG_HYPERPARAMS: ReadonlySet<string> = new Set(['lambda', 'learningRate']);
+const LOG_HYPERPARAMS: ReadonlySet<string> = new Set(['lambda', 'learningRate']);
 /** Any other axis goes logarithmic when its positive values span more than this ratio (two decades). */
 export const LOG_SPAN = 100;
 /**
@@ -348,7 +343,7 @@ const TICK_CLEARANCE = 0.08;
 const finiteValues = (values: readonly (number | null)[]): number[] => values.filter((v): v is number => v !== null && Number.isFinite(v));
 
 /** Whether an axis of these values is drawn logarithmically (`forceLog` for λ and the learning rate). */
-export function prefersLog(values: readonly (number | null)[], forceLog: boolean): boolean {
+function prefersLog(values: readonly (number | null)[], forceLog: boolean): boolean {
   const positive = finiteValues(values).filter((v) => v > 0);
   if (positive.length === 0) return false;
   return forceLog || Math.max(...positive) / Math.min(...positive) > LOG_SPAN;
@@ -363,7 +358,7 @@ function addTick(ticks: AxisTick[], tick: AxisTick): void {
   if (ticks.every((t) => Math.abs(t.position - tick.position) >= TICK_CLEARANCE)) ticks.push(tick);
 }
 
-export function logScale(values: readonly (number | null)[]): AxisScale {
+function logScale(values: readonly (number | null)[]): AxisScale {
   const all = finiteValues(values);
   const positive = all.filter((v) => v > 0);
   const nonPositive = all.filter((v) => v <= 0);
@@ -413,7 +408,7 @@ export function niceTicks(min: number, max: number, count = 5): { min: number; m
   return { min: lo, max: hi, ticks };
 }
 
-export function linearScale(values: readonly (number | null)[]): AxisScale {
+function linearScale(values: readonly (number | null)[]): AxisScale {
   const all = finiteValues(values);
   if (all.length === 0) return { kind: 'linear', zeroBelow: false, position: () => null, ticks: [] };
   const min = Math.min(...all);
