@@ -20,16 +20,33 @@ export function createHttpClient(token: string, baseUrl = ''): RidgelineApi {
       `Cannot reach the Ridgeline server${baseUrl ? ` at ${baseUrl}` : ''}. Check that “ridgeline serve” is still running.`,
     );
 
-  async function call<M extends ApiMethod>(method: M, input: ApiInput<M>): Promise<ApiOutput<M>> {
-    let response: Response;
-    let text: string;
+  /** POSTs a method's input; resolves with the response, whatever its status (network failures throw). */
+  async function post(method: ApiMethod, input: unknown): Promise<Response> {
     try {
-      response = await fetch(`${baseUrl}/api/${method}`, {
+      return await fetch(`${baseUrl}/api/${method}`, {
         method: 'POST',
         headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
         body: encodeWire(input ?? {}),
         cache: 'no-store',
       });
+    } catch {
+      throw unreachable();
+    }
+  }
+
+  /** The error a failed answer stands for: the service's own when it sent an envelope, else by HTTP status. */
+  function failure(method: ApiMethod, response: Response, body: unknown): RidgelineError {
+    if (isRecord(body) && body.ok === false && isErrorInfo(body.error)) return new RidgelineError(body.error.code, body.error.message);
+    return new RidgelineError(
+      codeForStatus(response.status),
+      `${method} failed: the server answered HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}.`,
+    );
+  }
+
+  async function call<M extends ApiMethod>(method: M, input: ApiInput<M>): Promise<ApiOutput<M>> {
+    const response = await post(method, input);
+    let text: string;
+    try {
       text = await response.text();
     } catch {
       throw unreachable();
@@ -43,27 +60,15 @@ export function createHttpClient(token: string, baseUrl = ''): RidgelineApi {
         `The server sent an unreadable answer to ${method} (HTTP ${response.status}).`,
       );
     }
-    if (isRecord(body)) {
-      if (body.ok === true && response.ok) return body.value as ApiOutput<M>;
-      if (body.ok === false && isErrorInfo(body.error)) throw new RidgelineError(body.error.code, body.error.message);
-    }
-    throw new RidgelineError(
-      codeForStatus(response.status),
-      `${method} failed: the server answered HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}.`,
-    );
+    if (isRecord(body) && body.ok === true && response.ok) return body.value as ApiOutput<M>;
+    throw failure(method, response, body);
   }
 
   /** `exportReport` answers with the file itself (not a JSON envelope), which the browser then saves. */
   async function download(input: ApiInput<'exportReport'>): Promise<ApiOutput<'exportReport'>> {
-    let response: Response;
+    const response = await post('exportReport', input);
     let bytes: Blob;
     try {
-      response = await fetch(`${baseUrl}/api/exportReport`, {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-        body: encodeWire(input),
-        cache: 'no-store',
-      });
       bytes = await response.blob();
     } catch {
       throw unreachable();
@@ -73,10 +78,9 @@ export function createHttpClient(token: string, baseUrl = ''): RidgelineApi {
       try {
         body = decodeWire(await bytes.text());
       } catch {
-        // Not an envelope: reported by status below.
+        // Not an envelope: reported by status.
       }
-      if (isRecord(body) && body.ok === false && isErrorInfo(body.error)) throw new RidgelineError(body.error.code, body.error.message);
-      throw new RidgelineError(codeForStatus(response.status), `exportReport failed: the server answered HTTP ${response.status}.`);
+      throw failure('exportReport', response, body);
     }
     const fileName = decodeURIComponent(response.headers.get('X-Ridgeline-File-Name') ?? '') || `ridgeline-report.${input.format}`;
     const url = URL.createObjectURL(bytes);
