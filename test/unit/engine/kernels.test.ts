@@ -320,13 +320,16 @@ describe('CV cell errors', () => {
   });
 });
 
+/** Every (standardize, fitIntercept) pair: the moments take a different route for each. */
+const SCALINGS: [boolean, boolean][] = [
+  [true, true],
+  [false, true],
+  [true, false],
+  [false, false],
+];
+
 describe('fold moments of a CV (cd/foldGram.ts)', () => {
-  it.each([
-    [true, true],
-    [false, true],
-    [true, false],
-    [false, false],
-  ])('standardize %s, intercept %s: every statistic and Gram entry equals the rows\' own, also for a column with a large mean', (standardize, center) => {
+  it.each(SCALINGS)('standardize %s, intercept %s: every statistic and Gram entry equals the rows\' own, also for a column with a large mean', (standardize, center) => {
     const base = glmnetDesign(257, 9, 0.5, 21);
     // Column 3 sits at 1e4 with spread 1: raw cross-products would cancel ~8 digits; y sits at 500.
     const x = Float64Array.from(base.x, (v, idx) => (idx % 9 === 3 ? 1e4 + v : v));
@@ -391,12 +394,7 @@ describe('fold moments of a CV (cd/foldGram.ts)', () => {
     });
   });
 
-  it.each([
-    [true, true],
-    [true, false],
-    [false, true],
-    [false, false],
-  ])('standardize %s, intercept %s: a column constant on a cell\'s rows (not elsewhere) is left out exactly, and a nearly constant one sends the cell to its rows', (standardize, center) => {
+  it.each(SCALINGS)('standardize %s, intercept %s: a column constant on a cell\'s rows (not elsewhere) is left out exactly, and a nearly constant one sends the cell to its rows', (standardize, center) => {
     const base = glmnetDesign(300, 6, 0.4, 13);
     const folds = randomFolds(base.m, 4, 2);
     // Column 1: 3 on folds 0, 1, 3 and 7 on fold 2. Column 4: 5 + 1e-9·noise off fold 0, spread on fold 0.
