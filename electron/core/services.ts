@@ -8,7 +8,7 @@ import { EventHub } from './events.ts';
 import { SweepService } from './sweeps/sweepService.ts';
 import { RunService } from './training/runService.ts';
 import type { TrainerLauncher } from './training/trainerHost.ts';
-import { buildReport, type BuildOptions, type BuiltReport } from './reports/build.ts';
+import { buildReport, type BuildOptions, type BuiltReport, type PdfRenderer } from './reports/build.ts';
 import { importReportJson } from './reports/importJson.ts';
 import type { ReportFormat, ReportTarget } from '../../shared/report/types.ts';
 
@@ -33,7 +33,16 @@ const MAX_REPORT_IMPORT_BYTES = 256 * 1024 * 1024;
 const EXTERNAL_CHANGE_POLL_MS = 1000;
 
 /** The services both shells expose: one database, the run and sweep services, the API handlers over them. */
-export function createServices(options: { dbPath: string; launchTrainer: TrainerLauncher; kind: string; importFrom?: 'upload' | 'path' }): Services {
+export interface ServicesOptions {
+  dbPath: string;
+  launchTrainer: TrainerLauncher;
+  kind: string;
+  importFrom?: 'upload' | 'path';
+  /** How this shell prints PDF reports (headless Chromium, or Electron's printToPDF). */
+  pdf: PdfRenderer;
+}
+
+export function createServices(options: ServicesOptions): Services {
   const importFrom = options.importFrom ?? 'upload';
   const store = openStore(options.dbPath, options.kind);
   const { db, datasets, runs } = store;
@@ -114,7 +123,7 @@ export function createServices(options: { dbPath: string; launchTrainer: Trainer
     db,
     sweeps: sweepService,
     imports,
-    buildReport: (target, format, buildOptions) => buildReport(store, target, format, buildOptions),
+    buildReport: (target, format, buildOptions) => buildReport(store, target, format, { pdf: options.pdf, ...buildOptions }),
     get busy() {
       return sweepService.busy || runService.activeCount > 0;
     },

@@ -5,13 +5,14 @@
  */
 import { app, BrowserWindow, dialog } from 'electron';
 import { fileURLToPath } from 'node:url';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { IPC_EVENT_CHANNEL } from '../../shared/api.ts';
 import { toErrorInfo } from '../../shared/errors.ts';
 import { DB_FILE_NAME, defaultDataDir } from '../core/paths.ts';
 import { createServices, type Services } from '../core/services.ts';
 import { registerApiHandlers } from './ipc.ts';
-import { desktopExportReport } from './reportExport.ts';
+import { desktopExportReport, electronPdf } from './reportExport.ts';
 import { installMenu, sendCommand } from './menu.ts';
 import { forkUtilityTrainer } from './utilityTrainer.ts';
 import { createMainWindow, trustedUrlCheck, type WindowPaths } from './window.ts';
@@ -24,7 +25,10 @@ const paths: WindowPaths = {
 };
 const trainerEntry = join(here, 'trainer.js');
 
-app.setPath('userData', defaultDataDir());
+// Electron refuses to set a path to a folder that does not exist (a fresh machine has none yet).
+const dataDir = defaultDataDir();
+mkdirSync(dataDir, { recursive: true });
+app.setPath('userData', dataDir);
 
 // One instance owns the database and its trainers; a second launch focuses the first window.
 if (!app.requestSingleInstanceLock()) {
@@ -46,7 +50,7 @@ if (!app.requestSingleInstanceLock()) {
   app.whenReady().then(() => {
     const dbPath = process.env.RIDGELINE_DB || join(app.getPath('userData'), DB_FILE_NAME);
     try {
-      services = createServices({ dbPath, launchTrainer: () => forkUtilityTrainer(trainerEntry), kind: 'desktop', importFrom: 'path' });
+      services = createServices({ dbPath, launchTrainer: () => forkUtilityTrainer(trainerEntry), kind: 'desktop', importFrom: 'path', pdf: electronPdf });
     } catch (error) {
       const info = toErrorInfo(error);
       dialog.showErrorBox('Ridgeline cannot open its database', `${info.message}\n\n(${info.code})`);

@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { RidgelineError } from '../../shared/errors.ts';
 import type { ApiHandlers } from '../../shared/api.ts';
 import type { ReportFormat } from '../../shared/report/types.ts';
-import type { PdfRenderer } from '../core/reports/pdf.ts';
+import type { PdfRenderer } from '../core/reports/build.ts';
 import type { Services } from '../core/services.ts';
 
 const FILTERS: Record<ReportFormat, { name: string; extensions: string[] }> = {
@@ -52,7 +52,7 @@ export const electronPdf: PdfRenderer = async (html) => {
  */
 export function desktopExportReport(services: Services, parentWindow: () => BrowserWindow | null): ApiHandlers['exportReport'] {
   return async ({ target, format }) => {
-    const report = await services.buildReport(target, format, { pdf: electronPdf });
+    const report = await services.buildReport(target, format);
     const options = { title: 'Export report', defaultPath: report.fileName, filters: [FILTERS[format]] };
     const parent = parentWindow();
     const choice = parent ? await dialog.showSaveDialog(parent, options) : await dialog.showSaveDialog(options);

@@ -11,6 +11,7 @@ import { fit } from '../../shared/engine/fit.ts';
 import { seedExampleDesign } from '../../shared/datasets/seedExample.ts';
 import { DatasetsStore } from '../../electron/core/db/datasetsStore.ts';
 import { createServices, type Services } from '../../electron/core/services.ts';
+import { chromiumPdf } from '../../electron/core/reports/chromiumPdf.ts';
 import { forkChildTrainer } from '../../electron/core/training/childProcessTrainer.ts';
 import { fitOptionsFrom } from '../../electron/core/training/runService.ts';
 
@@ -21,7 +22,7 @@ afterEach(() => {
 
 function services(launch = () => forkChildTrainer()): { services: Services; events: { at: number; event: ApiEvent }[] } {
   const dbPath = join(mkdtempSync(join(tmpdir(), 'ridgeline-runs-')), 'runs.db');
-  const s = createServices({ dbPath, launchTrainer: launch, kind: 'test' });
+  const s = createServices({ dbPath, launchTrainer: launch, kind: 'test', pdf: chromiumPdf });
   open.push(s);
   const events: { at: number; event: ApiEvent }[] = [];
   s.events.subscribe((event) => events.push({ at: performance.now(), event }));

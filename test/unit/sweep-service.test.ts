@@ -11,6 +11,7 @@ import { defaultLambdaGrid, fitPath } from '../../shared/engine/path.ts';
 import { DEFAULT_FIT_OPTIONS } from '../../shared/engine/types.ts';
 import { dispatch } from '../../electron/core/dispatch.ts';
 import { createServices, type Services } from '../../electron/core/services.ts';
+import { chromiumPdf } from '../../electron/core/reports/chromiumPdf.ts';
 import { SWEEP_DEFAULT_TOL } from '../../electron/core/sweeps/sweepService.ts';
 import { forkChildTrainer } from '../../electron/core/training/childProcessTrainer.ts';
 import { ensureWorkerBundle } from '../../electron/core/training/workerBundle.ts';
@@ -22,7 +23,7 @@ afterEach(() => {
 
 async function services(): Promise<{ s: Services; events: ApiEvent[] }> {
   const entry = (await ensureWorkerBundle()) ?? undefined;
-  const s = createServices({ dbPath: join(mkdtempSync(join(tmpdir(), 'ridgeline-sweeps-')), 's.db'), launchTrainer: () => forkChildTrainer(entry), kind: 'test' });
+  const s = createServices({ dbPath: join(mkdtempSync(join(tmpdir(), 'ridgeline-sweeps-')), 's.db'), launchTrainer: () => forkChildTrainer(entry), kind: 'test', pdf: chromiumPdf });
   open.push(s);
   const events: ApiEvent[] = [];
   s.events.subscribe((e) => events.push(e));

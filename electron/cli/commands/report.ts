@@ -4,6 +4,7 @@ import { REPORT_FORMATS, type ReportFormat, type ReportTarget } from '../../../s
 import { openStore, type Store } from '../../core/cliStore.ts';
 import { resolveDbPath } from '../../core/paths.ts';
 import { buildReport } from '../../core/reports/build.ts';
+import { chromiumPdf } from '../../core/reports/chromiumPdf.ts';
 import { importReportJson } from '../../core/reports/importJson.ts';
 import { UsageError, getOption, parseArgs, requireOption } from '../args.ts';
 import { log, printJson } from '../output.ts';
@@ -27,7 +28,7 @@ export async function reportCommand(argv: readonly string[]): Promise<number> {
   const store = openStore(resolveDbPath(getOption<string>(args, 'db')), 'cli');
   try {
     const started = performance.now();
-    const report = await buildReport(store, targetOf(store, args.positionals[0]), format);
+    const report = await buildReport(store, targetOf(store, args.positionals[0]), format, { pdf: chromiumPdf });
     // Written beside and renamed: a failed export never leaves half a file under the chosen name.
     const partial = `${out}.partial`;
     writeFileSync(partial, report.bytes);

@@ -1,5 +1,6 @@
 import { getOption, parseArgs } from '../args.ts';
 import { resolveDbPath } from '../../core/paths.ts';
+import { chromiumPdf } from '../../core/reports/chromiumPdf.ts';
 import { createServices } from '../../core/services.ts';
 import { forkChildTrainer } from '../../core/training/childProcessTrainer.ts';
 import { ensureWorkerBundle } from '../../core/training/workerBundle.ts';
@@ -21,7 +22,7 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
   }
   const staticDir = await ensureRendererBuilt(log);
   const trainerEntry = (await ensureWorkerBundle()) ?? undefined;
-  const services = createServices({ dbPath, launchTrainer: () => forkChildTrainer(trainerEntry), kind: 'serve' });
+  const services = createServices({ dbPath, launchTrainer: () => forkChildTrainer(trainerEntry), kind: 'serve', pdf: chromiumPdf });
   const handle = await startHttpServer({ services, staticDir, host, port });
   log(`database: ${dbPath}`);
   process.stdout.write(`Ridgeline serving at ${handle.url}\n`);

@@ -5,7 +5,6 @@ import { reportHtml } from '../../../shared/report/html.ts';
 import { reportJson } from '../../../shared/report/json.ts';
 import type { ReportData, ReportFormat, ReportTarget } from '../../../shared/report/types.ts';
 import { gatherReport, type ReportStore } from './gather.ts';
-import { chromiumPdf, type PdfRenderer } from './pdf.ts';
 
 export interface BuiltReport {
   /** A suggested file name (the desktop's save dialog, serve mode's download). */
@@ -14,8 +13,14 @@ export interface BuiltReport {
   bytes: Uint8Array;
 }
 
+/**
+ * Turns report HTML into PDF bytes. Each shell brings its own: the CLI and serve mode headless Chromium
+ * (chromiumPdf.ts), the desktop Electron's `webContents.printToPDF`.
+ */
+export type PdfRenderer = (html: string) => Promise<Uint8Array>;
+
 export interface BuildOptions {
-  /** PDF renderer; the desktop passes one over Electron's printToPDF. Default: headless Chromium. */
+  /** Needed for PDF only: the shell's renderer. */
   pdf?: PdfRenderer;
   /** The time shown in HTML/PDF reports (JSON and CSV carry none: they depend on stored data only). */
   now?: Date;
@@ -41,8 +46,9 @@ export async function renderReport(data: ReportData, format: ReportFormat, optio
     case 'html':
       return { fileName, mimeType: MIME.html, bytes: text(reportHtml(data, { generatedAt: (options.now ?? new Date()).toISOString() })) };
     case 'pdf': {
+      if (!options.pdf) throw new RidgelineError('INTERNAL', 'PDF reports need a PDF renderer, and this shell gave none');
       const html = reportHtml(data, { generatedAt: (options.now ?? new Date()).toISOString() });
-      return { fileName, mimeType: MIME.pdf, bytes: await (options.pdf ?? chromiumPdf)(html) };
+      return { fileName, mimeType: MIME.pdf, bytes: await options.pdf(html) };
     }
     case 'csv':
       return { fileName, mimeType: MIME.csv, bytes: text(reportCsv(data)) };

@@ -1,11 +1,7 @@
 import { existsSync } from 'node:fs';
 import { RidgelineError } from '../../../shared/errors.ts';
 
-/**
- * Turns report HTML into PDF bytes. The CLI and serve mode use headless Chromium (below); the desktop
- * can pass a renderer over Electron's `webContents.printToPDF` instead, with the same signature.
- */
-export type PdfRenderer = (html: string) => Promise<Uint8Array>;
+import type { PdfRenderer } from './build.ts';
 
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
@@ -13,7 +9,11 @@ export function chromiumPath(env: NodeJS.ProcessEnv = process.env): string {
   return env.CHROMIUM_PATH && env.CHROMIUM_PATH.length > 0 ? env.CHROMIUM_PATH : '/usr/bin/chromium';
 }
 
-/** Prints the page with Chromium headless (playwright-core), A4 with backgrounds, as the print stylesheet lays it out. */
+/**
+ * The CLI's and serve mode's PDF: the page printed by Chromium headless (playwright-core), A4 with
+ * backgrounds, as the print stylesheet lays it out. Only those shells import this file: the desktop
+ * prints with Electron's own Chromium, and its bundle must not pull in playwright-core.
+ */
 export const chromiumPdf: PdfRenderer = async (html) => {
   const executablePath = chromiumPath();
   if (!existsSync(executablePath)) {
