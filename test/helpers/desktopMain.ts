@@ -21,6 +21,8 @@ export const TRUSTED_FRAME: FrameDescription = { url: RENDERER_URL, topLevel: tr
 export interface DesktopMain {
   child: ChildProcess;
   notices: DoubleNotice[];
+  /** Calls `listener` with every notice from now on, in order. */
+  onNotice(listener: (notice: DoubleNotice) => void): void;
   request<T = unknown>(request: DoubleRequest): Promise<T>;
   snapshot(): Promise<Snapshot>;
   /** An API call as the page's preload makes it: `ipcRenderer.invoke('ridgeline:<method>', input)`. */
@@ -49,12 +51,14 @@ export function launchDesktopMain(env: NodeJS.ProcessEnv): DesktopMain {
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const notices: DoubleNotice[] = [];
   const waiters = new Set<() => void>();
+  const listeners: ((notice: DoubleNotice) => void)[] = [];
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   let seq = 0;
   child.on('message', (raw) => {
     const message = raw as FromDouble;
     if (message.kind === 'notice') {
       notices.push(message.notice);
+      for (const listener of listeners) listener(message.notice);
       for (const wake of waiters) wake();
     } else {
       const waiting = pending.get(message.seq);
@@ -110,6 +114,7 @@ export function launchDesktopMain(env: NodeJS.ProcessEnv): DesktopMain {
   return {
     child,
     notices,
+    onNotice: (listener) => listeners.push(listener),
     request,
     snapshot: () => request<Snapshot>({ op: 'snapshot' }),
     call: (method, input, frame = TRUSTED_FRAME) => request<Envelope<unknown>>({ op: 'invoke', channel: ipcChannel(method), input, frame }),
