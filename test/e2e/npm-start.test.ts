@@ -1,9 +1,12 @@
 // `npm start` where Electron's binary cannot be downloaded (this machine, CI): it tries Electron's
 // installer, says in one line why it falls back, and serves the UI over the default database,
-// where the CLI's `fit --db` runs are.
+// where the CLI's `fit --db` runs are. The installer is pointed at a closed loopback port
+// (ELECTRON_MIRROR) with an empty download cache, so it fails the same way everywhere without
+// reaching for the network.
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -20,6 +23,16 @@ function electronInstalled(): boolean {
   }
 }
 
+function closedLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.once('error', reject);
+  });
+}
+
 describe.skipIf(electronInstalled())('npm start without an Electron binary', () => {
   it('falls back to serve mode with a one-line reason and shows the CLI runs of the default database', async () => {
     const dataHome = mkdtempSync(join(tmpdir(), 'ridgeline-start-'));
@@ -29,7 +42,9 @@ describe.skipIf(electronInstalled())('npm start without an Electron binary', () 
     expect(fitted.status).toBe(0);
     const runId = JSON.parse(fitted.stdout).runId as string;
 
-    const child = spawn('npm', ['start', '--', '--port', '0'], { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const mirrorPort = await closedLoopbackPort();
+    const installerEnv = { ELECTRON_MIRROR: `http://127.0.0.1:${mirrorPort}/`, electron_config_cache: join(dataHome, 'electron-download-cache') };
+    const child = spawn('npm', ['start', '--', '--port', '0'], { cwd: REPO_ROOT, env: { ...process.env, ...env, ...installerEnv }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     try {
@@ -45,7 +60,7 @@ describe.skipIf(electronInstalled())('npm start without an Electron binary', () 
       });
       const reasons = stdout.split('\n').filter((line) => line.startsWith('Electron is not available here:'));
       expect(reasons).toHaveLength(1);
-      expect(reasons[0]).toMatch(/installer failed .*; starting serve mode instead\.$/);
+      expect(reasons[0]).toMatch(new RegExp(`installer failed \\(.*ECONNREFUSED 127\\.0\\.0\\.1:${mirrorPort}\\); starting serve mode instead\\.$`));
 
       const browser = await launchChromium();
       try {
