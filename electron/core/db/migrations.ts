@@ -201,6 +201,14 @@ export const MIGRATIONS: readonly Migration[] = [
       UPDATE datasets SET created_at = '1970-01-01T00:00:00.000Z' WHERE builtin = 1;
     `,
   },
+  {
+    version: 9,
+    sql: `
+      -- The owning process's start time (Linux: /proc/PID/stat field 22), so a session whose pid was
+      -- reused by another process, or whose process is a zombie, is known dead at once (processLiveness.ts).
+      ALTER TABLE sessions ADD COLUMN pid_start TEXT;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Db } from './open.ts';
+import { processAlive, processStartToken } from './processLiveness.ts';
 
 /** A session older than this without a heartbeat is dead even if its pid was reused. */
 export const HEARTBEAT_INTERVAL_MS = 2_000;
@@ -11,8 +12,8 @@ const ORPHAN_REASON = 'its process ended without finishing it';
 /**
  * Ownership of runs and sweeps by live processes. Each process that writes registers a session and
  * beats its heartbeat; whoever opens the database next marks what dead processes left running as
- * 'interrupted'. A session is dead when its pid is gone on this host, or its heartbeat is stale
- * (another host, or a pid reused by an unrelated process).
+ * 'interrupted'. A session is dead when its process is gone on this host (exited, a zombie, or its pid
+ * reused: see processLiveness.ts), or its heartbeat is stale (another host).
  */
 export class SessionsStore {
   readonly id = randomUUID();
@@ -25,10 +26,10 @@ export class SessionsStore {
     private readonly kind: string,
   ) {
     this.q = {
-      insert: db.prepare('INSERT INTO sessions (id, pid, host, kind, started_at, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?)'),
+      insert: db.prepare('INSERT INTO sessions (id, pid, pid_start, host, kind, started_at, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       beat: db.prepare('UPDATE sessions SET heartbeat_at = ? WHERE id = ?'),
       remove: db.prepare('DELETE FROM sessions WHERE id = ?'),
-      all: db.prepare('SELECT id, pid, host, heartbeat_at FROM sessions'),
+      all: db.prepare('SELECT id, pid, pid_start, host, heartbeat_at FROM sessions'),
       // A sweep's unfinished cells go back to pending, so `sweep resume` redoes exactly those.
       sweepCellsPending: db.prepare(
         `UPDATE sweep_cells SET status = 'pending' WHERE status = 'running'
@@ -51,7 +52,7 @@ export class SessionsStore {
   /** Registers this process and interrupts what dead processes left running; returns how many runs and sweeps. */
   start(): number {
     const interrupted = this.reapDeadSessions();
-    this.q.insert.run(this.id, process.pid, this.host, this.kind, new Date().toISOString(), Date.now());
+    this.q.insert.run(this.id, process.pid, processStartToken(), this.host, this.kind, new Date().toISOString(), Date.now());
     this.timer = setInterval(() => this.beat(), HEARTBEAT_INTERVAL_MS);
     this.timer.unref();
     return interrupted;
@@ -72,12 +73,12 @@ export class SessionsStore {
   }
 
   reapDeadSessions(): number {
-    const sessions = this.q.all.all() as { id: string; pid: number; host: string; heartbeat_at: number }[];
+    const sessions = this.q.all.all() as { id: string; pid: number; pid_start: string | null; host: string; heartbeat_at: number }[];
     let interrupted = 0;
     const now = Date.now();
     for (const s of sessions) {
       const stale = now - s.heartbeat_at > STALE_AFTER_MS;
-      const gone = s.host === this.host && !processAlive(s.pid);
+      const gone = s.host === this.host && !processAlive(s.pid, s.pid_start);
       if (!stale && !gone) continue;
       this.db.transaction(() => {
         interrupted += this.interruptOwnedBy(s.id, `the process that ran it (pid ${s.pid}) ended without finishing it`);
@@ -93,14 +94,5 @@ export class SessionsStore {
     this.q.sweepCellsPending.run(sessionId);
     const sweeps = this.q.interruptSweeps.run(reason, at, sessionId).changes;
     return sweeps + this.q.interruptRuns.run(reason, at, sessionId).changes;
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
