@@ -4,6 +4,7 @@
  */
 export type ErrorCode =
   | 'BAD_REQUEST' // input failed its schema
+  | 'TOO_LARGE' // a request body or upload over its limit
   | 'NOT_FOUND'
   | 'UNAUTHORIZED'
   | 'FORBIDDEN_SENDER'

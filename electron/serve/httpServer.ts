@@ -14,6 +14,12 @@ import type { ApiParsedInput } from '../../shared/api.ts';
 import { parseApiInput } from '../../shared/validate.ts';
 
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
+/**
+ * A body over its limit is read and thrown away up to this many bytes before the 413 goes out: a
+ * client still sending when the server answers and closes sees its connection reset, not the answer.
+ * Past this cap (or a declared length past it) the answer goes at once and the connection is closed.
+ */
+const DISCARD_CAP_BYTES = 256 * 1024 * 1024;
 const SSE_KEEPALIVE_MS = 15_000;
 
 
@@ -35,6 +41,7 @@ const STATUS_OF: Partial<Record<ErrorCode, number>> = {
   BAD_DATA: 422,
   BAD_OPTIONS: 422,
   DB_TOO_NEW: 409,
+  TOO_LARGE: 413,
 };
 
 export interface ServeHandle {
@@ -189,14 +196,17 @@ let uploadDir: string | null = null;
 async function receiveUpload(req: IncomingMessage, services: Services): Promise<{ uploadId: string; name: string; bytes: number }> {
   const name = decodeURIComponent(String(req.headers['x-filename'] ?? 'upload.csv')).replace(/[/\\]/g, '_').slice(0, 200) || 'upload.csv';
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > MAX_UPLOAD_BYTES) throw new RidgelineError('BAD_REQUEST', `upload: ${declared} bytes is more than the ${MAX_UPLOAD_BYTES} allowed`);
+  if (declared > MAX_UPLOAD_BYTES) {
+    await discardBody(req);
+    throw tooLarge(`upload: ${formatBytes(declared)} is more than the ${formatBytes(MAX_UPLOAD_BYTES)} an upload may have`);
+  }
   uploadDir ??= mkdtempSync(join(tmpdir(), 'ridgeline-uploads-'));
   const path = join(uploadDir, `${randomBytes(8).toString('hex')}-${name}`);
   let bytes = 0;
   const limit = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       bytes += chunk.length;
-      if (bytes > MAX_UPLOAD_BYTES) callback(new RidgelineError('BAD_REQUEST', `upload: the file exceeds ${MAX_UPLOAD_BYTES} bytes`));
+      if (bytes > MAX_UPLOAD_BYTES) callback(tooLarge(`upload: the file is more than the ${formatBytes(MAX_UPLOAD_BYTES)} an upload may have`));
       else callback(null, chunk);
     },
   });
@@ -204,35 +214,96 @@ async function receiveUpload(req: IncomingMessage, services: Services): Promise<
     await pipeline(req, limit, createWriteStream(path));
   } catch (error) {
     rmSync(path, { force: true });
+    if (error instanceof RidgelineError && error.code === 'TOO_LARGE') {
+      await discardBody(req);
+      throw error;
+    }
     throw error instanceof RidgelineError ? error : new RidgelineError('BAD_REQUEST', `upload: the transfer failed (${(error as Error).message})`);
   }
   return services.imports.registerUpload(path, name, bytes);
 }
 
+function tooLarge(message: string): RidgelineError {
+  return new RidgelineError('TOO_LARGE', message);
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1024 ** 3 ? `${(bytes / 1024 ** 3).toFixed(1)} GB` : `${(bytes / 1024 ** 2).toFixed(1)} MB`;
+}
+
+/**
+ * Reads the rest of a request and throws it away, so the client gets to read the answer; gives up (and
+ * marks the connection to be closed) past DISCARD_CAP_BYTES or a declared length past it.
+ */
+function discardBody(req: IncomingMessage): Promise<void> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (req.complete || req.destroyed) return Promise.resolve();
+  if (declared > DISCARD_CAP_BYTES) {
+    closeAfterAnswer.add(req);
+    return Promise.resolve();
+  }
+  return new Promise((resolve) => {
+    let seen = 0;
+    const onData = (chunk: Buffer): void => {
+      seen += chunk.length;
+      if (seen > DISCARD_CAP_BYTES) {
+        req.off('data', onData);
+        req.pause();
+        closeAfterAnswer.add(req);
+        resolve();
+      }
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve());
+    req.once('error', () => resolve());
+    req.once('close', () => resolve());
+    req.resume();
+  });
+}
+
+/** Requests whose body was not read to its end: their connection closes once the answer is sent. */
+const closeAfterAnswer = new WeakSet<IncomingMessage>();
+
+/** The JSON body of an API request, at most MAX_BODY_BYTES; past that, TOO_LARGE once the body is read. */
 function readBody(req: IncomingMessage): Promise<string> {
+  const limitMessage = `the request body is more than the ${formatBytes(MAX_BODY_BYTES)} an API request may have`;
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > MAX_BODY_BYTES) return discardBody(req).then(() => Promise.reject(tooLarge(limitMessage)));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer): void => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new RidgelineError('BAD_REQUEST', `the request body exceeds ${MAX_BODY_BYTES} bytes`));
-        req.destroy();
-      } else chunks.push(chunk);
+      if (size <= MAX_BODY_BYTES) {
+        chunks.push(chunk);
+        return;
+      }
+      req.off('data', onData);
+      chunks.length = 0;
+      // Counted from here on by the discard, which starts over: the cap is on what is thrown away.
+      discardBody(req).then(() => reject(tooLarge(limitMessage)));
+    };
+    req.on('data', onData);
+    req.on('end', () => {
+      if (size <= MAX_BODY_BYTES) resolve(Buffer.concat(chunks).toString('utf8'));
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = encodeWire(body);
+  const close = closeAfterAnswer.has(res.req);
   res.writeHead(status, {
     'Content-Type': 'application/json; charset=utf-8',
     'Cache-Control': 'no-store',
     'X-Content-Type-Options': 'nosniff',
+    ...(close ? { Connection: 'close' } : {}),
   });
-  res.end(text);
+  res.end(text, () => {
+    // The rest of the body is not wanted: stop reading it once the answer is out.
+    if (close) res.req.socket?.destroy();
+  });
 }
 
 function sendError(res: ServerResponse, error: unknown, status?: number): void {

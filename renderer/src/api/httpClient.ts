@@ -234,6 +234,7 @@ function codeForStatus(status: number): ErrorCode {
   if (status === 400) return 'BAD_REQUEST';
   if (status === 401 || status === 403) return 'UNAUTHORIZED';
   if (status === 404) return 'NOT_FOUND';
+  if (status === 413) return 'TOO_LARGE';
   return 'INTERNAL';
 }
 
