@@ -33,7 +33,7 @@ export const electronPdf: PdfRenderer = async (html) => {
     const reportSession = session.fromPartition('ridgeline-report-pdf');
     // The report's own file and nothing else (it references nothing; this keeps it so).
     reportSession.webRequest.onBeforeRequest((details, callback) => callback({ cancel: details.url !== own }));
-    window = new BrowserWindow({ show: false, webPreferences: { session: reportSession, javascript: false, sandbox: true, contextIsolation: true, nodeIntegration: false } });
+    window = new BrowserWindow({ show: false, webPreferences: { session: reportSession, javascript: false, sandbox: true, contextIsolation: true, nodeIntegration: false, disableBlinkFeatures: 'Auxclick' } });
     window.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
     window.webContents.on('will-navigate', (event) => event.preventDefault());
     await window.loadFile(file);

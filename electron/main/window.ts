@@ -3,6 +3,17 @@ import { join } from 'node:path';
 import { CONTENT_SECURITY_POLICY } from '../../shared/security.ts';
 import { rememberBounds, restoredBounds } from './windowState.ts';
 
+/** Where the app may send the user's browser (its own pages link nowhere else). */
+const DOCUMENTATION_ORIGINS = ['https://glmnet.stanford.edu'];
+
+export function isDocumentationUrl(url: string): boolean {
+  try {
+    return DOCUMENTATION_ORIGINS.includes(new URL(url).origin);
+  } catch {
+    return false;
+  }
+}
+
 export interface WindowPaths {
   preload: string;
   rendererIndex: string;
@@ -42,6 +53,8 @@ export function createMainWindow(paths: WindowPaths): BrowserWindow {
       nodeIntegration: false,
       webSecurity: true,
       spellcheck: false,
+      // A middle click would open a link in a new window without passing the window-open handler.
+      disableBlinkFeatures: 'Auxclick',
     },
   });
   window.once('ready-to-show', () => {
@@ -53,8 +66,8 @@ export function createMainWindow(paths: WindowPaths): BrowserWindow {
     if (!isTrusted(url)) event.preventDefault();
   });
   window.webContents.setWindowOpenHandler(({ url }) => {
-    // Links to documentation open in the user's browser; nothing opens inside the app.
-    if (url.startsWith('https://')) void shell.openExternal(url);
+    // Links to known documentation open in the user's browser; nothing opens inside the app.
+    if (isDocumentationUrl(url)) void shell.openExternal(url);
     return { action: 'deny' };
   });
   if (paths.devServerUrl) void window.loadURL(paths.devServerUrl);

@@ -83,6 +83,8 @@ describe('the main process on the Electron double', () => {
     expect(prefs.sandbox).toBe(true);
     expect(prefs.nodeIntegration).toBe(false);
     expect(prefs.webSecurity).not.toBe(false);
+    // Middle clicks would open links around the window-open handler (Electronegativity's AUXCLICK check).
+    expect(String(prefs.disableBlinkFeatures)).toContain('Auxclick');
     expect(prefs.preload).toBe(OUT.preload);
     expect(window.loaded).toEqual({ file: OUT.rendererIndex });
     await expect.poll(async () => (await main.snapshot()).windows[0].visible).toBe(true);
@@ -129,6 +131,8 @@ describe('the main process on the Electron double', () => {
     expect(await main.request({ op: 'openWindow', windowId, url: 'https://glmnet.stanford.edu/' })).toEqual({ action: 'deny' });
     await main.waitForNotice((n): n is Extract<DoubleNotice, { notice: 'openExternal' }> => n.notice === 'openExternal' && n.url === 'https://glmnet.stanford.edu/', 5000, 'openExternal');
     expect(await main.request({ op: 'openWindow', windowId, url: 'file:///etc/passwd' })).toEqual({ action: 'deny' });
+    // Only the documentation's origin reaches the browser, not any https page.
+    expect(await main.request({ op: 'openWindow', windowId, url: 'https://evil.example/glmnet.stanford.edu/' })).toEqual({ action: 'deny' });
     expect(main.notices.filter((n) => n.notice === 'openExternal')).toHaveLength(1);
     expect((await main.snapshot()).windows).toHaveLength(1);
   });
