@@ -17,6 +17,9 @@ const USAGE = `usage: ridgeline <command> [options]
   sweep resume ID [--db PATH] [--json]
   report  ID[,ID…] --format html|pdf|csv|json --out FILE [--db PATH]   (a run, runs, or a sweep)
   import-report FILE [--db PATH] [--json]
+  db check [--db PATH] [--json]            SQLite's full integrity check (exit 1 when damaged)
+  db backup --out FILE [--db PATH]         a consistent copy, safe while the app runs
+  db recover --out FILE [--db PATH]        what can still be read of a damaged database, into a new file
   --tol T (cd, linear): stop when a full pass moves no column's fit by more than T·var(y) (glmnet's
           thresh) and the duality gap certifies J − J* ≤ T·var(y); 0 runs exactly --max-iter passes.
 See ../shared/CLI.md (or README.md) for every option.`;
@@ -33,6 +36,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   sweep: async () => (await import('./commands/sweeps.ts')).sweepCommand,
   report: async () => (await import('./commands/report.ts')).reportCommand,
   'import-report': async () => (await import('./commands/report.ts')).importReportCommand,
+  db: async () => (await import('./commands/db.ts')).dbCommand,
 };
 
 export async function main(argv: readonly string[]): Promise<number> {

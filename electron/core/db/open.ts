@@ -2,14 +2,16 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { RidgelineError } from '../../../shared/errors.ts';
+import { damagedAdvice, refuseDamaged } from './integrity.ts';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations.ts';
 
 export type Db = Database.Database;
 
 /**
- * Opens (creating if needed) a Ridgeline database: checks its schema version before touching it,
- * then turns on WAL and foreign keys and applies pending migrations in one transaction.
- * A database from a newer Ridgeline is refused and left byte-for-byte unmodified.
+ * Opens (creating if needed) a Ridgeline database: checks its schema version and that it is not damaged
+ * (integrity.ts) before touching it, then turns on WAL and foreign keys and applies pending migrations
+ * in one transaction. A database from a newer Ridgeline, a foreign file or a damaged one is refused and
+ * left byte-for-byte unmodified.
  */
 export function openDatabase(path: string): Db {
   if (path !== ':memory:' && existsSync(path)) refuseNewerOrForeign(path);
@@ -58,9 +60,10 @@ function refuseNewerOrForeign(path: string): void {
         throw new RidgelineError('DB_CORRUPT', `${path} is an SQLite database but not a Ridgeline one (it has tables and no schema version); it was not modified.`);
       }
     }
+    refuseDamaged(probe, path);
   } catch (error) {
     if (error instanceof RidgelineError) throw error;
-    throw new RidgelineError('DB_CORRUPT', `${path} is not a readable SQLite database: ${(error as Error).message}`);
+    throw new RidgelineError('DB_CORRUPT', `${path} is not a readable SQLite database (${(error as Error).message}). ${damagedAdvice(path)}`);
   } finally {
     probe.close();
   }
