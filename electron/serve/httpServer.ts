@@ -76,6 +76,15 @@ export async function startHttpServer(options: { services: Services; staticDir: 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => sendError(res, error));
   });
+  // Requests Node's parser refuses before any handler sees them (headers too large, malformed lines)
+  // still get a `{code, message}` answer rather than Node's bare one or a closed socket.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return socket.destroy();
+    const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+    const status = tooLarge ? 431 : 400;
+    const body = JSON.stringify({ ok: false, error: { code: tooLarge ? 'TOO_LARGE' : 'BAD_REQUEST', message: tooLarge ? 'the request headers are too large' : `the request could not be read as HTTP (${error.code ?? error.message})` } });
+    socket.end(`HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!allowedHosts.has(req.headers.host ?? '')) {
