@@ -42,6 +42,7 @@ const STATUS_OF: Partial<Record<ErrorCode, number>> = {
   BAD_OPTIONS: 422,
   DB_TOO_NEW: 409,
   TOO_LARGE: 413,
+  DISK_FULL: 507,
 };
 
 export interface ServeHandle {

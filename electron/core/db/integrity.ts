@@ -47,6 +47,9 @@ export function refuseDamaged(probe: Database.Database, path: string): void {
     if (size > QUICK_CHECK_MAX_BYTES && !uncleanShutdown(probe)) return;
     problems = checkProblems(probe, false, 5);
   } catch (error) {
+    // Only SQLite's word for damage counts as damage; a full disk or an I/O error is said by the caller.
+    const code = String((error as { code?: unknown }).code ?? '');
+    if (!code.startsWith('SQLITE_CORRUPT') && code !== 'SQLITE_NOTADB') throw error;
     problems = [(error as Error).message];
   }
   if (problems.length === 0) return;

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statfsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { RidgelineError } from '../../../shared/errors.ts';
@@ -39,12 +39,37 @@ function nativeBindingOption(): { nativeBinding?: string } {
   return binding ? { nativeBinding: binding } : {};
 }
 
+/**
+ * Why an existing database could not be read, in words that fit: damage (SQLite says so) is not a
+ * full disk or a failing device, and a full disk is said as such.
+ */
+function openFailure(path: string, error: unknown): RidgelineError {
+  const code = String((error as { code?: unknown }).code ?? '');
+  const message = (error as Error).message;
+  if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') {
+    return new RidgelineError('DB_CORRUPT', `${path} is not a readable SQLite database (${message}). ${damagedAdvice(path)}`);
+  }
+  if (code === 'SQLITE_FULL' || diskIsFull(dirname(path))) {
+    return new RidgelineError('DISK_FULL', `the disk holding ${path} is full, so the database cannot be opened (SQLite needs room for its journal); nothing was changed. Free some space and try again.`);
+  }
+  return new RidgelineError('DB_CORRUPT', `cannot open the database ${path} (${message}); it was not modified.`);
+}
+
+function diskIsFull(dir: string): boolean {
+  try {
+    const stats = statfsSync(dir);
+    return Number(stats.bavail) * Number(stats.bsize) < 64 * 1024;
+  } catch {
+    return false;
+  }
+}
+
 function refuseNewerOrForeign(path: string): void {
   let probe: Db;
   try {
     probe = new Database(path, { readonly: true, fileMustExist: true, ...nativeBindingOption() });
   } catch (error) {
-    throw new RidgelineError('DB_CORRUPT', `cannot open the database ${path}: ${(error as Error).message}`);
+    throw openFailure(path, error);
   }
   try {
     const version = probe.pragma('user_version', { simple: true }) as number;
@@ -63,7 +88,7 @@ function refuseNewerOrForeign(path: string): void {
     refuseDamaged(probe, path);
   } catch (error) {
     if (error instanceof RidgelineError) throw error;
-    throw new RidgelineError('DB_CORRUPT', `${path} is not a readable SQLite database (${(error as Error).message}). ${damagedAdvice(path)}`);
+    throw openFailure(path, error);
   } finally {
     probe.close();
   }
