@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run bench`: the engine benchmark, the explorer's (browser) benchmark and the CSV import benchmark,
 // straight from their TypeScript sources (tsx), like bin/ridgeline.js. `npm run bench:engine`,
-// `bench:ui` and `bench:import` run one of them.
+// `bench:ui`, `bench:import` and `bench:load` run one of them.
 import { register } from 'tsx/esm/api';
 
 register();
@@ -14,4 +14,8 @@ if (only === undefined || only === 'ui') {
 if (only === undefined || only === 'import') {
   const { runImportBench } = await import('../bench/import.ts');
   await runImportBench();
+}
+if (only === undefined || only === 'load') {
+  const { runLoadBench } = await import('../bench/load.ts');
+  await runLoadBench();
 }

@@ -7,7 +7,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { extname, join, normalize, sep } from 'node:path';
 import { RidgelineError, toErrorInfo, type ErrorCode } from '../../shared/errors.ts';
 import { CONTENT_SECURITY_POLICY } from '../../shared/security.ts';
-import { encodeWire, decodeWire } from '../../shared/wire.ts';
+import { encodeWire as encodePortable, decodeWire } from '../../shared/wire.ts';
+
+const nodeBase64 = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+const encodeWire = (value: unknown): string => encodePortable(value, nodeBase64);
 import { dispatch } from '../core/dispatch.ts';
 import type { Services } from '../core/services.ts';
 import type { ApiParsedInput } from '../../shared/api.ts';

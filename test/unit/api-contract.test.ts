@@ -71,4 +71,13 @@ describe('wire encoding', () => {
       expect(Array.from(decodeWire<Float64Array>(encodeWire(values)))).toEqual(Array.from(values));
     }
   });
+
+  it('gives the same text with a native base64 encoder (serve mode passes Node’s)', () => {
+    const nodeBase64 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+    for (let n = 0; n < 50; n += 7) {
+      const values = Float64Array.from({ length: n }, (_, i) => Math.sin(i) * 1e10);
+      const wrapped = { a: values.subarray(1), b: [values] };
+      expect(encodeWire(wrapped, nodeBase64)).toBe(encodeWire(wrapped));
+    }
+  });
 });
