@@ -56,8 +56,11 @@ async function readEvents(serve: ServeProcess, signal: AbortSignal, count: () =>
     }
     const decoder = new TextDecoder();
     let pending = '';
-    for await (const chunk of response.body) {
-      pending += decoder.decode(chunk, { stream: true });
+    const reader = response.body.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      pending += decoder.decode(value, { stream: true });
       let cut: number;
       while ((cut = pending.indexOf('\n\n')) >= 0) {
         if (pending.slice(0, cut).startsWith('data: ')) count();

@@ -118,7 +118,7 @@ describe('serve mode under hostile input (seeded)', () => {
       for (let k = 0; k < BODIES_PER_METHOD; k++) {
         const body = randomBody(rng);
         // exportReport answers valid input with a file, not JSON: only its refusals are judged.
-        const answer = await send(`/api/${method}`, { method: 'POST', headers: { ...auth(), 'Content-Type': 'application/json' }, body });
+        const answer = await send(`/api/${method}`, { method: 'POST', headers: { ...auth(), 'Content-Type': 'application/json' }, body: body as BodyInit });
         if (method === 'exportReport' && answer.status === 200) continue;
         expectAnswered(`${method} #${k}`, answer);
       }
