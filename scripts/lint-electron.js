@@ -15,34 +15,24 @@ const reviewFile = resolve(process.argv[3] ?? join(root, 'electron', 'security-r
 const review = JSON.parse(readFileSync(reviewFile, 'utf8'));
 const cli = createRequire(import.meta.url).resolve('@doyensec/electronegativity/dist/index.js');
 
-/** The findings of the CSV report: { check, file, location, description }. */
-function parseCsv(text) {
-  const rows = [];
-  for (const line of text.split('\n').slice(1)) {
-    if (!line.trim()) continue;
-    const cells = [];
-    let cell = '';
-    let quoted = false;
-    for (let i = 0; i < line.length; i++) {
-      const c = line[i];
-      if (quoted) {
-        if (c === '"' && line[i + 1] === '"') (cell += '"'), i++;
-        else if (c === '"') quoted = false;
-        else cell += c;
-      } else if (c === '"') quoted = true;
-      else if (c === ',') cells.push(cell.trim()), (cell = '');
-      else cell += c;
-    }
-    cells.push(cell.trim());
-    if (cells.length < 7) throw new Error(`lint:electron: cannot read this line of Electronegativity's report: ${line}`);
-    rows.push({ check: cells[0], file: cells[3] === 'N/A' ? 'N/A' : relative(root, cells[3]), location: cells[4], description: cells[6] });
-  }
-  return rows;
+/**
+ * The findings of the SARIF report: { check, file, location, description }. (The tool's CSV output is
+ * written by two racing asynchronous writes, its header and its rows, so it can come out truncated;
+ * SARIF is one write.)
+ */
+function parseSarif(text) {
+  const results = JSON.parse(text).runs?.[0]?.results ?? [];
+  return results.map((result) => {
+    const where = result.locations?.[0]?.physicalLocation ?? {};
+    const uri = where.artifactLocation?.uri ?? 'N/A';
+    const file = uri === 'file:///' || uri === 'N/A' ? 'N/A' : relative(root, uri.replace(/^file:\/\//, ''));
+    return { check: result.ruleId, file, location: `${where.region?.startLine ?? 0}:${where.region?.startColumn ?? 0}`, description: result.message?.text ?? '' };
+  });
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'ridgeline-eneg-'));
 try {
-  const out = join(dir, 'findings.csv');
+  const out = join(dir, 'findings.sarif');
   const excluded = Object.keys(review.excludedChecks ?? {});
   const result = spawnSync(process.execPath, [cli, '-i', input, '-e', review.electronVersion, ...(excluded.length ? ['-x', excluded.join(',')] : []), '-o', out], { encoding: 'utf8' });
   let text;
@@ -52,7 +42,13 @@ try {
     console.error(`lint:electron: Electronegativity did not run (exit ${result.status}): ${(result.stderr || result.stdout).trim().split('\n').pop()}`);
     process.exit(2);
   }
-  const findings = parseCsv(text);
+  let findings;
+  try {
+    findings = parseSarif(text);
+  } catch (error) {
+    console.error(`lint:electron: Electronegativity's report could not be read (${error.message})`);
+    process.exit(2);
+  }
   const key = (f) => `${f.check} ${f.file}`;
   const reviewed = new Set(review.reviewed.map(key));
   const found = new Set(findings.map(key));
