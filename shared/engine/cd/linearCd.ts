@@ -41,12 +41,17 @@
  * reaching new minima over STALL_CHECKS consecutive checks (it wobbles at rounding level). With
  * λ = 0 there is no dual certificate (h* is infinite off 0) and rule (1) alone applies. Every caller
  * also caps the number of passes.
+ * Paths (path.ts) use rule (1) alone, as glmnet does, and then polish(): where passes are slow (the
+ * case in which rule (1) stops far from the optimum, e.g. CV folds with fewer rows than columns) the
+ * point is moved to the optimum of its face by a linear solve and accepted when the KKT conditions
+ * verify it, so the path is exact there at no more than the passes' own cost.
  */
 import { RidgelineError } from '../../errors.ts';
 import { softThreshold } from '../kkt.ts';
 import type { Design } from '../types.ts';
 import { prepareColumns, type CdColumns } from './columns.ts';
 import { dot, gramRow, gramRowPair } from '../linalg/gram.ts';
+import { FaceFactor } from './faceFactor.ts';
 import type { GramSource } from './foldGram.ts';
 
 /** Above this many columns the p×|active| Gram store is not worth it; glmnet switches at 500 too. */
@@ -62,6 +67,17 @@ const PARTNER_FRACTION = 0.5;
 
 /** Gap checks without a new smallest gap after which the gap is taken to be at rounding level. */
 const STALL_CHECKS = 8;
+
+/** A face system whose Cholesky pivot falls to this share of its diagonal entry is singular to working precision. */
+const MIN_PIVOT = 1e-13;
+
+/**
+ * What polish() did: `optimal` (w is now the optimum, verified by the KKT conditions to rounding);
+ * `improved` (w moved to a better point that is not verified optimal, e.g. a column off the face violates
+ * its condition, or the steps ran out of budget: passes must go on); `singular` (no step possible, w
+ * unchanged); `skipped` (it would cost more than the passes already spent, w unchanged).
+ */
+export type PolishOutcome = 'optimal' | 'improved' | 'singular' | 'skipped';
 
 export class LinearCd {
   readonly cols: CdColumns;
@@ -103,6 +119,28 @@ export class LinearCd {
   private checksSinceBest = 0;
   /** The last gap computed (NaN before any check or with λ = 0), for status messages. */
   lastGap = Number.NaN;
+  /** Multiply-adds spent by passes at the current penalty: what polish() may spend as much as. */
+  private work = 0;
+  /** `work` when polish() last ran at this penalty; what the running polish has spent, and may. */
+  private polishedAt = 0;
+  private polishSpent = 0;
+  private allowance = 0;
+  /** polish(): the face's factor (kept across calls and penalties), membership, values, signs, scratch. */
+  private readonly factor: FaceFactor;
+  private readonly inFace: Uint8Array;
+  private readonly faceValue: Float64Array;
+  private readonly faceSign: Float64Array;
+  private readonly faceScratch: Float64Array;
+  /**
+   * Naive mode: whether gradAbs holds |g_j| for every eligible column from the last pass, a full one that
+   * settled (its KKT check of the screened-out columns included), with w unchanged since; how far that
+   * pass moved the fit after a column's g was taken (Σ √v_k·|Δw_k|, bounding ‖r_end − r_then‖/√m); the
+   * residual scratch of polish(); and how many columns its last KKT check had to compute.
+   */
+  private gradFresh = false;
+  private passMovement = 0;
+  private readonly trialResid: Float64Array;
+  private lastChecks = 0;
 
   /**
    * `columns`: the design's columns already prepared (e.g. standardized by prepareStandardizedColumns,
@@ -168,6 +206,12 @@ export class LinearCd {
     this.isActive = new Uint8Array(p);
     this.inStrong = new Uint8Array(this.covariance ? 0 : p);
     this.gradAbs = new Float64Array(this.covariance ? 0 : p);
+    this.factor = new FaceFactor(p);
+    this.inFace = new Uint8Array(p);
+    this.faceValue = new Float64Array(p);
+    this.faceSign = new Float64Array(p);
+    this.faceScratch = new Float64Array(p + 1);
+    this.trialResid = new Float64Array(this.covariance ? 0 : m);
     if (!this.covariance) {
       // At w = 0, g = c: the null model is optimal for every l1 ≥ max|c_j| (λ_max·α), the level the first
       // penalty screens from.
@@ -190,6 +234,27 @@ export class LinearCd {
     this.bestGap = Number.POSITIVE_INFINITY;
     this.checksSinceBest = 0;
     this.lastGap = Number.NaN;
+    this.work = 0;
+    this.polishedAt = 0;
+  }
+
+  /**
+   * What polish() costs (multiply-adds) with n face columns of which `kept` are factored already: the
+   * new factor rows (naive mode: with their Gram entries from the rows), the solve, and g or r at the result.
+   */
+  private polishCost(n: number, kept: number): number {
+    const { m, p } = this;
+    return (n - kept) * ((n * n) / 2 + (this.covariance ? 0 : m * n)) + n * n + (this.covariance ? n * p : m * (n + 1 + this.lastChecks));
+  }
+
+  /**
+   * Whether a polish is worth trying before the passes settle: the passes since the last try cost as much
+   * as it would (so such tries at most double a slow fit's time, and one that verifies the optimum ends
+   * the fit at once, however far the step rule still is from settling).
+   */
+  get polishDue(): boolean {
+    const n = this.nActive;
+    return this.work - this.polishedAt >= this.polishCost(n, this.factor.l2 === this.l2 ? Math.min(this.factor.n, n) : 0);
   }
 
   /** Whether the next pass will be a full one (glmnet's convergence is decided on full passes). */
@@ -204,11 +269,15 @@ export class LinearCd {
    */
   pass(threshold: number): boolean {
     const full = this.fullNext;
+    this.gradFresh = false;
     const dlx = this.covariance ? this.covPass(full) : this.naivePass(full);
     if (full) {
       if (dlx <= threshold) {
         // Screened-out columns that violate KKT join the strong set; the next pass is full again.
-        if (!this.covariance && this.admitViolators() > 0) return false;
+        if (!this.covariance) {
+          if (this.admitViolators() > 0) return false;
+          this.gradFresh = true;
+        }
         if (this.certified(threshold, dlx)) return true;
       }
       this.fullNext = false;
@@ -290,6 +359,254 @@ export class LinearCd {
   }
 
   /**
+   * Moves a settled w to the exact optimum by active-set steps, when they are verified to reach it.
+   *
+   * Why: glmnet's rule bounds the last pass's step, not the distance to the optimum, which is about that
+   * step over (1 − ρ), ρ the passes' contraction. Where the Gram block G_AA of the nonzero columns A is
+   * ill-conditioned (the small-λ end of a lasso path when the training rows number about as many as the
+   * columns, or fewer) ρ is close to 1: a fold's fit at tol 1e-12 is still ~1e-4 off, and held-out rows
+   * see that at full size (cvm off by 1e-4…1e-2; glmnet at the same thresh is off by as much). The duality
+   * gap does not tell: it bounds the training loss, which is flat along G_AA's weak directions. But on the
+   * face of w (the columns A with their signs s) the objective is a quadratic, minimized by one solve
+   *   (G_AA + λ(1−α)I)·x = c_A − λα·s_A,
+   * and x is the optimum exactly when its signs are s and every column off the face has |g_j| ≤ λα (KKT,
+   * with g recomputed at x and its rounding allowed for). Cholesky is backward stable, so x is the
+   * optimum to rounding however ill-conditioned the face. Where x changes a sign, w moves toward x to
+   * the first zero crossing and that column leaves the face; where G_AA is singular (unconverged passes can
+   * leave more nonzeros than the rows can determine), w moves along the null direction the factor found,
+   * the way the penalty falls, to the first zero. Each step lowers the objective (to rounding), so a w
+   * that is not verified optimal is still a better start for more passes.
+   * Cost: the factor of G_AA + λ(1−α)I is kept across calls and penalties (FaceFactor: a column that joins
+   * costs |A|²/2, plus its Gram entries from the rows in naive mode; one that leaves a few rotations),
+   * then a solve and g at the result (about one more pass over the face). A polish runs only when its
+   * new factor rows cost no more than the passes spent at this penalty, so it adds at most about a slow
+   * fit's own time (and usually saves most of its passes), while a λ that settles in a few cheap passes
+   * is still verified when its face is factored already.
+   */
+  polish(): PolishOutcome {
+    const f = this.factor;
+    if (f.l2 !== this.l2) {
+      f.truncate(0);
+      f.l2 = this.l2;
+    }
+    const nA = this.collectFace();
+    let kept = 0;
+    for (let t = 0; t < f.n; t++) kept += this.inFace[f.cols[t]];
+    // New factor rows must be paid for by the passes; the solve and g (about one pass over the face) are
+    // always allowed, so a λ whose warm start met the step rule at once (little work, and the rule's
+    // worst case) is still verified when its face is factored already.
+    const allowance = this.work + this.polishCost(nA, nA);
+    if (this.polishCost(nA, kept) > allowance) {
+      this.polishedAt = this.work;
+      return 'skipped';
+    }
+    for (let t = f.n - 1; t >= 0; t--) if (!this.inFace[f.cols[t]]) f.remove(f.cols[t]);
+    this.polishSpent = this.covariance ? nA * this.p : this.m * (nA + 1 + this.lastChecks);
+    this.allowance = allowance;
+    const outcome = this.faceSteps(nA);
+    this.polishedAt = this.work;
+    if (outcome === 'stuck') return 'singular';
+    const distance = this.adoptFace();
+    const fresh = this.gradFresh;
+    this.gradFresh = false;
+    this.fullNext = true;
+    if (outcome === 'moved') return 'improved';
+    return (this.covariance ? this.faceKktHolds() : fresh && this.faceKktHoldsFromRows(distance)) ? 'optimal' : 'improved';
+  }
+
+  // polish()'s parts are small methods: V8 then optimizes each hot loop on its own, early, instead of
+  // deoptimizing one large function whenever a rare branch (a sign change, a singular face) first runs.
+
+  /** inFace, faceValue, faceSign from w; returns the face's size. */
+  private collectFace(): number {
+    const { w, p, inFace, faceValue: val, faceSign: sgn } = this;
+    let n = 0;
+    for (let j = 0; j < p; j++) {
+      const wj = w[j];
+      const member = wj !== 0 ? 1 : 0;
+      inFace[j] = member;
+      n += member;
+      val[j] = wj;
+      sgn[j] = Math.sign(wj);
+    }
+    return n;
+  }
+
+  /**
+   * Active-set steps from faceValue until the face's minimizer keeps every sign ('solved'), or the
+   * budget (the passes' work) runs out after some step ('moved'), or no step is possible ('stuck').
+   */
+  private faceSteps(nA: number): 'solved' | 'moved' | 'stuck' {
+    let moved = false;
+    for (;;) {
+      const failed = this.extendFactor();
+      const drop = failed >= 0 ? this.nullStep(failed) : this.minimizerStep();
+      if (drop === -1) return 'solved';
+      if (drop === -2) return moved ? 'moved' : 'stuck';
+      // The column that reached 0 leaves the face (exactly 0, whatever the rounding of the step).
+      this.faceValue[drop] = 0;
+      this.inFace[drop] = 0;
+      nA--;
+      moved = true;
+      const at = this.factor.position[drop];
+      if (at >= 0) {
+        this.polishSpent += 2 * (this.factor.n - at) ** 2;
+        this.factor.remove(drop);
+      }
+      if (this.polishSpent > this.allowance || nA === 0) return 'moved';
+    }
+  }
+
+  /** Appends the face's unfactored columns in column order; returns the first found dependent (−1: none). */
+  private extendFactor(): number {
+    const { p, m, inFace, factor: f, faceScratch: b } = this;
+    const v = this.cols.sqNorm;
+    for (let j = 0; j < p; j++) {
+      if (!inFace[j] || f.position[j] >= 0) continue;
+      const n = f.n;
+      for (let t = 0; t < n; t++) b[t] = this.gramEntry(f.cols[t], j);
+      this.polishSpent += (n * n) / 2 + (this.covariance ? 0 : m * n);
+      if (!f.append(j, b, v[j], MIN_PIVOT)) return j;
+    }
+    return -1;
+  }
+
+  /**
+   * The face's columns are dependent (column `failed` on the factored ones): along the null direction d
+   * the fit stays, and the objective moves by its penalty's slope; faceValue goes the way it falls (either,
+   * when flat) to the first zero. Returns the column that reached it, −2 if none would.
+   */
+  private nullStep(failed: number): number {
+    const { factor: f, faceScratch: d, faceValue: val, faceSign: sgn, c, l1 } = this;
+    const n = f.n;
+    f.nullDirection(d);
+    this.polishSpent += n * n;
+    let slope = 0;
+    for (let t = 0; t <= n; t++) {
+      const j = t < n ? f.cols[t] : failed;
+      slope += d[t] * (l1 * sgn[j] - c[j]);
+    }
+    const dir = slope > 0 ? -1 : 1;
+    let step = Number.POSITIVE_INFINITY;
+    let drop = -2;
+    for (let t = 0; t <= n; t++) {
+      const j = t < n ? f.cols[t] : failed;
+      const dj = dir * d[t];
+      if (dj === 0 || Math.sign(dj) === sgn[j]) continue;
+      const s = -val[j] / dj;
+      if (s < step) {
+        step = s;
+        drop = j;
+      }
+    }
+    if (drop === -2) return -2;
+    for (let t = 0; t <= n; t++) val[t < n ? f.cols[t] : failed] += step * dir * d[t];
+    return drop;
+  }
+
+  /**
+   * Solves for the face's minimizer x and moves faceValue toward it up to the first sign change; returns
+   * the column that reached 0, or −1 when x keeps every sign (faceValue = x).
+   */
+  private minimizerStep(): number {
+    const { factor: f, faceScratch: x, faceValue: val, faceSign: sgn, c, l1 } = this;
+    const n = f.n;
+    for (let t = 0; t < n; t++) x[t] = c[f.cols[t]] - l1 * sgn[f.cols[t]];
+    f.solve(x);
+    this.polishSpent += n * n;
+    let step = 1;
+    let drop = -1;
+    if (l1 > 0) {
+      for (let t = 0; t < n; t++) {
+        const j = f.cols[t];
+        if (Math.sign(x[t]) === sgn[j]) continue;
+        const s = val[j] / (val[j] - x[t]);
+        if (drop < 0 || s < step) {
+          step = s;
+          drop = j;
+        }
+      }
+    }
+    if (drop < 0) {
+      for (let t = 0; t < n; t++) val[f.cols[t]] = x[t];
+      return -1;
+    }
+    for (let t = 0; t < n; t++) val[f.cols[t]] += step * (x[t] - val[f.cols[t]]);
+    return drop;
+  }
+
+  /**
+   * w ← faceValue on the face, 0 off it; then g exactly (covariance mode) or the residual from scratch
+   * (naive mode). Returns ‖r − r_before‖/√m in naive mode (r_before: the passes' residual), else 0.
+   */
+  private adoptFace(): number {
+    const { w, p, m, inFace, faceValue, trialResid: r, resid } = this;
+    onFace(w, inFace, faceValue, p);
+    if (this.covariance) {
+      this.exactGradient();
+      return 0;
+    }
+    residualOf(this.yc, this.cols.views, w, m, p, r);
+    const distance = Math.sqrt(squaredDistance(r, resid, m) / m);
+    resid.set(r);
+    this.negGradStale = true;
+    return distance;
+  }
+
+  /** Rounding in g_j is about ε·√v_j times the size of the numbers r is made of (as in dualityGap). */
+  private gradientSlack(): number {
+    const { p, w, inFace } = this;
+    const v = this.cols.sqNorm;
+    let fitScale = Math.sqrt(this.scale);
+    for (let j = 0; j < p; j++) if (inFace[j]) fitScale += Math.sqrt(v[j]) * Math.abs(w[j]);
+    return 16 * Number.EPSILON * fitScale;
+  }
+
+  /** Covariance mode: |g_j| ≤ λα (to rounding) for every eligible column off the face (g exact). */
+  private faceKktHolds(): boolean {
+    const { p, inFace, negGrad: g, l1 } = this;
+    const { sqNorm: v, eligible } = this.cols;
+    const slack = this.gradientSlack();
+    for (let j = 0; j < p; j++) if (eligible[j] && !inFace[j] && Math.abs(g[j]) > l1 + slack * Math.sqrt(v[j])) return false;
+    return true;
+  }
+
+  /**
+   * Naive mode, right after a settled full pass: every |g_j| is known at a nearby point (gradAbs, at most
+   * passMovement from the passes' final residual, itself `distance` from r), and
+   * |g_j(r) − g_j(r')| ≤ √v_j·‖r − r'‖/√m (Cauchy–Schwarz), so only the columns this bound cannot clear
+   * are computed from the rows. Violators join the strong set. (Not right after such a pass, polish()
+   * leaves the verdict to the next full pass and its check of the screened-out columns.)
+   */
+  private faceKktHoldsFromRows(distance: number): boolean {
+    const { p, m, inFace, l1, resid: r, gradAbs } = this;
+    const { sqNorm: v, eligible, views } = this.cols;
+    const slack = this.gradientSlack();
+    const margin = distance + this.passMovement + slack;
+    let holds = true;
+    let checks = 0;
+    for (let j = 0; j < p; j++) {
+      if (!eligible[j] || inFace[j]) continue;
+      const sv = Math.sqrt(v[j]);
+      if (gradAbs[j] + sv * margin <= l1) continue;
+      const gj = Math.abs(dot(views[j], r, m) / m);
+      checks++;
+      gradAbs[j] = gj;
+      if (gj > l1 + slack * sv) {
+        holds = false;
+        this.inStrong[j] = 1;
+      }
+    }
+    this.lastChecks = checks;
+    return holds;
+  }
+
+  /** G_ab = (1/m)x̃_aᵀx̃_b: from the Gram store in covariance mode (b has a column there), from the rows in naive mode. */
+  private gramEntry(a: number, b: number): number {
+    return this.covariance ? this.gram[this.slot[b] * this.p + a] : dot(this.cols.views[a], this.cols.views[b], this.m) / this.m;
+  }
+
+  /**
    * (1/2m)‖ỹ − X̃w‖² recomputed without drift, for reporting a converged point. Covariance mode: from the
    * exact gradient (g with it), O(p·|active|). Naive mode: the residual from scratch over the nonzero
    * columns only, O(m·nnz), cheaper than a pass over all of X.
@@ -358,6 +675,7 @@ export class LinearCd {
     const l2 = this.l2;
     let dlx = 0;
     const count = full ? p : this.nActive;
+    this.work += count;
     for (let t = 0; t < count; t++) {
       const j = full ? t : this.active[t];
       if (!eligible[j]) continue;
@@ -365,6 +683,7 @@ export class LinearCd {
       const wj = w[j];
       const next = softThreshold(g[j] + vj * wj, l1) / (vj + l2);
       if (next === wj) continue;
+      this.work += p;
       let s = this.slot[j];
       if (s < 0) s = this.computeGram(j);
       if (!this.isActive[j]) this.markActive(j);
@@ -387,6 +706,7 @@ export class LinearCd {
     const l2 = this.l2;
     const invM = 1 / m;
     let dlx = 0;
+    let movement = 0;
     const count = full ? p : this.nActive;
     const inStrong = this.inStrong;
     const gradAbs = this.gradAbs;
@@ -398,16 +718,20 @@ export class LinearCd {
       const wj = w[j];
       const gj = dot(col, r, m) * invM;
       gradAbs[j] = Math.abs(gj);
+      this.work += m;
       const next = softThreshold(gj + vj * wj, l1) / (vj + l2);
       if (next === wj) continue;
+      this.work += m;
       if (!this.isActive[j]) this.markActive(j);
       const delta = next - wj;
       w[j] = next;
       for (let i = 0; i < m; i++) r[i] -= col[i] * delta;
       const d = vj * delta * delta;
       if (d > dlx) dlx = d;
+      movement += Math.sqrt(d);
     }
     this.negGradStale = true;
+    this.passMovement = movement;
     return dlx;
   }
 
@@ -539,4 +863,30 @@ export class LinearCd {
     for (let j = 0; j < this.p; j++) b -= mu[j] * this.w[j];
     return b;
   }
+}
+
+/** Σ (a_i − b_i)², in order. */
+function squaredDistance(a: Float64Array, b: Float64Array, m: number): number {
+  let s = 0;
+  for (let i = 0; i < m; i++) {
+    const d = a[i] - b[i];
+    s += d * d;
+  }
+  return s;
+}
+
+/** out = yc − Σ_j w_j·x̃_j over the nonzero w_j (recomputeResidual's sums, into `out`). */
+function residualOf(yc: Float64Array, views: Float64Array[], w: Float64Array, m: number, p: number, out: Float64Array): void {
+  out.set(yc);
+  for (let j = 0; j < p; j++) {
+    const wj = w[j];
+    if (wj === 0) continue;
+    const col = views[j];
+    for (let i = 0; i < m; i++) out[i] -= col[i] * wj;
+  }
+}
+
+/** w_j ← value_j on the face, 0 off it. */
+function onFace(w: Float64Array, inFace: Uint8Array, value: Float64Array, p: number): void {
+  for (let j = 0; j < p; j++) w[j] = inFace[j] ? value[j] : 0;
 }
