@@ -6,10 +6,11 @@ import { RidgelineError } from '../errors.ts';
 import { COVARIANCE_MAX_P, LinearCd } from './cd/linearCd.ts';
 import type { CellStatistics, FoldMoments } from './cd/foldGram.ts';
 import { LogisticCd } from './cd/logisticCd.ts';
+import { logisticPath } from './cd/logisticPath.ts';
 import { CD_DEFAULTS } from './cd/sessions.ts';
 import { columnScaling, scaleDesign, unscaleCoefficients, validateDesign, type ColumnScaling } from './design.ts';
 import { validateLabels, sigmoid } from './logistic/logLoss.ts';
-import { asGlm, objectiveValue } from './objective.ts';
+import { asGlm } from './objective.ts';
 import { elasticNetPenalty } from './penalty.ts';
 import type { Design, FitOptions } from './types.ts';
 import { prepareColumns, prepareStandardizedColumns, type CdColumns } from './cd/columns.ts';
@@ -131,35 +132,7 @@ export function fitPath(design: Design, options: PathOptions, lambdas: Float64Ar
     return linearPath(cd, options, lambdas, scaling);
   }
 
-  const { alpha } = options;
-  const tol = options.tol ?? CD_DEFAULTS.tol;
-  const maxIter = options.maxIter ?? CD_DEFAULTS.logisticMaxIter;
-  const points: PathPoint[] = [];
-  const cd = new LogisticCd(problem, options.fitIntercept);
-  for (const lambda of lambdas) {
-    cd.setPenalty(lambda, alpha);
-    let objective = cd.objective();
-    let iterations = 0;
-    let converged = false;
-    let reason: string | null = null;
-    while (iterations < maxIter) {
-      iterations++;
-      const outcome = cd.outerStep(tol, objective);
-      objective = cd.objective();
-      if (outcome.separable) {
-        reason = 'the classes are linearly separable: with λ = 0 the log-loss has no minimizer';
-        break;
-      }
-      if (outcome.converged) {
-        converged = true;
-        break;
-      }
-    }
-    if (!converged && reason === null) reason = `stopped after ${maxIter} proximal-Newton iterations without reaching tol = ${tol}`;
-    const b = cd.intercept();
-    points.push(pathPoint(lambda, b, cd.w, scaling, objectiveValue(problem, model, b, cd.w, lambda, alpha), iterations, converged, reason));
-  }
-  return points;
+  return logisticPath(new LogisticCd(problem, options.fitIntercept), options, lambdas, scaling);
 }
 
 function validatePathOptions(options: PathOptions, lambdas: Float64Array | readonly number[]): void {
@@ -195,6 +168,9 @@ export function fitPathFromMoments(
   return linearPath(cd, options, lambdas, stats.scaling);
 }
 
+/** Polishes of one λ's point that may send it back to passes (LinearCd.polish), before it is accepted as settled. */
+const MAX_POLISHES = 4;
+
 /** Warm-started coordinate descent down `lambdas`, each point reported on the original scale. */
 function linearPath(cd: LinearCd, options: PathOptions, lambdas: Float64Array | readonly number[], scaling: ColumnScaling | null): PathPoint[] {
   const { alpha } = options;
@@ -207,9 +183,18 @@ function linearPath(cd: LinearCd, options: PathOptions, lambdas: Float64Array | 
     cd.setPenalty(lambda, alpha);
     let passes = 0;
     let converged = false;
+    // Settled by the rule, the point is moved to the exact optimum where that pays (LinearCd.polish); a
+    // point it improved but could not verify (a column joins, or its budget ran out) goes back to passes.
+    // Slow passes are polished on the way too, as often as they pay for it: a point verified optimal is
+    // done, however far the rule still is from settling.
+    let polishes = 0;
     while (passes < maxIter) {
       passes++;
       if (cd.pass(threshold)) {
+        converged = true;
+        if (polishes === MAX_POLISHES || cd.polish() !== 'improved') break;
+        polishes++;
+      } else if (cd.polishDue && cd.polish() === 'optimal') {
         converged = true;
         break;
       }

@@ -1,3 +1,4 @@
+import { squaredLossSums } from '../kernels/glmPasses.ts';
 import type { Design } from '../types.ts';
 
 /**
@@ -69,43 +70,16 @@ export function squaredLossSmoothness(design: Design, fitIntercept: boolean): nu
 }
 
 /**
- * out = (1/m)·X̃ᵀX̃·v in one pass over X (v[0] is the intercept's entry when fitted), 4 rows at a time
- * as in the fused gradient kernel: 4 independent dot products, then one read/write of out per 4 rows.
+ * out = (1/m)·X̃ᵀX̃·v in one pass over X (v[0] is the intercept's entry when fitted): the squared loss's
+ * fused pass with y = 0 (kernels/glmPasses.ts, WebAssembly SIMD where available), whose residuals are
+ * a_i = v0 + x_i·v and whose sums are Σa_i and Σa_i·x_i, in its fixed order.
  */
 function gramApply(design: Design, fitIntercept: boolean, v: Float64Array, out: Float64Array): void {
   const { x, m, p } = design;
   const off = fitIntercept ? 1 : 0;
-  const v0 = fitIntercept ? v[0] : 0;
-  let sum = 0;
-  out.fill(0);
-  let i = 0;
-  for (; i + 4 <= m; i += 4) {
-    const o0 = i * p;
-    const o1 = o0 + p;
-    const o2 = o1 + p;
-    const o3 = o2 + p;
-    let a0 = v0;
-    let a1 = v0;
-    let a2 = v0;
-    let a3 = v0;
-    for (let j = 0; j < p; j++) {
-      const vj = v[off + j];
-      a0 += x[o0 + j] * vj;
-      a1 += x[o1 + j] * vj;
-      a2 += x[o2 + j] * vj;
-      a3 += x[o3 + j] * vj;
-    }
-    sum += a0 + a1 + (a2 + a3);
-    for (let j = 0; j < p; j++) out[off + j] += a0 * x[o0 + j] + a1 * x[o1 + j] + (a2 * x[o2 + j] + a3 * x[o3 + j]);
-  }
-  for (; i < m; i++) {
-    const o = i * p;
-    let a = v0;
-    for (let j = 0; j < p; j++) a += x[o + j] * v[off + j];
-    sum += a;
-    for (let j = 0; j < p; j++) out[off + j] += a * x[o + j];
-  }
-  if (fitIntercept) out[0] = sum;
+  const sums = new Float64Array(2);
+  squaredLossSums(x, null, m, p, fitIntercept ? v[0] : 0, v.subarray(off), out.subarray(off), sums);
+  if (fitIntercept) out[0] = sums[1];
   for (let k = 0; k < out.length; k++) out[k] /= m;
 }
 

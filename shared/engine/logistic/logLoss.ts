@@ -1,4 +1,5 @@
 import { RidgelineError } from '../../errors.ts';
+import { glmScratch } from '../kernels/glmPasses.ts';
 import type { Design } from '../types.ts';
 
 /** log(1 + e^z) without overflow (z large) or loss of the tail (z very negative). */
@@ -27,6 +28,13 @@ export function validateLabels(design: Design): void {
  * One fused pass over X for the log-loss (1/m)Σ[log(1 + e^η_i) − y_i·η_i], η = b + Xw, and its gradient
  * ((1/m)Σ(σ(η)−y), (1/m)Xᵀ(σ(η)−y)). Writes the gradient into `gradW` and [loss, gradB] into `out`;
  * stores η in `eta` when given (the separation check reads it).
+ *
+ * Per block of rows (kernels/glmPasses.ts): the dot products x_i·w on the WebAssembly kernel (or its
+ * TypeScript twin; two lanes, even and odd j, see kernels/reference.ts rowDots), the loss terms and
+ * residuals here in row order (exp and log1p have no WebAssembly instruction; Math's are deterministic
+ * per engine), then Xᵀ(σ − y) on the kernel in 4-row groups (reference.gradRows). The block is read from
+ * memory once and from L2 the second time. The order is fixed by m and p alone: bit-identical results
+ * across runs, and between the fast and the TypeScript path.
  */
 export function logLossAndGradient(
   design: Design,
@@ -37,21 +45,37 @@ export function logLossAndGradient(
   eta?: Float64Array,
 ): void {
   const { x, y, m, p } = design;
-  gradW.fill(0);
+  const s = glmScratch(p);
+  const { heap } = s;
+  const h = heap.f64;
+  const q = s.q;
+  h.set(w.subarray(0, p), s.w);
+  h.fill(0, s.g, s.g + p);
   let loss = 0;
   let sumR = 0;
-  for (let i = 0; i < m; i++) {
-    const row = i * p;
-    let z = intercept;
-    for (let j = 0; j < p; j++) z += x[row + j] * w[j];
-    if (eta) eta[i] = z;
-    loss += softplus(z) - y[i] * z;
-    const r = sigmoid(z) - y[i];
-    sumR += r;
-    if (r !== 0) for (let j = 0; j < p; j++) gradW[j] += r * x[row + j];
+  for (let start = 0; start < m; start += s.rows) {
+    const n = Math.min(s.rows, m - start);
+    let src: Float64Array | null = null;
+    let at = s.x;
+    if (heap.fast) h.set(x.subarray(start * p, (start + n) * p), s.x);
+    else {
+      src = x;
+      at = start * p;
+    }
+    heap.rowDots(src, at, n, p, s.w, q);
+    for (let r = 0; r < n; r++) {
+      const z = intercept + h[q + r];
+      const label = y[start + r];
+      if (eta) eta[start + r] = z;
+      loss += softplus(z) - label * z;
+      const residual = sigmoid(z) - label;
+      sumR += residual;
+      h[q + r] = residual;
+    }
+    heap.gradRows(src, at, n, p, q, s.g);
   }
   const invM = 1 / m;
-  for (let j = 0; j < p; j++) gradW[j] *= invM;
+  for (let j = 0; j < p; j++) gradW[j] = h[s.g + j] * invM;
   out[0] = loss * invM;
   out[1] = sumR * invM;
 }

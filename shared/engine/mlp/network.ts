@@ -7,11 +7,22 @@
  * weights, which the elastic-net penalty covers, are the contiguous prefix (see stochastic/model.ts), the
  * biases, never penalized, the suffix.
  *
- * Forward and backward passes run over blocks of at most `capacity` rows, with every activation and
- * back-propagated error held in buffers allocated once, so training allocates nothing per batch. Rows are
- * read from X in place through the row order (no copy of a shuffled batch). The output error is
- * ∂loss/∂z = z − y for the squared loss and σ(z) − y for sigmoid + log-loss alike.
+ * Forward and backward passes run over blocks of at most `capacity` rows on the kernels of ../kernels/
+ * (WebAssembly SIMD where available, their TypeScript twins elsewhere, bit-identical): per layer one
+ * matrix product Z = A·Wᵀ + b (affineRows, with Wᵀ laid out once per call), the weight gradient δᵀA
+ * (weightGrad) and the back-propagated error δ·W (affineRows with a zero bias). Every activation, error
+ * and gradient lives in one heap allocated once, so training allocates nothing per batch. On the fast
+ * path a block's rows are copied from X into the heap (the WebAssembly kernels see only their memory);
+ * the TypeScript path reads them in place through the row table. The output error is ∂loss/∂z = z − y
+ * for the squared loss and σ(z) − y for sigmoid + log-loss alike.
+ *
+ * Summation order (fixed by the shapes alone, so results are bit-identical across runs and processes):
+ * each pre-activation is bias + (Σ_i a_i·W_oi summed in order of i from 0); each weight- and bias-gradient
+ * entry adds the block's rows in order to the running gradient; each back-propagated error is
+ * 0 + (Σ_o δ_o·W_oi in order of o), times the activation's derivative.
  */
+import { HeapLayout, type KernelHeap } from '../kernels/heap.ts';
+import { RELU_BACKWARD, RELU_FORWARD, TANH_BACKWARD } from '../kernels/reference.ts';
 import { sigmoid, softplus } from '../logistic/logLoss.ts';
 import type { Pcg64 } from '../random/pcg64.ts';
 import type { DifferentiableModel } from '../stochastic/model.ts';
@@ -23,6 +34,21 @@ export interface MlpArchitecture {
   task: MlpTask;
   /** false: every bias is held at 0 (`fitIntercept: false`). */
   fitBiases: boolean;
+}
+
+/** Heap offsets of one layer's arrays. */
+interface LayerSlots {
+  nin: number;
+  nout: number;
+  /** Wᵀ (nin × nout), the forward pass's right-hand matrix. */
+  wt: number;
+  /** W (nout × nin): θ's copy, transposed into wt, and the backward pass's δ·W (layers after the first). */
+  w: number;
+  bias: number;
+  /** The layer's output for a block (capacity × nout): activations, or the output logits. */
+  out: number;
+  /** Row table of `out` (identity), the next layer's input rows. */
+  outRows: number;
 }
 
 export class MlpNetwork implements DifferentiableModel {
@@ -37,12 +63,19 @@ export class MlpNetwork implements DifferentiableModel {
   private readonly capacity: number;
   private readonly relu: boolean;
   private readonly classification: boolean;
-  /** Activations of each hidden layer for a block of rows (row-major, capacity × width). */
-  private readonly activations: Float64Array[];
-  /** The output logit / prediction per row of the block. */
-  private readonly output: Float64Array;
-  private deltaCurrent: Float64Array;
-  private deltaPrevious: Float64Array;
+  private readonly heap: KernelHeap;
+  private readonly h: Float64Array;
+  private readonly slots: LayerSlots[];
+  /** A block of rows of X (fast path) and the table of the rows the first layer reads. */
+  private readonly xBlock: number;
+  private readonly xRows: number;
+  private readonly deltaRows: number;
+  /** A table whose every row is the single entry 1 (at `one`): the bias gradient's input. */
+  private readonly onesRows: number;
+  private readonly zeros: number;
+  private readonly grad: number;
+  private deltaCurrent: number;
+  private deltaPrevious: number;
 
   constructor(
     private readonly design: Design,
@@ -70,11 +103,37 @@ export class MlpNetwork implements DifferentiableModel {
     this.capacity = Math.max(1, Math.min(capacity, design.m));
     this.relu = architecture.activation === 'relu';
     this.classification = architecture.task === 'classification';
-    this.activations = architecture.hidden.map((width) => new Float64Array(this.capacity * width));
-    this.output = new Float64Array(this.capacity);
-    const widest = Math.max(1, ...this.widths.slice(1));
-    this.deltaCurrent = new Float64Array(this.capacity * widest);
-    this.deltaPrevious = new Float64Array(this.capacity * widest);
+
+    const cap = this.capacity;
+    const layout = new HeapLayout();
+    const planned = [];
+    for (let l = 0; l < this.layerCount; l++) {
+      const nin = this.widths[l];
+      const nout = this.widths[l + 1];
+      planned.push({ nin, nout, wt: layout.f64(nin * nout), w: layout.f64(nin * nout), bias: layout.f64(nout), out: layout.f64(cap * nout), outRows: layout.u32(cap) });
+    }
+    const widest = Math.max(1, ...this.widths);
+    this.zeros = layout.f64(widest);
+    const one = layout.f64(1);
+    this.deltaCurrent = layout.f64(cap * widest);
+    this.deltaPrevious = layout.f64(cap * widest);
+    this.grad = layout.f64(this.size);
+    this.xBlock = layout.f64(cap * design.p);
+    const xRows = layout.u32(cap);
+    const deltaRows = layout.u32(cap);
+    const onesRows = layout.u32(cap);
+    this.heap = layout.create();
+    this.h = this.heap.f64;
+    const base = this.heap.u32Base;
+    this.slots = planned.map((slot) => ({ ...slot, outRows: base + slot.outRows }));
+    this.xRows = base + xRows;
+    this.deltaRows = base + deltaRows;
+    this.onesRows = base + onesRows;
+    const t = this.heap.u32;
+    this.h[one] = 1;
+    t.fill(one, this.onesRows, this.onesRows + cap);
+    for (const slot of this.slots) for (let r = 0; r < cap; r++) t[slot.outRows + r] = slot.out + r * slot.nout;
+    if (this.heap.fast) for (let r = 0; r < cap; r++) t[this.xRows + r] = this.xBlock + r * design.p;
   }
 
   /**
@@ -97,20 +156,26 @@ export class MlpNetwork implements DifferentiableModel {
   }
 
   accumulate(theta: Float64Array, order: Uint32Array, start: number, end: number, scale: number, grad: Float64Array): number {
+    this.loadParameters(theta);
+    const h = this.h;
+    h.set(grad.subarray(0, this.size), this.grad);
     let loss = 0;
     for (let s = start; s < end; s += this.capacity) {
       const n = Math.min(this.capacity, end - s);
-      this.forward(theta, order, s, n);
+      this.forward(order, s, n);
       loss += this.outputError(order, s, n, scale);
-      this.backward(theta, order, s, n, grad);
+      this.backward(n);
     }
+    grad.set(h.subarray(this.grad, this.grad + this.size));
     return loss;
   }
 
   /** Predictions for the rows order[s .. s+n) into out[0 .. n): ŷ (regression) or P(y = 1) (classification). */
   predictBlock(theta: Float64Array, order: Uint32Array, s: number, n: number, out: Float64Array): void {
-    this.forward(theta, order, s, n);
-    for (let r = 0; r < n; r++) out[r] = this.classification ? sigmoid(this.output[r]) : this.output[r];
+    this.loadParameters(theta);
+    this.forward(order, s, n);
+    const z = this.slots[this.layerCount - 1].out;
+    for (let r = 0; r < n; r++) out[r] = this.classification ? sigmoid(this.h[z + r]) : this.h[z + r];
   }
 
   /** θ as layers (copies): weights out×in row-major, biases. */
@@ -126,39 +191,51 @@ export class MlpNetwork implements DifferentiableModel {
     return out;
   }
 
-  private forward(theta: Float64Array, order: Uint32Array, s: number, n: number): void {
-    const x = this.design.x;
-    const relu = this.relu;
+  /** θ into the heap: Wᵀ for the forward products, W for the backward ones, the biases. */
+  private loadParameters(theta: Float64Array): void {
+    const h = this.h;
     for (let l = 0; l < this.layerCount; l++) {
-      const nin = this.widths[l];
-      const nout = this.widths[l + 1];
+      const { nin, nout, wt, w, bias } = this.slots[l];
       const wOff = this.weightOffsets[l];
-      const bOff = this.biasOffsets[l];
-      const hidden = l < this.layerCount - 1;
-      const dst = hidden ? this.activations[l] : this.output;
-      const src = l === 0 ? x : this.activations[l - 1];
+      h.set(theta.subarray(wOff, wOff + nin * nout), w);
+      this.heap.transpose(w, nout, nin, wt);
+      h.set(theta.subarray(this.biasOffsets[l], this.biasOffsets[l] + nout), bias);
+    }
+  }
+
+  /** Where the first layer reads rows: the heap (fast path: the block's rows copied in) or X in place. */
+  private inputRows(order: Uint32Array, s: number, n: number): Float64Array | null {
+    const { x, p } = this.design;
+    if (this.heap.fast) {
+      // An element loop: for rows of a few hundred entries it beats a subarray view and a memcpy per row.
+      const h = this.h;
+      let to = this.xBlock;
       for (let r = 0; r < n; r++) {
-        const srcRow = l === 0 ? order[s + r] * nin : r * nin;
-        const dstRow = r * nout;
-        for (let o = 0; o < nout; o++) {
-          const wRow = wOff + o * nin;
-          // Four partial sums: one running sum is bound by the latency of each add, four keep the
-          // multiply-add units busy (≈ 2–3× faster here). The order is fixed, so results stay bit-identical.
-          let z0 = 0;
-          let z1 = 0;
-          let z2 = 0;
-          let z3 = 0;
-          let i = 0;
-          for (; i + 3 < nin; i += 4) {
-            z0 += theta[wRow + i] * src[srcRow + i];
-            z1 += theta[wRow + i + 1] * src[srcRow + i + 1];
-            z2 += theta[wRow + i + 2] * src[srcRow + i + 2];
-            z3 += theta[wRow + i + 3] * src[srcRow + i + 3];
-          }
-          for (; i < nin; i++) z0 += theta[wRow + i] * src[srcRow + i];
-          const z = theta[bOff + o] + (z0 + z1 + (z2 + z3));
-          dst[dstRow + o] = !hidden ? z : relu ? (z > 0 ? z : 0) : Math.tanh(z);
-        }
+        let from = order[s + r] * p;
+        const end = from + p;
+        while (from < end) h[to++] = x[from++];
+      }
+      return null;
+    }
+    const t = this.heap.u32;
+    for (let r = 0; r < n; r++) t[this.xRows + r] = order[s + r] * p;
+    return x;
+  }
+
+  private forward(order: Uint32Array, s: number, n: number): void {
+    const h = this.h;
+    const relu = this.relu;
+    const src = this.inputRows(order, s, n);
+    for (let l = 0; l < this.layerCount; l++) {
+      const slot = this.slots[l];
+      const rows = l === 0 ? this.xRows : this.slots[l - 1].outRows;
+      this.heap.affineRows(l === 0 ? src : null, rows, n, slot.nin, slot.wt, slot.nout, slot.bias, slot.out);
+      if (l === this.layerCount - 1) break;
+      if (relu) {
+        this.heap.activations(slot.out, n * slot.nout, RELU_FORWARD, 0);
+      } else {
+        const end = slot.out + n * slot.nout;
+        for (let k = slot.out; k < end; k++) h[k] = Math.tanh(h[k]);
       }
     }
   }
@@ -166,10 +243,12 @@ export class MlpNetwork implements DifferentiableModel {
   /** Σ loss over the block; scale·∂loss/∂z into deltaCurrent. */
   private outputError(order: Uint32Array, s: number, n: number, scale: number): number {
     const y = this.design.y;
+    const h = this.h;
+    const z0 = this.slots[this.layerCount - 1].out;
     const delta = this.deltaCurrent;
     let loss = 0;
     for (let r = 0; r < n; r++) {
-      const z = this.output[r];
+      const z = h[z0 + r];
       const target = y[order[s + r]];
       let d: number;
       if (this.classification) {
@@ -179,55 +258,30 @@ export class MlpNetwork implements DifferentiableModel {
         d = z - target;
         loss += 0.5 * d * d;
       }
-      delta[r] = d * scale;
+      h[delta + r] = d * scale;
     }
     return loss;
   }
 
-  private backward(theta: Float64Array, order: Uint32Array, s: number, n: number, grad: Float64Array): void {
-    const x = this.design.x;
+  private backward(n: number): void {
     const fitBiases = this.architecture.fitBiases;
     const relu = this.relu;
+    const src = this.heap.fast ? null : this.design.x;
     for (let l = this.layerCount - 1; l >= 0; l--) {
-      const nin = this.widths[l];
-      const nout = this.widths[l + 1];
-      const wOff = this.weightOffsets[l];
-      const bOff = this.biasOffsets[l];
-      const src = l === 0 ? x : this.activations[l - 1];
+      const { nin, nout, w } = this.slots[l];
       const delta = this.deltaCurrent;
-      // ∂/∂W_l = δᵀ·A over the block, one output unit at a time: its gradient row stays in cache while
-      // the block's rows stream past (row by row would sweep the whole gradient matrix per row).
-      for (let o = 0; o < nout; o++) {
-        const wRow = wOff + o * nin;
-        let biasGrad = 0;
-        for (let r = 0; r < n; r++) {
-          const d = delta[r * nout + o];
-          if (d === 0) continue;
-          biasGrad += d;
-          const srcRow = l === 0 ? order[s + r] * nin : r * nin;
-          for (let i = 0; i < nin; i++) grad[wRow + i] += d * src[srcRow + i];
-        }
-        if (fitBiases) grad[bOff + o] += biasGrad;
-      }
+      const rows = l === 0 ? this.xRows : this.slots[l - 1].outRows;
+      this.heap.weightGrad(l === 0 ? src : null, rows, n, nin, delta, nout, this.grad + this.weightOffsets[l]);
+      // The bias gradient is the weight gradient of an input that is always 1.
+      if (fitBiases) this.heap.weightGrad(null, this.onesRows, n, 1, delta, nout, this.grad + this.biasOffsets[l]);
       if (l === 0) break;
-      // Error at the previous layer's output: Wᵀδ, times the activation's derivative there
+      // Error at the previous layer's output: δ·W, times the activation's derivative there
       // (ReLU: 1 where the unit is active; tanh: 1 − a²).
       const prev = this.deltaPrevious;
-      const act = this.activations[l - 1];
-      for (let r = 0; r < n; r++) {
-        const row = r * nin;
-        for (let i = 0; i < nin; i++) prev[row + i] = 0;
-        for (let o = 0; o < nout; o++) {
-          const d = delta[r * nout + o];
-          if (d === 0) continue;
-          const wRow = wOff + o * nin;
-          for (let i = 0; i < nin; i++) prev[row + i] += theta[wRow + i] * d;
-        }
-        for (let i = 0; i < nin; i++) {
-          const a = act[row + i];
-          prev[row + i] *= relu ? (a > 0 ? 1 : 0) : 1 - a * a;
-        }
-      }
+      const t = this.heap.u32;
+      for (let r = 0; r < n; r++) t[this.deltaRows + r] = delta + r * nout;
+      this.heap.affineRows(null, this.deltaRows, n, nout, w, nin, this.zeros, prev);
+      this.heap.activations(prev, n * nin, relu ? RELU_BACKWARD : TANH_BACKWARD, this.slots[l - 1].out);
       this.deltaPrevious = delta;
       this.deltaCurrent = prev;
     }

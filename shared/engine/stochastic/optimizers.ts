@@ -7,6 +7,8 @@
  *   zeros (a subgradient λα·sign(w) only makes weights oscillate around 0), and the fixed points of the
  *   update are exactly the KKT points of J (see each rule for why its τ is the one that achieves that).
  */
+import { HeapLayout, type KernelHeap } from '../kernels/heap.ts';
+import { adamEntry, type AdamStep } from '../kernels/reference.ts';
 import { softThreshold } from '../kkt.ts';
 
 export interface PenaltyWeights {
@@ -68,41 +70,66 @@ export const ADAM = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 } as const;
  * own diagonal metric: coordinate j moves by d_j·m̂_j with d_j = η/(√v̂_j + ε), so its threshold is
  * τ_j = d_j·λα. At a fixed point m̂ = g and w_j = S(w_j − d_j·g_j, d_j·λα), i.e. exactly the KKT
  * conditions of J.
+ *
+ * Per coordinate (kernels/reference.ts adamEntry): g = ∇f_B (+ λ(1−α)·w), m = β₁m + (1−β₁)g,
+ * v = β₂v + (1−β₂)g·g, step = η/(√(v·c₂) + ε), w ← w − step·m·c₁ (then soft-thresholded at step·λα).
+ * The moments live in a kernel heap and the update runs two coordinates per instruction on the
+ * WebAssembly kernel (sqrt and division are correctly rounded there as in JavaScript, so the bits are the
+ * TypeScript twin's); an odd coordinate left at the end of the weights or of the biases is done here.
  */
 export class Adam implements ProximalOptimizer {
-  private readonly m1: Float64Array;
-  private readonly m2: Float64Array;
+  private readonly heap: KernelHeap;
+  private readonly theta: number;
+  private readonly grad: number;
+  private readonly m1: number;
+  private readonly m2: number;
   private beta1Power = 1;
   private beta2Power = 1;
 
   constructor(
-    size: number,
+    private readonly size: number,
     private readonly penalizedCount: number,
     private readonly penalty: PenaltyWeights,
   ) {
-    this.m1 = new Float64Array(size);
-    this.m2 = new Float64Array(size);
+    const layout = new HeapLayout();
+    this.theta = layout.f64(size);
+    this.grad = layout.f64(size);
+    this.m1 = layout.f64(size);
+    this.m2 = layout.f64(size);
+    this.heap = layout.create();
   }
 
   update(theta: Float64Array, grad: Float64Array, learningRate: number): void {
     const { beta1, beta2, epsilon } = ADAM;
-    const { l1, l2 } = this.penalty;
-    const n = this.penalizedCount;
     this.beta1Power *= beta1;
     this.beta2Power *= beta2;
-    const c1 = 1 / (1 - this.beta1Power);
-    const c2 = 1 / (1 - this.beta2Power);
-    const m1 = this.m1;
-    const m2 = this.m2;
-    for (let j = 0; j < theta.length; j++) {
-      let g = grad[j];
-      if (j < n) g += l2 * theta[j];
-      m1[j] = beta1 * m1[j] + (1 - beta1) * g;
-      m2[j] = beta2 * m2[j] + (1 - beta2) * g * g;
-      const step = learningRate / (Math.sqrt(m2[j] * c2) + epsilon);
-      let t = theta[j] - step * m1[j] * c1;
-      if (j < n && l1 > 0) t = softThreshold(t, step * l1);
-      theta[j] = t;
+    const step: AdamStep = {
+      l2: this.penalty.l2,
+      l1: this.penalty.l1,
+      beta1,
+      oneMinusBeta1: 1 - beta1,
+      beta2,
+      oneMinusBeta2: 1 - beta2,
+      c1: 1 / (1 - this.beta1Power),
+      c2: 1 / (1 - this.beta2Power),
+      learningRate,
+      epsilon,
+    };
+    const { heap, size } = this;
+    const h = heap.f64;
+    h.set(theta.subarray(0, size), this.theta);
+    h.set(grad.subarray(0, size), this.grad);
+    const n = this.penalizedCount;
+    const penalized = step.l1 > 0 ? 2 : 1;
+    for (const [from, to, mode] of [
+      [0, n, penalized],
+      [n, size, 0],
+    ]) {
+      const pairs = (to - from) & ~1;
+      heap.adam(this.theta + from, this.grad + from, this.m1 + from, this.m2 + from, pairs, mode, step);
+      const last = from + pairs;
+      if (last < to) adamEntry(h, this.theta + last, this.grad + last, this.m1 + last, this.m2 + last, mode, step);
     }
+    theta.set(h.subarray(this.theta, this.theta + size));
   }
 }

@@ -1,0 +1,475 @@
+/**
+ * The engine's WebAssembly SIMD kernels, written with the assembler in ./emitter.ts. Every argument is
+ * an i32: byte addresses into the one memory, or counts. Each kernel has a TypeScript twin in
+ * ../reference.ts that performs the same floating-point operations in the same order, so both give
+ * bit-identical results (test/unit/engine/kernels-fast.test.ts checks it), and that twin is the
+ * definition of each kernel's summation order:
+ *
+ * - rowDots(x, n, p, w, out): out[r] = x_r·w for n contiguous rows of length p, as two lanes, even and
+ *   odd j, each summed in order of j (an odd p's last product joins the even lane), then even + odd.
+ * - gradRows(x, n, p, q, g): g[j] += Σ_r q_r·x_rj over groups of 4 rows, each group's 4 products summed
+ *   as (0+1)+(2+3) and added to g; rows after the last full group one at a time.
+ * - affineRows(rows, n, k, b, nb, bias, out): out[r, c] = bias[c] + Σ_t A[rows[r] + t]·B[t, c], with
+ *   rows[] a u32 table of the f64 element offsets of A's rows, B k×nb row-major, each sum in order of t
+ *   from 0 (the MLP's forward pass with B = Wᵀ, and its backward Wᵀδ with B = W and bias 0).
+ * - weightGrad(rows, n, nin, d, nout, g): g[o, i] += Σ_r d[r, o]·A[rows[r] + i], in order of r, starting
+ *   from g (the MLP's weight gradient δᵀA; with every row pointing at a 1, its bias gradient).
+ * - linearPass(x, n, p, w, y, b, g, sums): the squared loss's fused loss-and-gradient pass (below).
+ * - activations(z, count, kind, act): ReLU forward, and the ReLU and tanh derivatives of the backward pass.
+ * - adam(…): the Adam update of stochastic/optimizers.ts, two parameters per instruction.
+ * - transpose(src, rows, cols, dst): Wᵀ for the forward products (copies, no arithmetic).
+ *
+ * Why these kernels win (measured on the 2-core AMD EPYC of the benchmarks, Node 20 / V8 11.3, whose
+ * TurboFan compiles these loops to SSE/AVX code with 15 usable xmm registers):
+ * - V8 compiles JavaScript's typed-array loops to scalar code with a bounds check per access; wasm f64x2
+ *   halves the instructions per element and its memory accesses need no checks (guard pages). There is
+ *   no fused multiply-add in non-relaxed wasm SIMD (and relaxed FMA is not deterministic across
+ *   machines), so each lane does exactly the multiply and the add that the scalar twin does.
+ * - gd's pass over X (linearPass) is bound by memory bandwidth once vectorized. The caller copies ~192 KB
+ *   blocks of rows into this module's memory (a memcpy at full bandwidth) and the kernel then reads them
+ *   from L2; on 100,000 × 100 that is 8.8 ms per pass against 9.9 ms for the same kernel reading X from
+ *   memory directly (the hardware does not overlap its arithmetic with the stream) and 23 ms for the
+ *   previous JavaScript kernel (numpy's X@w plus Xᵀr: 13 ms on one thread). Groups of 4 rows with
+ *   pointers that advance (9.9 ms in place) beat groups of 8 (12.5 ms: V8 spills the 8 row pointers
+ *   to the stack) and 2 (12 ms: too little work per loop check).
+ * - The MLP's products are small matrix products (64×100 by 100×64 per batch). They are computed in the
+ *   "axpy" form (a broadcast of one A entry times a row of B, added into a register tile): every output
+ *   is one sequential sum, a fixed order a scalar loop reproduces exactly. Tiles of 4 rows × 4 columns
+ *   (8 vector accumulators) reach 5.6 GMAC/s in affineRows and 6.5 in weightGrad here; 6 × 4, 5 × 4,
+ *   3 × 6, 2 × 8 and 3 × 8 tiles ran at 2.8–4.4 (their accumulators no longer fit in registers), and
+ *   unrolling the reduction loop by 2 slowed the 4 × 4 tile (4.2).
+ */
+import { F64, FunctionBuilder, I32, V128, assembleModule } from './emitter.ts';
+
+function locals(f: FunctionBuilder, count: number, type: typeof I32 | typeof F64 | typeof V128): number[] {
+  return Array.from({ length: count }, () => f.local(type));
+}
+
+/** Pushes the pairwise sum of terms from..from+count: ((0+1)+(2+3)) for 4, the term itself for 1. */
+function pairTree(from: number, count: number, term: (k: number) => void, add: () => void): void {
+  if (count === 1) return term(from);
+  const half = count >> 1;
+  pairTree(from, half, term, add);
+  pairTree(from + half, count - half, term, add);
+  add();
+}
+
+/** Rows per group of the gd kernels (see reference.ts for the order this fixes). */
+const GROUP = 4;
+/** Vectors per iteration of the gd kernels' inner loops (amortizes V8's per-iteration loop check). */
+const UNROLL = 2;
+
+/** rows[k] = base + (r + k)·rowBytes. */
+function rowPointers(f: FunctionBuilder, rows: number[], base: number, r: number, rowBytes: number): void {
+  f.get(base).get(r).get(rowBytes).mul().add().set(rows[0]);
+  for (let k = 1; k < rows.length; k++) f.get(rows[k - 1]).get(rowBytes).add().set(rows[k]);
+}
+
+/**
+ * The dot products of `rows` with w into `even` (f64) and `odd`'s lane 1 (acc[k]): two lanes in order of j,
+ * an odd p's last product added to the even lane. Advances the row pointers; wp runs over w.
+ */
+function dots(f: FunctionBuilder, rows: number[], acc: number[], even: number[], w: number, wp: number, wEnd: number, wv: number): void {
+  for (const v of acc) f.f64x2(0).set(v);
+  f.get(w).set(wp);
+  for (const u of [UNROLL, 1]) {
+    f.forEach(wp, 16 * u, wEnd, () => {
+      for (let v = 0; v < u; v++) {
+        f.get(wp).vload(16 * v).set(wv);
+        for (let k = 0; k < rows.length; k++) f.get(acc[k]).get(rows[k]).vload(16 * v).get(wv).vmul().vadd().set(acc[k]);
+      }
+      for (const row of rows) f.inc(row, 16 * u);
+    });
+  }
+  for (let k = 0; k < rows.length; k++) f.get(acc[k]).lane(0).set(even[k]);
+  f.get(wp).get(wEnd).ltU().when(() => {
+    for (let k = 0; k < rows.length; k++) f.get(even[k]).get(rows[k]).fload().get(wp).fload().fmul().fadd().set(even[k]);
+  });
+}
+
+/** g[j] += the pairwise tree of splat[k]·row_k[j] over the rows (vector loop, then an odd p's last entry). */
+function gradUpdate(f: FunctionBuilder, rows: number[], splat: number[], scalar: number[], g: number, gp: number, gEnd: number): void {
+  f.get(g).set(gp);
+  for (const u of [UNROLL, 1]) {
+    f.forEach(gp, 16 * u, gEnd, () => {
+      for (let v = 0; v < u; v++) {
+        f.get(gp).get(gp).vload(16 * v);
+        pairTree(0, rows.length, (k) => f.get(splat[k]).get(rows[k]).vload(16 * v).vmul(), () => f.vadd());
+        f.vadd().vstore(16 * v);
+      }
+      for (const row of rows) f.inc(row, 16 * u);
+    });
+  }
+  f.get(gp).get(gEnd).ltU().when(() => {
+    f.get(gp).get(gp).fload();
+    pairTree(0, rows.length, (k) => f.get(scalar[k]).get(rows[k]).fload().fmul(), () => f.fadd());
+    f.fadd().fstore();
+  });
+}
+
+function rowDots(): FunctionBuilder {
+  const f = new FunctionBuilder('rowDots', [I32, I32, I32, I32, I32]);
+  const [x, n, p, w, out] = [0, 1, 2, 3, 4];
+  const rowBytes = f.local(I32);
+  const r = f.local(I32);
+  const wp = f.local(I32);
+  const wEnd = f.local(I32);
+  const wv = f.local(V128);
+  f.get(p).i32(3).shl().set(rowBytes);
+  f.get(w).get(rowBytes).add().set(wEnd);
+  f.i32(0).set(r);
+  for (const R of [GROUP, 1]) {
+    const rows = locals(f, R, I32);
+    const acc = locals(f, R, V128);
+    const even = locals(f, R, F64);
+    f.forEach(r, R, n, () => {
+      rowPointers(f, rows, x, r, rowBytes);
+      dots(f, rows, acc, even, w, wp, wEnd, wv);
+      for (let k = 0; k < R; k++) f.get(out).get(r).i32(3).shl().add().get(even[k]).get(acc[k]).lane(1).fadd().fstore(8 * k);
+    });
+  }
+  return f;
+}
+
+function gradRows(): FunctionBuilder {
+  const f = new FunctionBuilder('gradRows', [I32, I32, I32, I32, I32]);
+  const [x, n, p, q, g] = [0, 1, 2, 3, 4];
+  const rowBytes = f.local(I32);
+  const r = f.local(I32);
+  const gp = f.local(I32);
+  const gEnd = f.local(I32);
+  f.get(p).i32(3).shl().set(rowBytes);
+  f.get(g).get(rowBytes).add().set(gEnd);
+  f.i32(0).set(r);
+  for (const R of [GROUP, 1]) {
+    const rows = locals(f, R, I32);
+    const qs = locals(f, R, F64);
+    const s = locals(f, R, V128);
+    f.forEach(r, R, n, () => {
+      rowPointers(f, rows, x, r, rowBytes);
+      for (let k = 0; k < R; k++) f.get(q).get(r).i32(3).shl().add().fload(8 * k).tee(qs[k]).vsplat().set(s[k]);
+      gradUpdate(f, rows, s, qs, g, gp, gEnd);
+    });
+  }
+  return f;
+}
+
+/** Register tiles of the MLP kernels: rows (or outputs) per tile, then the tail tiles. */
+export interface TileShape {
+  /** Tile heights, largest first, ending with 1 (e.g. [6, 2, 1]). */
+  tiles: readonly number[];
+  /** Vectors (2 columns each) per tile row, largest first, then a scalar column; e.g. [2, 1]. */
+  vectors: readonly number[];
+  /** Steps of the reduction loop per iteration. */
+  unroll: number;
+}
+
+/** The shapes in use; see the file comment for why (8-12 accumulators in the 15 usable xmm registers). */
+export const AFFINE_TILES: TileShape = { tiles: [4, 1], vectors: [2, 1], unroll: 1 };
+export const WEIGHT_GRAD_TILES: TileShape = { tiles: [4, 1], vectors: [2, 1], unroll: 1 };
+
+export function affineRows(name = 'affineRows', shape: TileShape = AFFINE_TILES): FunctionBuilder {
+  const f = new FunctionBuilder(name, [I32, I32, I32, I32, I32, I32, I32]);
+  const [rows, n, k, b, nb, bias, out] = [0, 1, 2, 3, 4, 5, 6];
+  const kBytes = f.local(I32);
+  const nbBytes = f.local(I32);
+  const r = f.local(I32);
+  const cb = f.local(I32);
+  const tb = f.local(I32);
+  const bp = f.local(I32);
+  const bp2 = f.local(I32);
+  const s = f.local(V128);
+  const U = shape.unroll;
+  f.get(k).i32(3).shl().set(kBytes);
+  f.get(nb).i32(3).shl().set(nbBytes);
+  f.i32(0).set(r);
+  for (const R of shape.tiles) {
+    const a = locals(f, R, I32);
+    const o = locals(f, R, I32);
+    f.forEach(r, R, n, () => {
+      for (let q = 0; q < R; q++) f.get(rows).get(r).i32(2).shl().add().iload(4 * q).i32(3).shl().set(a[q]);
+      f.get(out).get(r).get(nbBytes).mul().add().set(o[0]);
+      for (let q = 1; q < R; q++) f.get(o[q - 1]).get(nbBytes).add().set(o[q]);
+      f.i32(0).set(cb);
+      for (const V of shape.vectors) {
+        const acc = locals(f, R * V, V128);
+        const wv = locals(f, V, V128);
+        /** One step of the reduction at B's row pointer `ptr` and A's column offset `shift` bytes past tb. */
+        const step = (ptr: number, shift: number): void => {
+          for (let v = 0; v < V; v++) f.get(ptr).vload(16 * v).set(wv[v]);
+          for (let q = 0; q < R; q++) {
+            f.get(a[q]).get(tb).add().vsplatLoad(shift).set(s);
+            for (let v = 0; v < V; v++) f.get(acc[q * V + v]).get(s).get(wv[v]).vmul().vadd().set(acc[q * V + v]);
+          }
+        };
+        f.forEach(cb, 16 * V, nbBytes, () => {
+          for (const v of acc) f.f64x2(0).set(v);
+          f.get(b).get(cb).add().set(bp);
+          f.i32(0).set(tb);
+          for (const u of U > 1 ? [U, 1] : [1]) {
+            f.forEach(tb, 8 * u, kBytes, () => {
+              for (let e = 0; e < u; e++) {
+                if (e === 0) step(bp, 0);
+                else {
+                  f.get(bp).get(nbBytes).add().set(bp2);
+                  step(bp2, 8 * e);
+                  f.get(bp2).set(bp);
+                }
+              }
+              f.incBy(bp, nbBytes);
+            });
+          }
+          for (let q = 0; q < R; q++) {
+            for (let v = 0; v < V; v++) f.get(o[q]).get(cb).add().get(bias).get(cb).add().vload(16 * v).get(acc[q * V + v]).vadd().vstore(16 * v);
+          }
+        });
+      }
+      const acc = locals(f, R, F64);
+      f.forEach(cb, 8, nbBytes, () => {
+        for (const v of acc) f.f64(0).set(v);
+        f.get(b).get(cb).add().set(bp);
+        f.i32(0).set(tb);
+        f.forEach(tb, 8, kBytes, () => {
+          for (let q = 0; q < R; q++) f.get(acc[q]).get(a[q]).get(tb).add().fload().get(bp).fload().fmul().fadd().set(acc[q]);
+          f.incBy(bp, nbBytes);
+        });
+        for (let q = 0; q < R; q++) f.get(o[q]).get(cb).add().get(bias).get(cb).add().fload().get(acc[q]).fadd().fstore();
+      });
+    });
+  }
+  return f;
+}
+
+export function weightGrad(name = 'weightGrad', shape: TileShape = WEIGHT_GRAD_TILES): FunctionBuilder {
+  const f = new FunctionBuilder(name, [I32, I32, I32, I32, I32, I32]);
+  const [rows, n, nin, d, nout, g] = [0, 1, 2, 3, 4, 5];
+  const ninBytes = f.local(I32);
+  const noutBytes = f.local(I32);
+  const rowsEnd = f.local(I32);
+  const o = f.local(I32);
+  const ib = f.local(I32);
+  const rp = f.local(I32);
+  const dp = f.local(I32);
+  const ab = f.local(I32);
+  const s = f.local(V128);
+  f.get(nin).i32(3).shl().set(ninBytes);
+  f.get(nout).i32(3).shl().set(noutBytes);
+  f.get(rows).get(n).i32(2).shl().add().set(rowsEnd);
+  f.i32(0).set(o);
+  for (const O of shape.tiles) {
+    const gr = locals(f, O, I32);
+    f.forEach(o, O, nout, () => {
+      f.get(g).get(o).get(ninBytes).mul().add().set(gr[0]);
+      for (let q = 1; q < O; q++) f.get(gr[q - 1]).get(ninBytes).add().set(gr[q]);
+      f.i32(0).set(ib);
+      for (const V of shape.vectors) {
+        const acc = locals(f, O * V, V128);
+        const xv = locals(f, V, V128);
+        f.forEach(ib, 16 * V, ninBytes, () => {
+          for (let q = 0; q < O; q++) for (let v = 0; v < V; v++) f.get(gr[q]).get(ib).add().vload(16 * v).set(acc[q * V + v]);
+          f.get(rows).set(rp);
+          f.get(d).get(o).i32(3).shl().add().set(dp);
+          f.forEach(rp, 4, rowsEnd, () => {
+            f.get(rp).iload().i32(3).shl().get(ib).add().set(ab);
+            for (let v = 0; v < V; v++) f.get(ab).vload(16 * v).set(xv[v]);
+            for (let q = 0; q < O; q++) {
+              f.get(dp).vsplatLoad(8 * q).set(s);
+              for (let v = 0; v < V; v++) f.get(acc[q * V + v]).get(s).get(xv[v]).vmul().vadd().set(acc[q * V + v]);
+            }
+            f.incBy(dp, noutBytes);
+          });
+          for (let q = 0; q < O; q++) for (let v = 0; v < V; v++) f.get(gr[q]).get(ib).add().get(acc[q * V + v]).vstore(16 * v);
+        });
+      }
+      const acc = locals(f, O, F64);
+      f.forEach(ib, 8, ninBytes, () => {
+        for (let q = 0; q < O; q++) f.get(gr[q]).get(ib).add().fload().set(acc[q]);
+        f.get(rows).set(rp);
+        f.get(d).get(o).i32(3).shl().add().set(dp);
+        f.forEach(rp, 4, rowsEnd, () => {
+          f.get(rp).iload().i32(3).shl().get(ib).add().set(ab);
+          for (let q = 0; q < O; q++) f.get(acc[q]).get(dp).fload(8 * q).get(ab).fload().fmul().fadd().set(acc[q]);
+          f.incBy(dp, noutBytes);
+        });
+        for (let q = 0; q < O; q++) f.get(gr[q]).get(ib).add().get(acc[q]).fstore();
+      });
+    });
+  }
+  return f;
+}
+
+/**
+ * linearPass(x, n, p, w, y, b, g, sums): the squared loss's fused pass over n contiguous rows, in groups
+ * of 4 rows that stay in L1 between their two loops: the residuals q_r = (b − y_r) + x_r·w (dots as in
+ * rowDots), Σq² and Σq (the group's terms summed left to right, then added to the running sums, which
+ * start from sums[0..2) and are written back there), and g += the group's q_r·x_r as in gradRows.
+ */
+function linearPass(): FunctionBuilder {
+  const f = new FunctionBuilder('linearPass', [I32, I32, I32, I32, I32, F64, I32, I32]);
+  const [x, n, p, w, y, b, g, sums] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const rowBytes = f.local(I32);
+  const r = f.local(I32);
+  const wp = f.local(I32);
+  const wEnd = f.local(I32);
+  const gp = f.local(I32);
+  const gEnd = f.local(I32);
+  const sumSq = f.local(F64);
+  const sumR = f.local(F64);
+  const wv = f.local(V128);
+  f.get(p).i32(3).shl().set(rowBytes);
+  f.get(w).get(rowBytes).add().set(wEnd);
+  f.get(g).get(rowBytes).add().set(gEnd);
+  f.get(sums).fload(0).set(sumSq);
+  f.get(sums).fload(8).set(sumR);
+  f.i32(0).set(r);
+  for (const R of [GROUP, 1]) {
+    const rows = locals(f, R, I32);
+    const acc = locals(f, R, V128);
+    const q = locals(f, R, F64);
+    const s = locals(f, R, V128);
+    f.forEach(r, R, n, () => {
+      rowPointers(f, rows, x, r, rowBytes);
+      dots(f, rows, acc, q, w, wp, wEnd, wv);
+      for (let k = 0; k < R; k++) {
+        f.get(b).get(y).get(r).i32(3).shl().add().fload(8 * k).fsub();
+        f.get(q[k]).get(acc[k]).lane(1).fadd().fadd().tee(q[k]).vsplat().set(s[k]);
+      }
+      f.get(sumSq);
+      for (let k = 0; k < R; k++) {
+        f.get(q[k]).get(q[k]).fmul();
+        if (k > 0) f.fadd();
+      }
+      f.fadd().set(sumSq);
+      f.get(sumR);
+      for (let k = 0; k < R; k++) {
+        f.get(q[k]);
+        if (k > 0) f.fadd();
+      }
+      f.fadd().set(sumR);
+      rowPointers(f, rows, x, r, rowBytes);
+      gradUpdate(f, rows, s, q, g, gp, gEnd);
+    });
+  }
+  f.get(sums).get(sumSq).fstore(0);
+  f.get(sums).get(sumR).fstore(8);
+  return f;
+}
+
+/**
+ * activations(z, count, kind, act): kind 0, ReLU forward: z ← z > 0 ? z : 0 (pmax(0, z)); kind 1, ReLU
+ * backward: z ← z·(act > 0 ? 1 : 0); kind 2, tanh backward: z ← z·(1 − act·act). Pairs of entries:
+ * callers' regions are padded to an even length (HeapLayout), so an odd count touches one spare entry.
+ */
+function activations(): FunctionBuilder {
+  const f = new FunctionBuilder('activations', [I32, I32, I32, I32]);
+  const [z, count, kind, act] = [0, 1, 2, 3];
+  const end = f.local(I32);
+  const zp = f.local(I32);
+  const ap = f.local(I32);
+  f.get(z).get(count).i32(1).add().i32(-2).and().i32(3).shl().add().set(end);
+  f.get(z).set(zp);
+  f.get(act).set(ap);
+  const loop = (body: () => void): void => {
+    f.forEach(zp, 16, end, () => {
+      body();
+      f.inc(ap, 16);
+    });
+  };
+  f.block(() => {
+    f.get(kind).i32(0).eq().when(() => {
+      loop(() => f.get(zp).f64x2(0).get(zp).vload().vpmax().vstore());
+      f.br(1);
+    });
+    f.get(kind).i32(1).eq().when(() => {
+      loop(() => f.get(zp).get(zp).vload().get(ap).vload().f64x2(0).vgt().f64x2(1).vand().vmul().vstore());
+      f.br(1);
+    });
+    loop(() => f.get(zp).get(zp).vload().f64x2(1).get(ap).vload().get(ap).vload().vmul().vsub().vmul().vstore());
+  });
+  return f;
+}
+
+/**
+ * adam(theta, grad, m1, m2, count, mode, l2, l1, beta1, oneMinusBeta1, beta2, oneMinusBeta2, c1, c2, lr, eps):
+ * stochastic/optimizers.ts Adam's update on `count` entries (a multiple of 2), the same operations per
+ * entry in the same order: mode 0 unpenalized; 1 adds l2·θ to the gradient; 2 also soft-thresholds the
+ * result at step·l1. IEEE division and square root are correctly rounded, so lanes match JavaScript's.
+ */
+function adam(): FunctionBuilder {
+  const f = new FunctionBuilder('adam', [I32, I32, I32, I32, I32, I32, F64, F64, F64, F64, F64, F64, F64, F64, F64, F64]);
+  const [theta, grad, m1, m2, count, mode, l2, l1, b1, omb1, b2, omb2, c1, c2, lr, eps] = Array.from({ length: 16 }, (_, k) => k);
+  const k = f.local(I32);
+  const end = f.local(I32);
+  const g = f.local(V128);
+  const th = f.local(V128);
+  const mv = f.local(V128);
+  const vv = f.local(V128);
+  const step = f.local(V128);
+  const t = f.local(V128);
+  const tau = f.local(V128);
+  f.get(count).i32(3).shl().set(end);
+  const body = (penalized: boolean, threshold: boolean): void => {
+    f.i32(0).set(k);
+    f.forEach(k, 16, end, () => {
+      f.get(theta).get(k).add().vload().set(th);
+      f.get(grad).get(k).add().vload();
+      if (penalized) f.get(l2).vsplat().get(th).vmul().vadd();
+      f.set(g);
+      f.get(b1).vsplat().get(m1).get(k).add().vload().vmul().get(omb1).vsplat().get(g).vmul().vadd().set(mv);
+      f.get(b2).vsplat().get(m2).get(k).add().vload().vmul().get(omb2).vsplat().get(g).vmul().get(g).vmul().vadd().set(vv);
+      f.get(lr).vsplat().get(vv).get(c2).vsplat().vmul().vsqrt().get(eps).vsplat().vadd().vdiv().set(step);
+      f.get(th).get(step).get(mv).vmul().get(c1).vsplat().vmul().vsub().set(t);
+      if (threshold) {
+        f.get(step).get(l1).vsplat().vmul().set(tau);
+        // t > τ ? t − τ : (t < −τ ? t + τ : 0)
+        f.get(t).get(tau).vsub();
+        f.get(t).get(tau).vadd().f64x2(0).get(t).get(tau).vneg().vlt().vselect();
+        f.get(t).get(tau).vgt().vselect().set(t);
+      }
+      f.get(m1).get(k).add().get(mv).vstore();
+      f.get(m2).get(k).add().get(vv).vstore();
+      f.get(theta).get(k).add().get(t).vstore();
+    });
+  };
+  f.block(() => {
+    f.get(mode).i32(0).eq().when(() => {
+      body(false, false);
+      f.br(1);
+    });
+    f.get(mode).i32(1).eq().when(() => {
+      body(true, false);
+      f.br(1);
+    });
+    body(true, true);
+  });
+  return f;
+}
+
+/** transpose(src, rows, cols, dst): dst (cols × rows) = srcᵀ (src rows × cols, row-major). Copies only. */
+function transpose(): FunctionBuilder {
+  const f = new FunctionBuilder('transpose', [I32, I32, I32, I32]);
+  const [src, rows, cols, dst] = [0, 1, 2, 3];
+  const r = f.local(I32);
+  const c = f.local(I32);
+  const sp = f.local(I32);
+  const dp = f.local(I32);
+  const rowBytes = f.local(I32);
+  f.get(rows).i32(3).shl().set(rowBytes);
+  f.get(src).set(sp);
+  f.i32(0).set(r);
+  f.forEach(r, 1, rows, () => {
+    f.get(dst).get(r).i32(3).shl().add().set(dp);
+    f.i32(0).set(c);
+    f.forEach(c, 1, cols, () => {
+      f.get(dp).get(sp).fload().fstore();
+      f.inc(sp, 8);
+      f.incBy(dp, rowBytes);
+    });
+  });
+  return f;
+}
+
+/** The kernels' module, assembled once per process (a few KB). */
+export function kernelModuleBytes(): Uint8Array<ArrayBuffer> {
+  return assembleModule([rowDots(), gradRows(), affineRows(), weightGrad(), linearPass(), activations(), adam(), transpose()]);
+}

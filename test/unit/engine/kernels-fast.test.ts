@@ -1,0 +1,345 @@
+/**
+ * The WebAssembly SIMD kernels (shared/engine/kernels/wasm/kernels.ts) against their TypeScript twins
+ * (shared/engine/kernels/reference.ts): bit for bit on every kernel over shapes that hit every tail
+ * (odd lengths, partial row groups, partial column tiles), then whole fits (gd on linear and logistic
+ * models, the MLP under every solver) on both paths, and the same fits in a fresh process. The twins'
+ * documented summation orders are checked against plain loops written here, and their values against
+ * independent computations within rounding.
+ */
+import { spawnSync } from 'node:child_process';
+import { afterEach, describe, expect, it } from 'vitest';
+import { glmnetDesign, logisticDesign } from '../../../bench/data.ts';
+import { fit } from '../../../shared/engine/fit.ts';
+import { HeapLayout, setKernelMode, wasmKernelsAvailable, type KernelHeap } from '../../../shared/engine/kernels/heap.ts';
+import { RELU_BACKWARD, RELU_FORWARD, TANH_BACKWARD } from '../../../shared/engine/kernels/reference.ts';
+import { kernelModuleBytes } from '../../../shared/engine/kernels/wasm/kernels.ts';
+import { squaredLossAndGradient } from '../../../shared/engine/linear/squaredLoss.ts';
+import { logLossAndGradient } from '../../../shared/engine/logistic/logLoss.ts';
+import { Pcg64 } from '../../../shared/engine/random/pcg64.ts';
+import { DEFAULT_FIT_OPTIONS, type Design, type FitOptions, type FitResult } from '../../../shared/engine/types.ts';
+import { REPO_ROOT } from '../../helpers/cli.ts';
+
+afterEach(() => setKernelMode('auto'));
+
+const randoms = (rng: Pcg64, n: number): Float64Array => Float64Array.from({ length: n }, () => rng.normal());
+
+/** Bit-level equality (distinguishes −0 and +0, compares NaN payloads), with the first difference named. */
+function expectSameBits(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
+  expect(actual.length, what).toBe(expected.length);
+  const a = new BigUint64Array(Float64Array.from(actual).buffer);
+  const b = new BigUint64Array(Float64Array.from(expected).buffer);
+  for (let k = 0; k < a.length; k++) {
+    if (a[k] !== b[k]) expect(`${what}[${k}] = ${actual[k]}`).toBe(`${what}[${k}] = ${expected[k]}`);
+  }
+}
+
+/** Runs `build` on a WebAssembly heap and on a TypeScript one; returns both outputs. */
+function onBothPaths(build: (fast: boolean) => Float64Array): [Float64Array, Float64Array] {
+  setKernelMode('auto');
+  const fast = build(true);
+  setKernelMode('reference');
+  const slow = build(false);
+  setKernelMode('auto');
+  return [fast, slow];
+}
+
+function heapWith(layout: HeapLayout, fast: boolean): KernelHeap {
+  const heap = layout.create();
+  expect(heap.fast).toBe(fast);
+  return heap;
+}
+
+describe('WebAssembly kernels', () => {
+  it('are available in this Node and compile from the in-repo assembler', () => {
+    expect(wasmKernelsAvailable()).toBe(true);
+    const bytes = kernelModuleBytes();
+    expect(Array.from(bytes.subarray(0, 8))).toEqual([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
+    expect(WebAssembly.validate(bytes)).toBe(true);
+  });
+
+  const rng = Pcg64.fromSeed(20);
+  const shapes: [number, number][] = [
+    [1, 1],
+    [3, 2],
+    [4, 5],
+    [5, 4],
+    [8, 7],
+    [13, 1],
+    [17, 100],
+    [33, 3],
+    [64, 64],
+    [9, 6],
+  ];
+
+  it('rowDots, gradRows and linearPass equal their twins bit for bit, rows in the heap or read in place', () => {
+    for (const [n, p] of shapes) {
+      const x = randoms(rng, n * p);
+      const w = randoms(rng, p);
+      const y = randoms(rng, n);
+      const g0 = randoms(rng, p);
+      const b = rng.normal();
+      const run = (fast: boolean, inPlace: boolean): Float64Array => {
+        const layout = new HeapLayout();
+        const xs = layout.f64(n * p);
+        const ws = layout.f64(p);
+        const ys = layout.f64(n);
+        const q = layout.f64(n);
+        const g = layout.f64(p);
+        const g2 = layout.f64(p);
+        const sums = layout.f64(2);
+        const heap = heapWith(layout, fast);
+        const h = heap.f64;
+        h.set(x, xs);
+        h.set(w, ws);
+        h.set(y, ys);
+        h.set(g0, g);
+        h.set(g0, g2);
+        h[sums] = 0.25;
+        h[sums + 1] = -1.5;
+        const src = inPlace ? x : null;
+        const at = inPlace ? 0 : xs;
+        heap.rowDots(src, at, n, p, ws, q);
+        heap.gradRows(src, at, n, p, q, g);
+        heap.linearPass(src, at, n, p, ws, ys, b, g2, sums);
+        return Float64Array.from([...h.subarray(q, q + n), ...h.subarray(g, g + p), ...h.subarray(g2, g2 + p), h[sums], h[sums + 1]]);
+      };
+      const [fast, slow] = onBothPaths((f) => run(f, false));
+      expectSameBits(fast, slow, `gd kernels ${n}×${p}`);
+      setKernelMode('reference');
+      expectSameBits(run(false, true), slow, `gd kernels in place ${n}×${p}`);
+    }
+  });
+
+  it('affineRows and weightGrad equal their twins bit for bit, for every column tail and gathered rows', () => {
+    for (const [n, k] of shapes) {
+      for (const nb of [1, 2, 3, 4, 5, 6, 7, 9, 64]) {
+        const data = randoms(rng, (n + 3) * k);
+        const bMatrix = randoms(rng, k * nb);
+        const bias = randoms(rng, nb);
+        const delta = randoms(rng, n * nb).map((v, i) => (i % 3 === 0 ? 0 : v)); // ReLU-like zeros
+        const g0 = randoms(rng, nb * k);
+        const perm = Array.from({ length: n }, (_, r) => (r * 5 + 2) % (n + 3));
+        const run = (fast: boolean, inPlace: boolean): Float64Array => {
+          const layout = new HeapLayout();
+          const a = layout.f64(data.length);
+          const bm = layout.f64(k * nb);
+          const bi = layout.f64(nb);
+          const out = layout.f64(n * nb);
+          const d = layout.f64(n * nb);
+          const g = layout.f64(nb * k);
+          const table = layout.u32(n);
+          const heap = heapWith(layout, fast);
+          const h = heap.f64;
+          h.set(data, a);
+          h.set(bMatrix, bm);
+          h.set(bias, bi);
+          h.set(delta, d);
+          h.set(g0, g);
+          for (let r = 0; r < n; r++) heap.u32[heap.u32Base + table + r] = (inPlace ? 0 : a) + perm[r] * k;
+          const src = inPlace ? data : null;
+          heap.affineRows(src, heap.u32Base + table, n, k, bm, nb, bi, out);
+          heap.weightGrad(src, heap.u32Base + table, n, k, d, nb, g);
+          return Float64Array.from([...h.subarray(out, out + n * nb), ...h.subarray(g, g + nb * k)]);
+        };
+        const [fast, slow] = onBothPaths((f) => run(f, false));
+        expectSameBits(fast, slow, `affineRows/weightGrad n=${n} k=${k} nb=${nb}`);
+        setKernelMode('reference');
+        expectSameBits(run(false, true), slow, `in place n=${n} k=${k} nb=${nb}`);
+        setKernelMode('auto');
+      }
+    }
+  });
+});
+
+describe('activation kernels', () => {
+  it('ReLU forward, ReLU and tanh derivatives equal their twins and the plain formulas, odd counts included', () => {
+    const rng = Pcg64.fromSeed(22);
+    for (const count of [1, 2, 7, 64, 129]) {
+      const z = randoms(rng, count).map((v, k) => (k % 5 === 0 ? -0 : k % 7 === 0 ? 0 : v));
+      const act = randoms(rng, count).map((v, k) => (k % 4 === 0 ? 0 : v));
+      for (const kind of [RELU_FORWARD, RELU_BACKWARD, TANH_BACKWARD]) {
+        const [fast, slow] = onBothPaths((f) => {
+          const layout = new HeapLayout();
+          const zs = layout.f64(count);
+          const as = layout.f64(count);
+          const heap = heapWith(layout, f);
+          heap.f64.set(z, zs);
+          heap.f64.set(act, as);
+          heap.activations(zs, count, kind, as);
+          return heap.f64.slice(zs, zs + count);
+        });
+        const plain = z.map((v, k) => (kind === RELU_FORWARD ? (v > 0 ? v : 0) : kind === RELU_BACKWARD ? v * (act[k] > 0 ? 1 : 0) : v * (1 - act[k] * act[k])));
+        expectSameBits(fast, slow, `activations kind ${kind}, ${count}`);
+        expectSameBits(slow, plain, `activations kind ${kind}, ${count} (plain)`);
+      }
+    }
+  });
+});
+
+describe('the twins follow their documented order', () => {
+  const rng = Pcg64.fromSeed(21);
+
+  it('linearPass: 4-row groups, two-lane dots, pairwise gradient tree (plain loops written out here)', () => {
+    for (const [m, p] of [
+      [203, 9],
+      [8, 4],
+      [3, 7],
+      [61, 2],
+    ]) {
+      const x = randoms(rng, m * p);
+      const w = randoms(rng, p);
+      const y = randoms(rng, m);
+      const b = 0.3;
+      const gradW = new Float64Array(p);
+      const out = new Float64Array(2);
+      setKernelMode('reference');
+      squaredLossAndGradient({ x, y, m, p, featureNames: [] }, b, w, gradW, out);
+      const dot = (i: number): number => {
+        let even = 0;
+        let odd = 0;
+        for (let j = 0; j < p; j++) {
+          if (j % 2 === 0) even += x[i * p + j] * w[j];
+          else odd += x[i * p + j] * w[j];
+        }
+        return even + odd;
+      };
+      const q = Array.from({ length: m }, (_, i) => b - y[i] + dot(i));
+      let sumSq = 0;
+      let sumR = 0;
+      const g = new Float64Array(p);
+      let i = 0;
+      for (; i + 4 <= m; i += 4) {
+        sumSq += q[i] * q[i] + q[i + 1] * q[i + 1] + q[i + 2] * q[i + 2] + q[i + 3] * q[i + 3];
+        sumR += q[i] + q[i + 1] + q[i + 2] + q[i + 3];
+        for (let j = 0; j < p; j++) g[j] += q[i] * x[i * p + j] + q[i + 1] * x[(i + 1) * p + j] + (q[i + 2] * x[(i + 2) * p + j] + q[i + 3] * x[(i + 3) * p + j]);
+      }
+      for (; i < m; i++) {
+        sumSq += q[i] * q[i];
+        sumR += q[i];
+        for (let j = 0; j < p; j++) g[j] += q[i] * x[i * p + j];
+      }
+      expectSameBits(gradW, g.map((v) => v * (1 / m)), 'gradient');
+      expectSameBits(out, [0.5 * sumSq * (1 / m), sumR * (1 / m)], 'loss and ∂/∂b');
+      // …and the values are the loss and gradient (an independent formula, to rounding).
+      const loss = q.reduce((s, v) => s + v * v, 0) / (2 * m);
+      expect(Math.abs(out[0] - loss)).toBeLessThan(1e-13 * Math.max(1, loss));
+    }
+  });
+
+  it('affineRows and weightGrad: each sum in plain order (bias + Σ_t in order of t; g + Σ_r in order of r)', () => {
+    const n = 7;
+    const k = 5;
+    const nb = 6;
+    const a = randoms(rng, n * k);
+    const bm = randoms(rng, k * nb);
+    const bias = randoms(rng, nb);
+    const d = randoms(rng, n * nb);
+    const g0 = randoms(rng, nb * k);
+    for (const fast of [true, false]) {
+      setKernelMode(fast ? 'auto' : 'reference');
+      const layout = new HeapLayout();
+      const [A, B, BI, OUT, D, G] = [n * k, k * nb, nb, n * nb, n * nb, nb * k].map((c) => layout.f64(c));
+      const table = layout.u32(n);
+      const heap = heapWith(layout, fast);
+      const h = heap.f64;
+      h.set(a, A);
+      h.set(bm, B);
+      h.set(bias, BI);
+      h.set(d, D);
+      h.set(g0, G);
+      for (let r = 0; r < n; r++) heap.u32[heap.u32Base + table + r] = A + r * k;
+      heap.affineRows(null, heap.u32Base + table, n, k, B, nb, BI, OUT);
+      heap.weightGrad(null, heap.u32Base + table, n, k, D, nb, G);
+      const out = new Float64Array(n * nb);
+      for (let r = 0; r < n; r++) {
+        for (let c = 0; c < nb; c++) {
+          let s = 0;
+          for (let t = 0; t < k; t++) s += a[r * k + t] * bm[t * nb + c];
+          out[r * nb + c] = bias[c] + s;
+        }
+      }
+      const g = Float64Array.from(g0);
+      for (let o = 0; o < nb; o++) for (let i = 0; i < k; i++) for (let r = 0; r < n; r++) g[o * k + i] += d[r * nb + o] * a[r * k + i];
+      expectSameBits(h.subarray(OUT, OUT + n * nb), out, `affineRows (${fast ? 'wasm' : 'ts'})`);
+      expectSameBits(h.subarray(G, G + nb * k), g, `weightGrad (${fast ? 'wasm' : 'ts'})`);
+    }
+  });
+});
+
+/** Everything a fit reports that the numerics decide: parameters, objective, and every metric of every step. */
+function fingerprint(run: { result: FitResult; session: { metricsSince(from: number): { columns: Record<string, Float64Array> } } }): number[] {
+  const { result, session } = run;
+  const values = [result.intercept, ...result.coef, result.objective, result.iterations];
+  for (const layer of result.layers ?? []) values.push(...layer.weights, ...layer.biases);
+  const { columns } = session.metricsSince(0);
+  for (const name of Object.keys(columns).sort()) if (name !== 'elapsedMs') values.push(...columns[name]);
+  return values;
+}
+
+const linear = glmnetDesign(3001, 13, 0.5, 31); // several blocks of rows (p = 13 → 1888 rows per block), odd p
+const wideLinear = glmnetDesign(203, 301, 0.3, 32);
+const logistic = logisticDesign(2003, 9, 0.4, 33);
+const mlpData = glmnetDesign(301, 7, 0.5, 34);
+const mlpLabels: Design = { ...mlpData, y: mlpData.y.map((v) => (v > 0 ? 1 : 0)) };
+
+const FITS: [string, Design, Partial<FitOptions>][] = [
+  ['linear gd, ridge', linear, { solver: 'gd', lambda: 0.05, maxIter: 40, tol: 0 }],
+  ['linear gd, elastic net, standardized', linear, { solver: 'gd', lambda: 0.02, alpha: 0.5, standardize: true, maxIter: 30, tol: 0 }],
+  ['linear gd, p > m', wideLinear, { solver: 'gd', lambda: 0.1, maxIter: 20, tol: 0 }],
+  ['linear fista', linear, { solver: 'fista', lambda: 0.05, alpha: 1, maxIter: 30, tol: 0 }],
+  ['logistic gd', logistic, { model: 'logistic', solver: 'gd', lambda: 0.01, maxIter: 30, tol: 0 }],
+  ['linear adam, lasso (13 weights: an odd one left to the scalar step)', linear, { solver: 'adam', lambda: 0.01, alpha: 1, batchSize: 50, maxIter: 3, tol: 0 }],
+  ['mlp adam tanh [2, 3], elastic net (23 weights)', mlpData, { model: 'mlp', solver: 'adam', hidden: [2, 3], activation: 'tanh', lambda: 1e-3, alpha: 0.5, batchSize: 16, maxIter: 4, tol: 0, seed: 8 }],
+  ['mlp adam relu [16]', mlpData, { model: 'mlp', solver: 'adam', hidden: [16], lambda: 1e-3, batchSize: 32, maxIter: 5, tol: 0, seed: 4 }],
+  ['mlp sgd tanh [5, 3], momentum', mlpData, { model: 'mlp', solver: 'sgd', hidden: [5, 3], activation: 'tanh', lambda: 1e-3, alpha: 0.5, momentum: 0.9, batchSize: 17, maxIter: 4, tol: 0, seed: 5 }],
+  ['mlp gd relu [9, 4, 3], classification', mlpLabels, { model: 'mlp', task: 'classification', solver: 'gd', hidden: [9, 4, 3], lambda: 1e-3, maxIter: 15, tol: 0, seed: 6 }],
+  ['mlp fista relu [6], standardized', mlpData, { model: 'mlp', solver: 'fista', hidden: [6], lambda: 1e-3, alpha: 0.3, standardize: true, maxIter: 10, tol: 0, seed: 7 }],
+];
+
+const options = (o: Partial<FitOptions>): FitOptions => ({ ...DEFAULT_FIT_OPTIONS, ...o });
+
+describe('fits on the fast path', () => {
+  it.each(FITS)('%s: bit-identical to the TypeScript kernels, and across two runs', (_name, design, o) => {
+    const fast = fingerprint(fit(design, options(o)));
+    expect(fingerprint(fit(design, options(o)))).toEqual(fast);
+    setKernelMode('reference');
+    expectSameBits(fingerprint(fit(design, options(o))), fast, 'fit');
+  });
+
+  it('the loss-and-gradient passes give the same bits on both paths (several blocks, odd p, η stored)', () => {
+    const w = Float64Array.from({ length: linear.p }, (_, j) => 0.1 * Math.sin(j + 1));
+    const passes = (): Float64Array => {
+      const g1 = new Float64Array(linear.p);
+      const o1 = new Float64Array(2);
+      squaredLossAndGradient(linear, 0.2, w, g1, o1);
+      const lw = w.subarray(0, logistic.p);
+      const g2 = new Float64Array(logistic.p);
+      const o2 = new Float64Array(2);
+      const eta = new Float64Array(logistic.m);
+      logLossAndGradient(logistic, -0.1, lw, g2, o2, eta);
+      return Float64Array.from([...g1, ...o1, ...g2, ...o2, ...eta]);
+    };
+    const [fast, slow] = onBothPaths(() => passes());
+    expectSameBits(fast, slow, 'passes');
+  });
+
+  it('a fresh process gives the same bits (no state carried between fits or processes)', () => {
+    const script = `
+      import { fit } from './shared/engine/fit.ts';
+      import { glmnetDesign } from './bench/data.ts';
+      import { DEFAULT_FIT_OPTIONS } from './shared/engine/types.ts';
+      const linear = glmnetDesign(3001, 13, 0.5, 31);
+      const data = glmnetDesign(301, 7, 0.5, 34);
+      const a = fit(linear, { ...DEFAULT_FIT_OPTIONS, solver: 'gd', lambda: 0.05, maxIter: 40, tol: 0 }).result;
+      const b = fit(data, { ...DEFAULT_FIT_OPTIONS, model: 'mlp', solver: 'adam', hidden: [16], lambda: 1e-3, batchSize: 32, maxIter: 5, tol: 0, seed: 4 }).result;
+      const values = [a.intercept, ...a.coef, a.objective, b.objective, ...b.layers.flatMap((l) => [...l.weights, ...l.biases])];
+      console.log(JSON.stringify(Array.from(new BigUint64Array(Float64Array.from(values).buffer), String)));
+    `;
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: REPO_ROOT, encoding: 'utf8' });
+    expect(child.stderr).toBe('');
+    const a = fit(linear, options(FITS[0][2])).result;
+    const b = fit(mlpData, options(FITS.find(([name]) => name === 'mlp adam relu [16]')![2])).result;
+    const values = [a.intercept, ...a.coef, a.objective, b.objective, ...b.layers!.flatMap((l) => [...l.weights, ...l.biases])];
+    expect(JSON.parse(child.stdout.trim())).toEqual(Array.from(new BigUint64Array(Float64Array.from(values).buffer), String));
+  });
+});
