@@ -8,7 +8,10 @@
  *   4. 5-fold lasso CV over 100 λ (issue 4) on 10,000 × 100: the CLI end to end (`ridgeline cv`, its pool
  *      of 2 trainer processes) and the engine alone in one process, vs cv.glmnet and LassoCV on the same
  *      folds and grid; and the engine alone on the larger workloads of issue 4 (100,000 × 200, 500 × 5,000),
- *      whose CSV files would be too large for a bench run through the CLI.
+ *      whose CSV files would be too large for a bench run through the CLI;
+ *   5. logistic (issue 12, bench/logistic.ts): the logistic lasso path (100 λ, 10,000 × 100), 5-fold
+ *      logistic CV (deviance) on 10,000 × 100 and on scikit-learn's breast-cancer data at tol 1e-12,
+ *      through `ridgeline cv` and the engine alone, vs glmnet / cv.glmnet on the same folds and λ.
  * Data: glmnet's simulation design from fixed seeds (bench/data.ts), written as raw float64 files to
  * a temp folder for the anchors. Times are medians of several repeats after a warm-up (JIT), data
  * generation and file I/O excluded. Ratio = Ridgeline / anchor: below 1, Ridgeline is faster.
@@ -29,6 +32,7 @@ import { glmnetDesign } from './data.ts';
 import { log, machine, median } from './common.ts';
 import { cvCell, fullPathCell, randomFolds, sharedMoments } from '../shared/engine/cv.ts';
 import { glmnetCv, glmnetPath, numpyGd, numpyRidge, sklearnLassoCv, sklearnPath, type AnchorResult } from './anchors.ts';
+import { logisticBench } from './logistic.ts';
 
 const REPEATS = 5;
 
@@ -245,6 +249,14 @@ try {
         compare(label, 'engine alone: 5 cells + full path, 1 process (1 run)', engineMs, 'scikit-learn LassoCV (1 run)', sklearnLassoCv(files.x, files.y, files.fold, m, p, files.lambdas, 1e-4, 1));
       }
     }
+  }
+
+  // ---- 5. logistic rows (issue 12): path, 5-fold CV through the CLI and the engine, near-separable CV ----
+  // Kept in bench/logistic.ts (`npx tsx bench/logisticOnly.ts` runs them alone).
+  {
+    const logistic = logisticBench(dir, REPEATS);
+    rows.push(...logistic.rows);
+    notes.push(...logistic.notes);
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });

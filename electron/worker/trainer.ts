@@ -128,6 +128,14 @@ function warmUp(): void {
     cvCell(design, folds, 0, lambdas, options, 'mse', moments);
     fullPathCell(design, lambdas, options, moments);
   }
+  // Logistic cells have kernels of their own (proximal Newton, its WebAssembly passes): compiled here
+  // too, or the first logistic cell of a sweep pays for it.
+  const labels = Float64Array.from(design.y, (v) => (v > 0 ? 1 : 0));
+  const binary = { ...design, y: labels };
+  const logistic = { model: 'logistic' as const, alpha: 1, standardize: true, fitIntercept: true, tol: 1e-7 };
+  const grid = cvLambdaGrid(binary, logistic, undefined, 20);
+  cvCell(binary, folds, 0, grid, logistic, 'deviance');
+  fullPathCell(binary, grid, logistic);
 }
 
 onMessage((message) => {
