@@ -1,5 +1,8 @@
 /** What every benchmark of `npm run bench` shares: its progress log, medians, and the machine line of its report. */
+import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 
 /** Progress on stderr (stdout carries the tables). */
 export const log = (line: string): void => void process.stderr.write(`${line}\n`);
@@ -12,3 +15,25 @@ export function median(values: number[]): number {
 
 /** "2 × AMD EPYC …, Node v20…": where the figures were measured. */
 export const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, Node ${process.version}`;
+
+/** A time in ms as the tables show it ('n/a' for a skipped anchor). */
+export const fmt = (ms: number | null): string => (ms === null ? 'n/a' : ms < 10 ? ms.toFixed(2) : ms.toFixed(1));
+
+/** Median wall time of `run` over `repeats` runs after `warmups` (the JIT's) runs. */
+export function timeMedian(run: () => void, repeats: number, warmups = 1): number {
+  for (let k = 0; k < warmups; k++) run();
+  const times: number[] = [];
+  for (let k = 0; k < repeats; k++) {
+    const t = performance.now();
+    run();
+    times.push(performance.now() - t);
+  }
+  return median(times);
+}
+
+/** A typed array as a raw little-endian file, for the anchors to read. */
+export function writeRaw(dir: string, name: string, a: Float64Array | Int32Array): string {
+  const file = join(dir, name);
+  writeFileSync(file, new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+  return file;
+}

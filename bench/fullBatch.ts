@@ -21,7 +21,6 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { startFit } from '../shared/engine/fit.ts';
 import { setKernelMode, wasmKernelsAvailable } from '../shared/engine/kernels/heap.ts';
 import { squaredLossAndGradient } from '../shared/engine/linear/squaredLoss.ts';
@@ -29,29 +28,13 @@ import { MlpNetwork } from '../shared/engine/mlp/network.ts';
 import { Pcg64 } from '../shared/engine/random/pcg64.ts';
 import { DEFAULT_FIT_OPTIONS, type Design, type FitOptions } from '../shared/engine/types.ts';
 import { numpyGd, type AnchorResult } from './anchors.ts';
-import { log, machine, median } from './common.ts';
+import { fmt, log, machine, timeMedian, writeRaw } from './common.ts';
 import { glmnetDesign } from './data.ts';
 
 export const FULL_BATCH_HEADER = ['workload', 'Ridgeline', 'ms', 'anchor', 'anchor ms', 'ratio'] as const;
 
-const fmt = (ms: number | null): string => (ms === null ? 'n/a' : ms < 10 ? ms.toFixed(2) : ms.toFixed(1));
 
-function timeMedian(run: () => void, repeats: number, warmups = 1): number {
-  for (let k = 0; k < warmups; k++) run();
-  const times: number[] = [];
-  for (let k = 0; k < repeats; k++) {
-    const t = performance.now();
-    run();
-    times.push(performance.now() - t);
-  }
-  return median(times);
-}
 
-function writeRaw(dir: string, name: string, a: Float64Array | Int32Array): string {
-  const file = join(dir, name);
-  writeFileSync(file, new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
-  return file;
-}
 
 /** Ridgeline with the TypeScript kernels for the duration of `run`. */
 function withReferenceKernels<T>(run: () => T): T {

@@ -29,31 +29,15 @@ import { squaredLossAndGradient } from '../shared/engine/linear/squaredLoss.ts';
 import { ridgeClosedForm } from '../shared/engine/linear/ridgeClosedForm.ts';
 import { DEFAULT_FIT_OPTIONS, type Design } from '../shared/engine/types.ts';
 import { glmnetDesign } from './data.ts';
-import { log, machine, median } from './common.ts';
+import { fmt, log, machine, median, timeMedian, writeRaw } from './common.ts';
 import { cvCell, fullPathCell, randomFolds, sharedMoments } from '../shared/engine/cv.ts';
 import { glmnetCv, glmnetPath, numpyGd, numpyRidge, sklearnLassoCv, sklearnPath, type AnchorResult } from './anchors.ts';
 import { logisticBench } from './logistic.ts';
 
 const REPEATS = 5;
 
-const fmt = (ms: number | null): string => (ms === null ? 'n/a' : ms < 10 ? ms.toFixed(2) : ms.toFixed(1));
 
-function timeMedian(run: () => void, repeats = REPEATS, warmups = 1): number {
-  for (let k = 0; k < warmups; k++) run();
-  const times: number[] = [];
-  for (let k = 0; k < repeats; k++) {
-    const t = performance.now();
-    run();
-    times.push(performance.now() - t);
-  }
-  return median(times);
-}
 
-function writeRaw(dir: string, name: string, a: Float64Array): string {
-  const file = join(dir, name);
-  writeFileSync(file, new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
-  return file;
-}
 
 function csvOf(design: Design): string {
   const { x, y, m, p } = design;
@@ -165,7 +149,7 @@ try {
     let passes = 0;
     const pathMs = timeMedian(() => {
       passes = fitPath(design, { ...pathOptions, tol: thresh }, grid).reduce((a, q) => a + q.iterations, 0);
-    });
+    }, REPEATS);
     log('timing glmnet…');
     const gl = glmnetPath(xFile, yFile, m, p, lambdasFile, 1, thresh, 'gaussian', REPEATS);
     log('timing scikit-learn…');

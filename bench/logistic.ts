@@ -17,7 +17,7 @@ import { cvCell, fullPathCell, randomFolds } from '../shared/engine/cv.ts';
 import { defaultLambdaGrid, fitPath } from '../shared/engine/path.ts';
 import type { Design } from '../shared/engine/types.ts';
 import { glmnetPath, type AnchorResult } from './anchors.ts';
-import { log, median } from './common.ts';
+import { log, median, timeMedian, writeRaw } from './common.ts';
 import { logisticDesign } from './data.ts';
 import { breastCancer, glmnetBinomialCv, glmnetBinomialGrid } from './logisticAnchors.ts';
 
@@ -31,22 +31,7 @@ export interface BenchRow {
 
 const K = 5;
 
-function timeMedian(run: () => void, repeats: number, warmups = 1): number {
-  for (let k = 0; k < warmups; k++) run();
-  const times: number[] = [];
-  for (let k = 0; k < repeats; k++) {
-    const t = performance.now();
-    run();
-    times.push(performance.now() - t);
-  }
-  return median(times);
-}
 
-function writeRaw(dir: string, name: string, a: Float64Array): string {
-  const file = join(dir, name);
-  writeFileSync(file, new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
-  return file;
-}
 
 function readRaw(file: string): Float64Array {
   const b = readFileSync(file);

@@ -6,25 +6,16 @@
 // was called: RIDGELINE_ELECTRON_VITE) gets the binding in RIDGELINE_SQLITE_BINDING.
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers/cli.ts';
+import { closedLoopbackPort } from '../helpers/ports.ts';
 
 const ELECTRON_VERSION = (JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', 'electron', 'package.json'), 'utf8')) as { version: string }).version;
 const BUILD_DIR_NAME = `better-sqlite3-electron-${ELECTRON_VERSION}`;
 const NODE_GYP_NOISE = /^(gyp|make(\[\d+\])?:|\s*(CC|CXX|SOLINK|LINK|TOUCH|ACTION)[( ])|node-gyp|npm (ERR|error)/;
 
-function closedLoopbackPort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolvePort(port));
-    });
-    server.once('error', reject);
-  });
-}
 
 interface Sandbox {
   dir: string;

@@ -6,13 +6,13 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { collectPageErrors, launchChromium, SCREENSHOT_DIR } from '../helpers/browser.ts';
 import { REPO_ROOT, runCli } from '../helpers/cli.ts';
 import { fixturePath } from '../helpers/fixtures.ts';
+import { closedLoopbackPort } from '../helpers/ports.ts';
 
 function electronInstalled(): boolean {
   try {
@@ -23,15 +23,6 @@ function electronInstalled(): boolean {
   }
 }
 
-function closedLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.once('error', reject);
-  });
-}
 
 describe.skipIf(electronInstalled())('npm start without an Electron binary', () => {
   it('falls back to serve mode with a one-line reason and shows the CLI runs of the default database', async () => {

@@ -3,13 +3,13 @@
 // failed build leaves nothing that a later launch could take for a finished one. The logs below are
 // node-gyp 12's own output on this machine (stack frames shortened).
 import { spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { describeGypFailure, electronSqlitePaths, ensureElectronSqliteBinding, gypEnvironment } from '../../scripts/electron-sqlite.js';
 import { REPO_ROOT } from '../helpers/cli.ts';
+import { closedLoopbackPort } from '../helpers/ports.ts';
 
 const REFUSED_LOG = `gyp info it worked if it ends with ok
 gyp info using node-gyp@12.4.0
@@ -93,15 +93,6 @@ describe('gypEnvironment', () => {
   });
 });
 
-function closedLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.once('error', reject);
-  });
-}
 
 describe('ensureElectronSqliteBinding', () => {
   it('fails in one phrase naming its log, keeps no scratch directory and removes those of dead builds', async () => {
