@@ -15,7 +15,15 @@ export const rendererConfig: UserConfig = {
     emptyOutDir: true,
     target: 'es2022',
     chunkSizeWarningLimit: 2000,
-    rollupOptions: { input: fileURLToPath(new URL('./index.html', import.meta.url)) },
+    rollupOptions: {
+      input: fileURLToPath(new URL('./index.html', import.meta.url)),
+      // zod's sources carry /* @__PURE__ */ comments where Rollup cannot use them; it says so for each,
+      // on every first `npm start`. Harmless, and not ours to fix: kept out of the user's console.
+      onwarn(warning, warn) {
+        if (warning.code === 'INVALID_ANNOTATION' && warning.id?.includes('/node_modules/zod/')) return;
+        warn(warning);
+      },
+    },
   },
 };
 
