@@ -2,7 +2,7 @@
 // points drawn from a seeded generator, while a sweep (and, in the server, a run) writes. After every
 // fault: integrity_check is ok, nothing completed is lost (cells committed before the kill are still
 // there), nothing is left running, and resuming gives the uninterrupted result bit for bit.
-// RIDGELINE_FAULT_POINTS sets the points per victim (the long form in the closing checks uses more).
+// RIDGELINE_FAULT_POINTS sets the points per victim (7 in npm test; `npm run test:faults` runs it alone).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
