@@ -43,6 +43,7 @@
 import { softThreshold } from '../kkt.ts';
 import { certifiesSeparation, sigmoid } from '../logistic/logLoss.ts';
 import type { Design } from '../types.ts';
+import { choleskySolveInPlace } from '../linalg/cholesky.ts';
 import { prepareColumns, type CdColumns } from './columns.ts';
 import { logisticKernels, type LogisticKernels } from './logisticWasm.ts';
 
@@ -553,29 +554,8 @@ export class LogisticCd {
       A[row + s + off] += this.l2;
       rhs[s + off] = gramGrad[a] - (w[j] > 0 ? this.l1 : -this.l1) - this.l2 * w[j];
     }
-    // Cholesky A = LLᵀ in place (lower triangle), then the two triangular solves.
-    for (let c = 0; c < size; c++) {
-      let d = A[c * size + c];
-      for (let k = 0; k < c; k++) d -= A[c * size + k] * A[c * size + k];
-      if (!(d > 0)) return false;
-      const l = Math.sqrt(d);
-      A[c * size + c] = l;
-      for (let i = c + 1; i < size; i++) {
-        let e = A[i * size + c];
-        for (let k = 0; k < c; k++) e -= A[i * size + k] * A[c * size + k];
-        A[i * size + c] = e / l;
-      }
-    }
-    for (let i = 0; i < size; i++) {
-      let e = rhs[i];
-      for (let k = 0; k < i; k++) e -= A[i * size + k] * rhs[k];
-      rhs[i] = e / A[i * size + i];
-    }
-    for (let i = size - 1; i >= 0; i--) {
-      let e = rhs[i];
-      for (let k = i + 1; k < size; k++) e -= A[k * size + i] * rhs[k];
-      rhs[i] = e / A[i * size + i];
-    }
+    // Not positive definite (dependent face columns): no exact step from here.
+    if (choleskySolveInPlace(A, rhs, size) >= 0) return false;
     for (let s = 0; s < face.length; s++) {
       const wj = w[gramCols[face[s]]];
       const next = wj + rhs[s + off];
