@@ -164,8 +164,6 @@ describe('the main process on the Electron double', () => {
     expect(snapshot.utilityProcesses.length).toBeGreaterThan(0);
     expect(snapshot.utilityProcesses[0].entry).toBe(OUT.trainer);
     expect(snapshot.utilityProcesses[0].serviceName).toBe('Ridgeline trainer');
-    // Progress reached the page with its typed arrays intact (structured clone, as Electron's IPC).
-    const progress = main.events().filter((e): e is Extract<ApiEvent, { type: 'runProgress' }> => e.type === 'runProgress' && e.runId === runId);
     const detail = unwrap<RunDetail>(await main.call('getRun', { id: runId }));
     expect(detail.status).toBe('completed');
     expect(detail.iterations).toBe(300);
@@ -179,7 +177,11 @@ describe('the main process on the Electron double', () => {
     } finally {
       db.close();
     }
-    for (const event of progress) expect(event.batch.columns.objective).toBeInstanceOf(Float64Array);
+    // The stored history reaches the page over IPC as typed arrays (structured clone), every step of it.
+    const [metrics] = unwrap<{ count: number; columns: { objective?: Float64Array } }[]>(await main.call('getRunMetrics', { ids: [runId], metrics: ['objective'] }));
+    expect(metrics.columns.objective).toBeInstanceOf(Float64Array);
+    expect(metrics.columns.objective?.length).toBe(301);
+    expect(metrics.count).toBe(301);
   });
 
   it('imports a CSV chosen in the native open dialog', async () => {

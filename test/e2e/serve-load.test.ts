@@ -10,7 +10,6 @@ describe('serve mode under load (short form)', () => {
     const result = await runLoad({ durationMs: 8_000, clients: 8, runIterations: 20_000, cellIterations: 3_000 });
     console.log(`load: ${result.requests} requests, ${result.errors.length} errors, p50 ${result.p50Ms.toFixed(1)} ms, p99 ${result.p99Ms.toFixed(1)} ms, ${result.events} events`);
     expect(result.errors).toEqual([]);
-    expect(result.requests).toBeGreaterThanOrEqual(8);
     expect(result.events).toBeGreaterThan(0);
     for (const run of result.runs) expect(run).toMatchObject({ status: 'completed', storedSteps: run.expectedSteps });
     for (const sweep of result.sweeps) {
