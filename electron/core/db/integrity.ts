@@ -1,8 +1,8 @@
 import { statSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import { RidgelineError } from '../../../shared/errors.ts';
-import { processAlive } from './processLiveness.ts';
 import { hostname } from 'node:os';
+import { sessionIsDead, type SessionRow } from './sessionsStore.ts';
 
 /**
  * Damage is looked for before a database is used, never after: a file with a bad page that is opened and
@@ -22,10 +22,12 @@ export function damagedAdvice(path: string): string {
 function uncleanShutdown(probe: Database.Database): boolean {
   const hasSessions = probe.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sessions'").get() !== undefined;
   if (!hasSessions) return false;
+  // Databases from before migration 9 have no start times: liveness by pid and heartbeat alone.
   const columns = (probe.prepare('PRAGMA table_info(sessions)').all() as { name: string }[]).map((c) => c.name);
-  const rows = probe.prepare(`SELECT pid, host${columns.includes('pid_start') ? ', pid_start' : ', NULL AS pid_start'} FROM sessions`).all() as { pid: number; host: string; pid_start: string | null }[];
+  const rows = probe.prepare(`SELECT pid, host, heartbeat_at, ${columns.includes('pid_start') ? 'pid_start' : 'NULL AS pid_start'} FROM sessions`).all() as SessionRow[];
   const here = hostname();
-  return rows.some((s) => s.host === here && !processAlive(s.pid, s.pid_start));
+  const now = Date.now();
+  return rows.some((s) => sessionIsDead(s, here, now));
 }
 
 /** Problems SQLite's check reports ([] when it says "ok"). */

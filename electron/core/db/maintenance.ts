@@ -152,21 +152,16 @@ export function recoverDatabase(path: string, out: string): { out: string; bytes
         const insert = target.prepare(`INSERT OR IGNORE INTO "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
         for (const row of rows) insert.run(...row);
       }
-      // Children of lost parents go too: what is left is consistent.
-      for (;;) {
-        const orphans = target.pragma('foreign_key_check') as { table: string; rowid: number | null; parent: string }[];
-        if (orphans.length === 0) break;
-        for (const orphan of orphans) {
-          if (orphan.rowid !== null) target.prepare(`DELETE FROM "${orphan.table}" WHERE rowid = ?`).run(orphan.rowid);
-          else {
-            // WITHOUT ROWID children: delete those whose parent row is missing, by their foreign keys.
-            const keys = target.pragma(`foreign_key_list("${orphan.table}")`) as { table: string; from: string; to: string }[];
-            for (const fk of keys) target.exec(`DELETE FROM "${orphan.table}" WHERE "${fk.from}" NOT IN (SELECT "${fk.to}" FROM "${fk.table}")`);
-          }
-        }
+      // Children of lost parents go too, parents first so that a dropped row's own children follow it:
+      // what is left is consistent.
+      for (const table of tables) {
+        const keys = target.pragma(`foreign_key_list("${table}")`) as { table: string; from: string; to: string }[];
+        for (const fk of keys) target.exec(`DELETE FROM "${table}" WHERE "${fk.from}" NOT IN (SELECT "${fk.to}" FROM "${fk.table}")`);
       }
     })();
     target.pragma('foreign_keys = ON');
+    const orphans = target.pragma('foreign_key_check') as unknown[];
+    if (orphans.length > 0) throw new RidgelineError('DB_CORRUPT', `the recovered copy still has ${orphans.length} rows whose parent is missing`);
     const count = (table: string) => (target.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
     const result = { runs: count('runs'), datasets: count('datasets'), sweeps: count('sweeps') };
     const problems = checkProblems(target, true);

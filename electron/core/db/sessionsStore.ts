@@ -7,6 +7,18 @@ import { processAlive, processStartToken } from './processLiveness.ts';
 export const HEARTBEAT_INTERVAL_MS = 2_000;
 export const STALE_AFTER_MS = 15_000;
 
+export interface SessionRow {
+  pid: number;
+  pid_start: string | null;
+  host: string;
+  heartbeat_at: number;
+}
+
+/** A session's process is gone on this host (exited, a zombie, its pid reused), or its heartbeat is stale. */
+export function sessionIsDead(session: SessionRow, host: string, now: number): boolean {
+  return now - session.heartbeat_at > STALE_AFTER_MS || (session.host === host && !processAlive(session.pid, session.pid_start));
+}
+
 const ORPHAN_REASON = 'its process ended without finishing it';
 
 /**
@@ -73,13 +85,11 @@ export class SessionsStore {
   }
 
   reapDeadSessions(): number {
-    const sessions = this.q.all.all() as { id: string; pid: number; pid_start: string | null; host: string; heartbeat_at: number }[];
+    const sessions = this.q.all.all() as (SessionRow & { id: string })[];
     let interrupted = 0;
     const now = Date.now();
     for (const s of sessions) {
-      const stale = now - s.heartbeat_at > STALE_AFTER_MS;
-      const gone = s.host === this.host && !processAlive(s.pid, s.pid_start);
-      if (!stale && !gone) continue;
+      if (!sessionIsDead(s, this.host, now)) continue;
       this.db.transaction(() => {
         interrupted += this.interruptOwnedBy(s.id, `the process that ran it (pid ${s.pid}) ended without finishing it`);
         this.q.remove.run(s.id);
