@@ -1,4 +1,5 @@
 /** What every benchmark of `npm run bench` shares: its progress log, medians, and the machine line of its report. */
+import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -36,4 +37,29 @@ export function writeRaw(dir: string, name: string, a: Float64Array | Int32Array
   const file = join(dir, name);
   writeFileSync(file, new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
   return file;
+}
+
+/**
+ * `ridgeline …` as a user runs it (a fresh Node process each time): medians of its wall time and of the
+ * timings it reports, and its last JSON document; null (and a log line) when it fails.
+ */
+export function timeCli(args: string[], repeats: number): { wallMs: number; fitMs: number; loadMs: number; last: Record<string, unknown> } | null {
+  const walls: number[] = [];
+  const fits: number[] = [];
+  const loads: number[] = [];
+  let last: Record<string, unknown> = {};
+  for (let k = 0; k < repeats; k++) {
+    const t = performance.now();
+    const r = spawnSync(process.execPath, [join('bin', 'ridgeline.js'), ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    walls.push(performance.now() - t);
+    if (r.status !== 0) {
+      log(`ridgeline ${args[0]} failed: ${(r.stderr || '').trim().split('\n').pop()}`);
+      return null;
+    }
+    const doc = JSON.parse(r.stdout) as { timings: { fitMs: number; loadMs: number } };
+    fits.push(doc.timings.fitMs);
+    loads.push(doc.timings.loadMs);
+    last = doc as unknown as Record<string, unknown>;
+  }
+  return { wallMs: median(walls), fitMs: median(fits), loadMs: median(loads), last };
 }

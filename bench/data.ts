@@ -49,3 +49,16 @@ export function logisticDesign(m: number, p: number, rho: number, seed: number):
   }
   return { ...base, y };
 }
+
+/** A design as the CSV a user would give `ridgeline cv` (columns x1…xp, then y). */
+export function csvOf(design: Design): string {
+  const { x, y, m, p } = design;
+  const lines = [[...design.featureNames, 'y'].join(',')];
+  for (let i = 0; i < m; i++) {
+    const cells: string[] = [];
+    for (let j = 0; j < p; j++) cells.push(String(x[i * p + j]));
+    cells.push(String(y[i]));
+    lines.push(cells.join(','));
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,15 +1,15 @@
 /**
  * `npm run bench`: the engine's speed against the anchors, measured in the same run on the same data
  * (issue 3, item 6). Workloads:
- *   1. gd: 50 full-batch gradient-descent iterations on 100,000 × 100 (ρ = 0.5) vs numpy/OpenBLAS;
+ *   1. closed-form ridge on 100,000 × 100 vs numpy (gd on that shape, against numpy, and the MLP against
+ *      PyTorch are the full-batch rows of bench/fullBatch.ts, which `npm run bench:engine` runs next);
  *   2. lasso path: 100 λ (glmnet's grid) on 10,000 × 100 (ρ = 0.5), standardized, vs glmnet and
  *      scikit-learn's enet_path;
- *   3. closed-form ridge on 100,000 × 100 vs numpy;
- *   4. 5-fold lasso CV over 100 λ (issue 4) on 10,000 × 100: the CLI end to end (`ridgeline cv`, its pool
+ *   3. 5-fold lasso CV over 100 λ (issue 4) on 10,000 × 100: the CLI end to end (`ridgeline cv`, its pool
  *      of 2 trainer processes) and the engine alone in one process, vs cv.glmnet and LassoCV on the same
  *      folds and grid; and the engine alone on the larger workloads of issue 4 (100,000 × 200, 500 × 5,000),
  *      whose CSV files would be too large for a bench run through the CLI;
- *   5. logistic (issue 12, bench/logistic.ts): the logistic lasso path (100 λ, 10,000 × 100), 5-fold
+ *   4. logistic (issue 12, bench/logistic.ts): the logistic lasso path (100 λ, 10,000 × 100), 5-fold
  *      logistic CV (deviance) on 10,000 × 100 and on scikit-learn's breast-cancer data at tol 1e-12,
  *      through `ridgeline cv` and the engine alone, vs glmnet / cv.glmnet on the same folds and λ.
  * Data: glmnet's simulation design from fixed seeds (bench/data.ts), written as raw float64 files to
@@ -18,20 +18,16 @@
  * Prints a table and writes it as Markdown to bench-results/engine.md. A missing anchor is skipped
  * with a note. No assertions: speed is reported, never tested.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { startFit } from '../shared/engine/fit.ts';
 import { defaultLambdaGrid, fitPath } from '../shared/engine/path.ts';
-import { squaredLossAndGradient } from '../shared/engine/linear/squaredLoss.ts';
 import { ridgeClosedForm } from '../shared/engine/linear/ridgeClosedForm.ts';
-import { DEFAULT_FIT_OPTIONS, type Design } from '../shared/engine/types.ts';
-import { glmnetDesign } from './data.ts';
-import { fmt, log, machine, median, timeMedian, writeRaw } from './common.ts';
+import type { Design } from '../shared/engine/types.ts';
+import { csvOf, glmnetDesign } from './data.ts';
+import { fmt, log, machine, timeCli, timeMedian, writeRaw } from './common.ts';
 import { cvCell, fullPathCell, randomFolds, sharedMoments } from '../shared/engine/cv.ts';
-import { glmnetCv, glmnetPath, numpyGd, numpyRidge, sklearnLassoCv, sklearnPath, type AnchorResult } from './anchors.ts';
+import { glmnetCv, glmnetPath, numpyRidge, sklearnLassoCv, sklearnPath, type AnchorResult } from './anchors.ts';
 import { logisticBench } from './logistic.ts';
 
 const REPEATS = 5;
@@ -39,37 +35,7 @@ const REPEATS = 5;
 
 
 
-function csvOf(design: Design): string {
-  const { x, y, m, p } = design;
-  const lines = [[...design.featureNames, 'y'].join(',')];
-  for (let i = 0; i < m; i++) {
-    const cells: string[] = [];
-    for (let j = 0; j < p; j++) cells.push(String(x[i * p + j]));
-    cells.push(String(y[i]));
-    lines.push(cells.join(','));
-  }
-  return `${lines.join('\n')}\n`;
-}
 
-/** `ridgeline …` as a user runs it (a fresh Node process each time): median wall time and its own timings. */
-function timeCli(args: string[], repeats: number): { wallMs: number; fitMs: number; loadMs: number } | null {
-  const walls: number[] = [];
-  const fits: number[] = [];
-  const loads: number[] = [];
-  for (let k = 0; k < repeats; k++) {
-    const t = performance.now();
-    const r = spawnSync(process.execPath, [join('bin', 'ridgeline.js'), ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
-    walls.push(performance.now() - t);
-    if (r.status !== 0) {
-      log(`ridgeline ${args[0]} failed: ${(r.stderr || '').trim().split('\n').pop()}`);
-      return null;
-    }
-    const doc = JSON.parse(r.stdout) as { timings: { fitMs: number; loadMs: number } };
-    fits.push(doc.timings.fitMs);
-    loads.push(doc.timings.loadMs);
-  }
-  return { wallMs: median(walls), fitMs: median(fits), loadMs: median(loads) };
-}
 
 interface Row {
   workload: string;
@@ -88,46 +54,14 @@ function compare(workload: string, contender: string, ms: number, anchor: string
 
 const dir = mkdtempSync(join(tmpdir(), 'ridgeline-bench-'));
 try {
-  // ---- 1. gd, 100,000 × 100 ------------------------------------------------------------------
+  // ---- 1. closed-form ridge, 100,000 × 100 (gd on the same shape is a full-batch row: bench/fullBatch.ts) ----
   {
     const m = 100_000;
     const p = 100;
-    const iterations = 50;
     log(`generating ${m} × ${p} (ρ = 0.5, seed 1)…`);
     const design = glmnetDesign(m, p, 0.5, 1);
-    const xFile = writeRaw(dir, 'gd_x.f64', design.x);
-    const yFile = writeRaw(dir, 'gd_y.f64', design.y);
-    const options = { ...DEFAULT_FIT_OPTIONS, solver: 'gd' as const, lambda: 0, alpha: 0, maxIter: iterations, tol: 0 };
-    // The learning rate is the session's default 1/L; numpy gets the same number.
-    const probe = startFit(design, { ...options, maxIter: 1 });
-    while (!probe.advance(1));
-    const eta = probe.result().maxStableStep! / 2;
-
-    // (a) the iterations alone, as numpy does them: one fused pass per iteration plus the update.
-    const gradW = new Float64Array(p);
-    const out = new Float64Array(2);
-    const w = new Float64Array(p);
-    const loop = (): void => {
-      w.fill(0);
-      let b = 0;
-      for (let k = 0; k < iterations; k++) {
-        squaredLossAndGradient(design, b, w, gradW, out);
-        b -= eta * out[1];
-        for (let j = 0; j < p; j++) w[j] -= eta * gradW[j];
-      }
-    };
-    log('timing Ridgeline gd…');
-    const kernelMs = timeMedian(loop, REPEATS, 2);
-    // (b) the whole session: validation, the 2/L estimate (learning-rate guard), per-step metrics.
-    const sessionMs = timeMedian(() => {
-      const s = startFit(design, { ...options, learningRate: eta });
-      while (!s.advance(1 << 20));
-    }, 3);
-    log('timing numpy gd…');
-    const np = numpyGd(xFile, yFile, m, p, iterations, eta, REPEATS);
-    compare('gd: 50 iterations, 100,000 × 100', 'Ridgeline fused kernel', kernelMs, 'numpy (2 passes)', np);
-    compare('gd: 50 iterations, 100,000 × 100', 'Ridgeline fit session (incl. 2/L estimate, metrics)', sessionMs, 'numpy (2 passes)', { ms: np.ms, note: '' });
-
+    const xFile = writeRaw(dir, 'ridge_x.f64', design.x);
+    const yFile = writeRaw(dir, 'ridge_y.f64', design.y);
     log('timing closed-form ridge…');
     const ridgeMs = timeMedian(() => ridgeClosedForm(design, 0.1, true), 3);
     compare('ridge closed form, 100,000 × 100', 'Ridgeline (Gram + Cholesky)', ridgeMs, 'numpy (Gram + solve)', numpyRidge(xFile, yFile, m, p, 0.1, 3));

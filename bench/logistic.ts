@@ -9,16 +9,14 @@
  * Medians after a warm-up; a missing anchor (R/glmnet, scikit-learn for the data) skips its row with a note.
  * `npx tsx bench/logisticOnly.ts` runs these rows alone.
  */
-import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { cvCell, fullPathCell, randomFolds } from '../shared/engine/cv.ts';
 import { defaultLambdaGrid, fitPath } from '../shared/engine/path.ts';
 import type { Design } from '../shared/engine/types.ts';
 import { glmnetPath, type AnchorResult } from './anchors.ts';
-import { log, median, timeMedian, writeRaw } from './common.ts';
-import { logisticDesign } from './data.ts';
+import { log, timeCli, timeMedian, writeRaw } from './common.ts';
+import { csvOf, logisticDesign } from './data.ts';
 import { breastCancer, glmnetBinomialCv, glmnetBinomialGrid } from './logisticAnchors.ts';
 
 export interface BenchRow {
@@ -38,18 +36,8 @@ function readRaw(file: string): Float64Array {
   return new Float64Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
 }
 
-function csvOf(design: Design): string {
-  const { x, y, m, p } = design;
-  const lines = [[...design.featureNames, 'y'].join(',')];
-  for (let i = 0; i < m; i++) {
-    const cells: string[] = [];
-    for (let j = 0; j < p; j++) cells.push(String(x[i * p + j]));
-    cells.push(String(y[i]));
-    lines.push(cells.join(','));
-  }
-  return `${lines.join('\n')}\n`;
-}
 
+/** `ridgeline cv` as a user runs it: medians of its timings.fitMs and wall time, and its λ_min / λ_1se. */
 interface CliCv {
   fitMs: number;
   wallMs: number;
@@ -57,24 +45,9 @@ interface CliCv {
   lambda1se: number;
 }
 
-/** `ridgeline cv` as a user runs it, a fresh process each time: medians of its timings.fitMs and wall time. */
 function timeCliCv(args: string[], repeats: number): CliCv | null {
-  const fits: number[] = [];
-  const walls: number[] = [];
-  let last: { lambdaMin: number; lambda1se: number } | null = null;
-  for (let k = 0; k < repeats; k++) {
-    const t = performance.now();
-    const r = spawnSync(process.execPath, [join('bin', 'ridgeline.js'), ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
-    walls.push(performance.now() - t);
-    if (r.status !== 0) {
-      log(`ridgeline cv failed: ${(r.stderr || '').trim().split('\n').pop()}`);
-      return null;
-    }
-    const doc = JSON.parse(r.stdout) as { timings: { fitMs: number }; lambdaMin: number; lambda1se: number };
-    fits.push(doc.timings.fitMs);
-    last = doc;
-  }
-  return { fitMs: median(fits), wallMs: median(walls), lambdaMin: last!.lambdaMin, lambda1se: last!.lambda1se };
+  const timed = timeCli(args, repeats);
+  return timed && { fitMs: timed.fitMs, wallMs: timed.wallMs, lambdaMin: timed.last.lambdaMin as number, lambda1se: timed.last.lambda1se as number };
 }
 
 /** The engine alone: the K fold cells and the full-data path, one after another in this process. */
