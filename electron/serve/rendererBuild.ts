@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const RENDERER_OUT_DIR = join(repoRoot, 'out', 'renderer');
 
-function newestMtime(dir: string): number {
+/** The newest modification time of any file below `dir`. */
+export function newestMtime(dir: string): number {
   let newest = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);

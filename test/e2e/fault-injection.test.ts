@@ -12,6 +12,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Pcg64 } from '../../shared/engine/random/pcg64.ts';
 import { CLI, REPO_ROOT, runCli, startServe } from '../helpers/cli.ts';
 import { writeCorrelatedCsv } from '../helpers/syntheticCsv.ts';
+import { sleep, until } from '../helpers/wait.ts';
 
 const POINTS = Number(process.env.RIDGELINE_FAULT_POINTS ?? 7);
 const rng = Pcg64.fromSeed(14);
@@ -43,13 +44,6 @@ function sweepStarted(db: string): boolean {
   }
 }
 
-async function until(check: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(10);
-  }
-}
 
 function cellsDone(db: string): number {
   if (!existsSync(db)) return 0;
@@ -65,7 +59,6 @@ function cellsDone(db: string): number {
   }
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(child.exitCode) : child.once('exit', resolve)));
 
 /** After a fault: the database is sound, nothing runs, committed cells kept; an interrupted sweep resumes to the reference. */
@@ -116,7 +109,7 @@ describe('seeded fault injection', () => {
       // A point within the sweep's own span (its start is when the sweep row exists).
       const delay = rng.integer(Math.ceil(reference.timings.fitMs * 1.2));
       const child = spawn(process.execPath, [CLI, ...cvArgs(db)], { cwd: REPO_ROOT, stdio: 'ignore', detached: true });
-      await until(() => sweepStarted(db) || child.exitCode !== null, 'the sweep to start');
+      await until(() => sweepStarted(db) || child.exitCode !== null, 'the sweep to start', 60_000);
       await sleep(delay);
       const committed = cellsDone(db);
       try {
@@ -138,7 +131,7 @@ describe('seeded fault injection', () => {
       let stderr = '';
       child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
       child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
-      await until(() => sweepStarted(db) || child.exitCode !== null, 'the sweep to start');
+      await until(() => sweepStarted(db) || child.exitCode !== null, 'the sweep to start', 60_000);
       await sleep(delay);
       const trainers = spawnSync('pgrep', ['-P', String(child.pid)], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean).map(Number);
       if (trainers.length > 0) process.kill(trainers[rng.integer(trainers.length)], 'SIGKILL');

@@ -11,6 +11,7 @@ import { processAlive, processStartToken } from '../../electron/core/db/processL
 import { STALE_AFTER_MS } from '../../electron/core/db/sessionsStore.ts';
 import { CLI, REPO_ROOT, runCli } from '../helpers/cli.ts';
 import { fixturePath } from '../helpers/fixtures.ts';
+import { until } from '../helpers/wait.ts';
 
 function stateOf(pid: number): string | null {
   try {
@@ -21,13 +22,6 @@ function stateOf(pid: number): string | null {
   }
 }
 
-async function until(check: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 function runStatuses(db: string): string[] {
   try {
