@@ -118,29 +118,33 @@ function runCell(message: Extract<ToTrainer, { type: 'cell' }>): CellOutput {
  * 5-fold lasso and elastic-net path on a 600 × 24 design. Its results are thrown away; compiled code
  * gives the same floating-point results as interpreted code, so nothing real depends on it.
  */
-function warmUp(): void {
+/**
+ * A small throwaway sweep cell of the coming sweep's model, so its kernels are compiled while the CLI
+ * still parses the data. (An MLP has no path cells; its first cell compiles its own.)
+ */
+function warmUp(model: 'linear' | 'logistic' | 'mlp'): void {
   const design = correlatedDesign({ m: 600, p: 24, rho: 0.5, snr: 3, seed: 1 });
   const folds = randomFolds(design.m, 5, 0);
-  for (const alpha of [1, 0.5]) {
-    const options = { model: 'linear' as const, alpha, standardize: true, fitIntercept: true, tol: 1e-7 };
-    const moments = sharedMoments(design, folds, options);
-    const lambdas = cvLambdaGrid(design, options, moments, 40);
-    cvCell(design, folds, 0, lambdas, options, 'mse', moments);
-    fullPathCell(design, lambdas, options, moments);
+  if (model === 'linear') {
+    for (const alpha of [1, 0.5]) {
+      const options = { model: 'linear' as const, alpha, standardize: true, fitIntercept: true, tol: 1e-7 };
+      const moments = sharedMoments(design, folds, options);
+      const lambdas = cvLambdaGrid(design, options, moments, 40);
+      cvCell(design, folds, 0, lambdas, options, 'mse', moments);
+      fullPathCell(design, lambdas, options, moments);
+    }
+  } else if (model === 'logistic') {
+    const binary = { ...design, y: Float64Array.from(design.y, (v) => (v > 0 ? 1 : 0)) };
+    const options = { model: 'logistic' as const, alpha: 1, standardize: true, fitIntercept: true, tol: 1e-7 };
+    const lambdas = cvLambdaGrid(binary, options, undefined, 20);
+    cvCell(binary, folds, 0, lambdas, options, 'deviance');
+    fullPathCell(binary, lambdas, options);
   }
-  // Logistic cells have kernels of their own (proximal Newton, its WebAssembly passes): compiled here
-  // too, or the first logistic cell of a sweep pays for it.
-  const labels = Float64Array.from(design.y, (v) => (v > 0 ? 1 : 0));
-  const binary = { ...design, y: labels };
-  const logistic = { model: 'logistic' as const, alpha: 1, standardize: true, fitIntercept: true, tol: 1e-7 };
-  const grid = cvLambdaGrid(binary, logistic, undefined, 20);
-  cvCell(binary, folds, 0, grid, logistic, 'deviance');
-  fullPathCell(binary, grid, logistic);
 }
 
 onMessage((message) => {
   if (message.type === 'warmUp') {
-    warmUp();
+    warmUp(message.model);
   } else if (message.type === 'cell') {
     try {
       post({ type: 'cellDone', id: message.id, output: runCell(message) });

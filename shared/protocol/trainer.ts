@@ -35,8 +35,11 @@ export interface CellOutput {
 export type ToTrainer =
   | { type: 'start'; id: string; design: Design; options: FitOptions }
   | { type: 'cancel'; id: string }
-  /** Run a small throwaway sweep cell so the kernels are compiled before the first real cell (a pool started early). */
-  | { type: 'warmUp' }
+  /**
+   * Run a small throwaway sweep cell of this model so its kernels are compiled before the first real
+   * cell (a pool started early).
+   */
+  | { type: 'warmUp'; model: 'linear' | 'logistic' | 'mlp' }
   /** The data travel by file (written once per sweep, read once per process), not by message. */
   | { type: 'cell'; id: string; dataFile: string; job: CellJob };
 

@@ -46,7 +46,7 @@ export async function cvCommand(argv: readonly string[]): Promise<number> {
   const { store, service } = await openSweepRunner(dbPath ?? ':memory:');
   try {
     // The trainer processes start and compile their kernels while this process reads the data.
-    service.prestartPool(getOption<number>(args, 'pool-size'));
+    service.prestartPool(hyperparams.model, getOption<number>(args, 'pool-size'));
     // timings.loadMs: the CSV parsed and stored as a data set (hashed, typed columns); fitMs: the sweep
     // from the data in memory (λ grid, folds, every cell on the pool, summary and refits stored), the
     // part cv.glmnet's time is compared with.

@@ -241,10 +241,10 @@ export class SweepService {
    * CSV parse hides their start-up and JIT warm-up). The next execute() with the same pool size takes
    * them; with another size they are stopped.
    */
-  prestartPool(size = defaultPoolSize()): void {
+  prestartPool(model: 'linear' | 'logistic' | 'mlp', size = defaultPoolSize()): void {
     this.spare?.close();
     this.spare = new TrainerPool(this.deps.launchTrainer, size);
-    this.spare.prestart();
+    this.spare.prestart(model);
   }
 
   private takeSpare(size: number): TrainerPool | null {

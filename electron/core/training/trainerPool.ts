@@ -38,8 +38,8 @@ export class TrainerPool {
    * Starts every process now, each compiling its kernels on a small cell, so a sweep that follows
    * (once its data are loaded) finds them ready and warm.
    */
-  prestart(): void {
-    while (this.slots.length < this.size && !this.closed) this.spawn(true);
+  prestart(model: 'linear' | 'logistic' | 'mlp'): void {
+    while (this.slots.length < this.size && !this.closed) this.spawn(model);
   }
 
   runCell(id: string, dataFile: string, job: CellJob): Promise<CellOutput> {
@@ -89,12 +89,13 @@ export class TrainerPool {
     }
   }
 
-  private spawn(warm = false): void {
+  /** `warmFor`: the model whose kernels a prestarted process compiles first. */
+  private spawn(warmFor?: 'linear' | 'logistic' | 'mlp'): void {
     let host: TrainerHost;
     try {
       host = this.launch();
       // The process handles messages in order: the warm-up runs before any cell it is given.
-      if (warm) host.send({ type: 'warmUp' });
+      if (warmFor) host.send({ type: 'warmUp', model: warmFor });
     } catch (error) {
       const job = this.queue.shift();
       job?.reject(new RidgelineError('WORKER_CRASHED', `a trainer process could not start: ${(error as Error).message}`));
