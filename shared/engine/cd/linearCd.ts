@@ -50,7 +50,7 @@ import { RidgelineError } from '../../errors.ts';
 import { softThreshold } from '../kkt.ts';
 import type { Design } from '../types.ts';
 import { prepareColumns, type CdColumns } from './columns.ts';
-import { dot, gramRow, gramRowPair } from '../linalg/gram.ts';
+import { dot } from '../linalg/gram.ts';
 import { FaceFactor } from './faceFactor.ts';
 import type { GramSource } from './foldGram.ts';
 
@@ -768,7 +768,7 @@ export class LinearCd {
    * copied by symmetry. Returns j's slot.
    */
   private computeGram(j: number): number {
-    const { m, p } = this;
+    const { p } = this;
     // A supplied source has no cheaper pair kernel: columns come one at a time, when they enter.
     const partner = this.gramSource ? -1 : this.partnerFor(j);
     this.reserveSlots(partner >= 0 ? 2 : 1);
@@ -776,7 +776,7 @@ export class LinearCd {
     this.slot[j] = sa;
     const sb = partner >= 0 ? this.nSlots++ : -1;
     if (partner >= 0) this.slot[partner] = sb;
-    const { eligible, views } = this.cols;
+    const { eligible } = this.cols;
     const gram = this.gram;
     const todo = this.todo;
     const offA = sa * p;
@@ -795,8 +795,8 @@ export class LinearCd {
       }
     }
     if (this.gramSource) this.gramSource.fill(j, todo, n, gram, offA);
-    else if (sb >= 0) gramRowPair(views, j, partner, todo, n, m, gram, offA, offB);
-    else gramRow(views, j, todo, n, m, gram, offA);
+    else if (this.cols.gram) this.cols.gram.entries(j, partner, todo, n, gram, offA, offB);
+    else throw new RidgelineError('INTERNAL', 'LinearCd: covariance mode needs the columns\' Gram kernel or a Gram source');
     return sa;
   }
 

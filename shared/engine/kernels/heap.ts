@@ -61,6 +61,7 @@ interface WasmExports {
     epsilon: number,
   ): void;
   transpose(src: number, rows: number, cols: number, dst: number): void;
+  gramPair(cols: number, m: number, a: number, b: number, ks: number, n: number, outA: number, outB: number): void;
 }
 
 /** The parts of the WebAssembly global used here (declared locally: shared/ compiles without DOM or Node types). */
@@ -113,6 +114,8 @@ export interface KernelHeap {
   adam(theta: number, grad: number, m1: number, m2: number, count: number, mode: number, step: reference.AdamStep): void;
   /** dst (cols × rows) = srcᵀ (src rows × cols). */
   transpose(src: number, rows: number, cols: number, dst: number): void;
+  /** reference.gramPair: Gram entries of columns a and b with the n (a multiple of 4) columns listed at u32[ks..). */
+  gramPair(cols: number, m: number, a: number, b: number, ks: number, n: number, outA: number, outB: number): void;
 }
 
 /**
@@ -172,6 +175,7 @@ function wasmHeap(f64: Float64Array, u32: Uint32Array, ex: WasmExports, u32Base:
     adam: (theta, grad, m1, m2, count, mode, c) =>
       ex.adam(theta * 8, grad * 8, m1 * 8, m2 * 8, count, mode, c.l2, c.l1, c.beta1, c.oneMinusBeta1, c.beta2, c.oneMinusBeta2, c.c1, c.c2, c.learningRate, c.epsilon),
     transpose: (src, rows, cols, dst) => ex.transpose(src * 8, rows, cols, dst * 8),
+    gramPair: (cols, m, a, b, ks, n, outA, outB) => ex.gramPair(cols * 8, m, a, b, ks * 4, n, outA * 8, outB * 8),
   };
 }
 
@@ -192,5 +196,6 @@ function referenceHeap(buffer: ArrayBuffer, u32Base: number): KernelHeap {
     activations: (z, count, kind, act) => reference.activations(f64, z, count, kind, act),
     adam: (theta, grad, m1, m2, count, mode, c) => reference.adam(f64, theta, grad, m1, m2, count, mode, c),
     transpose: (src, rows, cols, dst) => reference.transpose(f64, src, rows, cols, dst),
+    gramPair: (cols, m, a, b, ks, n, outA, outB) => reference.gramPair(f64, u32, cols, m, a, b, ks, n, outA, outB),
   };
 }

@@ -361,3 +361,63 @@ export function transpose(h: Float64Array, src: number, rows: number, cols: numb
     for (let c = 0; c < cols; c++) h[dst + c * rows + r] = h[from + c];
   }
 }
+
+/**
+ * gramPair: h[outA + k] = x_a·x_k / m and h[outB + k] = x_b·x_k / m for the n column indices k at
+ * u32[ks..), columns column-major in h from `cols` (column j at cols + j·m). Each dot as two sums, even
+ * and odd rows, each in row order; an odd m's last product is added to the even sum; then even + odd,
+ * then / m. Computed one row column at a time, 4 columns k per sweep (the order of each entry does not
+ * depend on the tiling).
+ */
+export function gramPair(h: Float64Array, u32: Uint32Array, cols: number, m: number, a: number, b: number, ks: number, n: number, outA: number, outB: number): void {
+  const half = m >> 1;
+  for (const [row, out] of [
+    [a, outA],
+    [b, outB],
+  ]) {
+    const u = cols + row * m;
+    for (let t = 0; t < n; t += 4) {
+      const k0 = u32[ks + t];
+      const k1 = u32[ks + t + 1];
+      const k2 = u32[ks + t + 2];
+      const k3 = u32[ks + t + 3];
+      const v0 = cols + k0 * m;
+      const v1 = cols + k1 * m;
+      const v2 = cols + k2 * m;
+      const v3 = cols + k3 * m;
+      let e0 = 0;
+      let e1 = 0;
+      let e2 = 0;
+      let e3 = 0;
+      let o0 = 0;
+      let o1 = 0;
+      let o2 = 0;
+      let o3 = 0;
+      for (let s = 0; s < half; s++) {
+        const i = 2 * s;
+        const ue = h[u + i];
+        const uo = h[u + i + 1];
+        e0 += h[v0 + i] * ue;
+        o0 += h[v0 + i + 1] * uo;
+        e1 += h[v1 + i] * ue;
+        o1 += h[v1 + i + 1] * uo;
+        e2 += h[v2 + i] * ue;
+        o2 += h[v2 + i + 1] * uo;
+        e3 += h[v3 + i] * ue;
+        o3 += h[v3 + i + 1] * uo;
+      }
+      if (m & 1) {
+        const last = m - 1;
+        const ul = h[u + last];
+        e0 += h[v0 + last] * ul;
+        e1 += h[v1 + last] * ul;
+        e2 += h[v2 + last] * ul;
+        e3 += h[v3 + last] * ul;
+      }
+      h[out + k0] = (e0 + o0) / m;
+      h[out + k1] = (e1 + o1) / m;
+      h[out + k2] = (e2 + o2) / m;
+      h[out + k3] = (e3 + o3) / m;
+    }
+  }
+}

@@ -149,6 +149,33 @@ describe('WebAssembly kernels', () => {
       }
     }
   });
+
+  it('gramPair equals its twin bit for bit (odd and even m, every list length, repeated and padded indices)', () => {
+    for (const [m, p] of shapes) {
+      const data = randoms(rng, m * p);
+      for (const n of [4, 8, 12]) {
+        const list = Array.from({ length: n }, (_, t) => (t < n - 2 ? (t * 7 + 1) % p : (n * 3) % p));
+        const a = (n + 1) % p;
+        const b = (2 * n + 3) % p;
+        const run = (fast: boolean): Float64Array => {
+          const layout = new HeapLayout();
+          const cols = layout.f64(m * p);
+          const outA = layout.f64(p);
+          const outB = layout.f64(p);
+          const ks = layout.u32(n);
+          const heap = heapWith(layout, fast);
+          heap.f64.set(data, cols);
+          heap.f64.fill(Number.NaN, outA, outA + p);
+          heap.f64.fill(Number.NaN, outB, outB + p);
+          heap.u32.set(list, heap.u32Base + ks);
+          heap.gramPair(cols, m, a, b, heap.u32Base + ks, n, outA, outB);
+          return heap.f64.slice(outA, outB + p);
+        };
+        const [fast, slow] = onBothPaths(run);
+        expectSameBits(fast, slow, `gramPair m=${m} p=${p} n=${n}`);
+      }
+    }
+  });
 });
 
 describe('activation kernels', () => {

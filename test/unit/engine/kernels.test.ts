@@ -11,17 +11,31 @@ import { prepareColumns, prepareStandardizedColumns } from '../../../shared/engi
 import { LinearCd } from '../../../shared/engine/cd/linearCd.ts';
 import { cvCell, cvLambdaGrid, fullPathCell, measureError, randomFolds, sharedMoments, type CvMeasure } from '../../../shared/engine/cv.ts';
 import { columnScaling, scaleDesign, subsetRows, validateDesign } from '../../../shared/engine/design.ts';
-import { accumulateLowerGram, gramRow, gramRowPair } from '../../../shared/engine/linalg/gram.ts';
+import { accumulateLowerGram } from '../../../shared/engine/linalg/gram.ts';
+import { setKernelMode } from '../../../shared/engine/kernels/heap.ts';
 import { choleskySolve } from '../../../shared/engine/linalg/cholesky.ts';
 import { ridgeClosedForm } from '../../../shared/engine/linear/ridgeClosedForm.ts';
 import { defaultLambdaGrid, fitPath, fitPathFromMoments, type PathPoint } from '../../../shared/engine/path.ts';
 import type { Design } from '../../../shared/engine/types.ts';
 
-/** Σ_i a[i]·b[i], i ascending, one accumulator: the order the Gram kernels promise. */
+/** Σ_i a[i]·b[i], i ascending, one accumulator: the order accumulateLowerGram promises. */
 function sequentialDot(a: Float64Array, b: Float64Array): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += a[i] * b[i];
   return s;
+}
+
+/** Even rows and odd rows each summed in order, an odd length's last product with the even ones, then even + odd: the order of coordinate descent's Gram entries (ColumnGram). */
+function twoLaneDot(a: Float64Array, b: Float64Array): number {
+  let even = 0;
+  let odd = 0;
+  const pairs = a.length >> 1;
+  for (let s = 0; s < pairs; s++) {
+    even += a[2 * s] * b[2 * s];
+    odd += a[2 * s + 1] * b[2 * s + 1];
+  }
+  if (a.length & 1) even += a[a.length - 1] * b[a.length - 1];
+  return even + odd;
 }
 
 function columnsOf(m: number, q: number, seed: number): Float64Array[] {
@@ -31,31 +45,47 @@ function columnsOf(m: number, q: number, seed: number): Float64Array[] {
 
 describe('Gram kernels', () => {
   const m = 37;
-  const cols = columnsOf(m, 11, 1);
 
-  it('gramRow and gramRowPair give the sequential dot / m for every listed column, any count (padding)', () => {
-    for (const n of [1, 2, 3, 4, 5, 7, 11]) {
-      const ks = new Int32Array(n + 3);
-      for (let t = 0; t < n; t++) ks[t] = (t * 3) % 11;
-      const single = new Float64Array(11).fill(Number.NaN);
-      gramRow(cols, 4, ks, n, m, single, 0);
-      const pair = new Float64Array(22).fill(Number.NaN);
-      gramRowPair(cols, 4, 9, ks, n, m, pair, 0, 11);
-      for (let t = 0; t < n; t++) {
-        const k = ks[t];
-        expect(single[k]).toBe(sequentialDot(cols[4], cols[k]) / m);
-        expect(pair[k]).toBe(single[k]);
-        expect(pair[11 + k]).toBe(sequentialDot(cols[9], cols[k]) / m);
+  for (const mode of ['auto', 'reference'] as const) {
+    it(`ColumnGram (${mode} kernels) gives the two-lane dot / m for every listed column, any count (padding), odd and even m`, () => {
+      setKernelMode(mode);
+      try {
+        for (const rows of [m, m + 1]) {
+          const design = glmnetDesign(rows, 11, 0.3, 7);
+          const { cols } = prepareStandardizedColumns(design, true);
+          for (const n of [1, 2, 3, 4, 5, 7, 11]) {
+            const ks = new Int32Array(n + 3);
+            for (let t = 0; t < n; t++) ks[t] = (t * 3) % 11;
+            const single = new Float64Array(11).fill(Number.NaN);
+            cols.gram!.entries(4, -1, ks, n, single, 0, -1);
+            const pair = new Float64Array(22).fill(Number.NaN);
+            cols.gram!.entries(4, 9, ks, n, pair, 0, 11);
+            for (let t = 0; t < 11; t++) {
+              const k = t;
+              const listed = Array.from(ks.subarray(0, n)).includes(k);
+              if (!listed) {
+                expect(Number.isNaN(single[k]), `column ${k} was not listed`).toBe(true);
+                continue;
+              }
+              expect(single[k]).toBe(twoLaneDot(cols.views[4], cols.views[k]) / rows);
+              expect(pair[k]).toBe(single[k]);
+              expect(pair[11 + k]).toBe(twoLaneDot(cols.views[9], cols.views[k]) / rows);
+              expect(single[k]).toBeCloseTo(sequentialDot(cols.views[4], cols.views[k]) / rows, 12);
+            }
+          }
+        }
+      } finally {
+        setKernelMode('auto');
       }
-    }
-  });
+    });
+  }
 
-  it('entries are exactly symmetric whichever column is the row', () => {
-    const ks = Int32Array.from([9, 4, 0, 0]);
+  it('Gram entries are exactly symmetric whichever column is the row', () => {
+    const { cols } = prepareStandardizedColumns(glmnetDesign(m, 11, 0.3, 3), true);
     const a = new Float64Array(11);
     const b = new Float64Array(11);
-    gramRow(cols, 4, ks, 1, m, a, 0);
-    gramRow(cols, 9, Int32Array.from([4, 0, 0, 0]), 1, m, b, 0);
+    cols.gram!.entries(4, -1, Int32Array.from([9, 0, 0, 0]), 1, a, 0, -1);
+    cols.gram!.entries(9, -1, Int32Array.from([4, 0, 0, 0]), 1, b, 0, -1);
     expect(a[9]).toBe(b[4]);
   });
 

@@ -155,6 +155,15 @@ export class FunctionBuilder {
     this.code.push(0xa2);
     return this;
   }
+  fdiv(): this {
+    this.code.push(0xa3);
+    return this;
+  }
+  /** f64.convert_i32_u: the i32 on the stack, read as unsigned, as an f64 (exact). */
+  fromU32(): this {
+    this.code.push(0xb8);
+    return this;
+  }
   fload(offset = 0): this {
     this.code.push(0x2b, ALIGN8);
     uleb(offset, this.code);
