@@ -162,7 +162,7 @@ export function fitPathFromMoments(
   if (!stats.reliable) throw new RidgelineError('INTERNAL', 'the fold moments are too coarse for this cell (a column nearly constant on its rows); fit it from the rows');
   const { n, means, eligible, sqNorm } = stats;
   const p = moments.p;
-  const columns: CdColumns = { m: n, p, xcol: new Float64Array(0), views: [], means, eligible, sqNorm, gram: null };
+  const columns: CdColumns = { m: n, p, xcol: new Float64Array(0), views: [], means, eligible, sqNorm, kernels: null };
   const shape: Design = { x: new Float64Array(0), y: new Float64Array(0), m: n, p, featureNames: [] };
   const cd = new LinearCd(shape, options.fitIntercept, false, columns, stats.source, stats);
   return linearPath(cd, options, lambdas, stats.scaling);

@@ -24,29 +24,34 @@ export interface CdColumns {
   eligible: Uint8Array;
   /** (1/m)‖x̃_j‖². */
   sqNorm: Float64Array;
-  /** Gram entries of these columns by the SIMD kernel (null for columns given by their statistics only). */
-  gram: ColumnGram | null;
+  /** SIMD kernels on these columns (null for columns given by their statistics only). */
+  kernels: ColumnKernels | null;
 }
 
-/**
- * Gram entries (1/m)·x̃_aᵀx̃_k of columns that live in a kernel heap (xcol is a view of it), by the
- * heap's gramPair kernel: coordinate descent's one O(m·p) step per column that enters the active set,
- * and so the bulk of a lasso path's time. WebAssembly SIMD runs it at ~6 GMAC/s here against ~1 for the
- * best scalar JavaScript tiles, and the columns are written into the heap where they are built, so
- * there is no copy.
- */
 interface ColumnRegions {
   xcol: number;
+  resid: number;
   ks: number;
   outA: number;
   outB: number;
 }
 
-export class ColumnGram {
+/**
+ * Kernels on columns that live in a kernel heap (xcol is a view of it; the columns are written there
+ * where they are built, so there is no copy):
+ * - Gram entries (1/m)·x̃_aᵀx̃_k by gramPair: covariance-mode coordinate descent's one O(m·p) step per
+ *   column that enters the active set, and so the bulk of a lasso path's time. WebAssembly SIMD runs it
+ *   at ~6 GMAC/s here against ~1 for the best scalar JavaScript tiles.
+ * - naive-mode coordinate descent's dot product with a residual kept in the heap and its update, on
+ *   f64x2 (~3× the scalar loops per element), in linalg/gram.ts's dot order, so the same bits either way.
+ */
+export class ColumnKernels {
   private readonly xcolAt: number;
+  private readonly residAt: number;
   private readonly ks: number;
   private readonly outA: number;
   private readonly outB: number;
+  private residClaimed = false;
 
   constructor(
     private readonly heap: KernelHeap,
@@ -54,14 +59,15 @@ export class ColumnGram {
     regions: ColumnRegions,
   ) {
     this.xcolAt = regions.xcol;
+    this.residAt = regions.resid;
     this.ks = heap.u32Base + regions.ks;
     this.outA = regions.outA;
     this.outB = regions.outB;
   }
 
-  /** Heap regions for columns of m × p: the columns, the index list (p + 3, room for padding to 4), two output rows. */
+  /** Heap regions for columns of m × p: the columns, a residual, the index list (p + 3, room for padding to 4), two output rows. */
   static plan(layout: HeapLayout, m: number, p: number): ColumnRegions {
-    return { xcol: layout.f64(m * p), outA: layout.f64(p), outB: layout.f64(p), ks: layout.u32(p + 3) };
+    return { xcol: layout.f64(m * p), resid: layout.f64(m), outA: layout.f64(Math.max(p, 1)), outB: layout.f64(p), ks: layout.u32(p + 3) };
   }
 
   /**
@@ -82,6 +88,24 @@ export class ColumnGram {
       out[offA + k] = h[this.outA + k];
       if (b >= 0) out[offB + k] = h[this.outB + k];
     }
+  }
+
+  /** The heap's residual (m entries) for one solver, which then uses residualDot and subtractFromResidual; null once taken. */
+  claimResidual(): Float64Array | null {
+    if (this.residClaimed) return null;
+    this.residClaimed = true;
+    return this.heap.f64.subarray(this.residAt, this.residAt + this.m);
+  }
+
+  /** x̃_jᵀr for the claimed residual r, in linalg/gram.ts's dot order. */
+  residualDot(j: number): number {
+    this.heap.columnDot(this.xcolAt + j * this.m, this.residAt, this.m, this.outA);
+    return this.heap.f64[this.outA];
+  }
+
+  /** r ← r − x̃_j·δ for the claimed residual r. */
+  subtractFromResidual(j: number, delta: number): void {
+    this.heap.subtractScaled(this.residAt, this.xcolAt + j * this.m, this.m, delta);
   }
 }
 
@@ -350,7 +374,7 @@ export function prepareStandardizedColumns(design: Design, center: boolean): { c
 function buildColumns(design: Design, center: boolean, standardize: boolean): { cols: CdColumns; scaling: ColumnScaling | null } {
   const { x, m, p } = design;
   const layout = new HeapLayout();
-  const regions = ColumnGram.plan(layout, m, p);
+  const regions = ColumnKernels.plan(layout, m, p);
   const heap = layout.create();
   const xcol = heap.f64.subarray(regions.xcol, regions.xcol + m * p);
   const sums = new Float64Array(p);
@@ -387,6 +411,6 @@ function buildColumns(design: Design, center: boolean, standardize: boolean): { 
     if (!eligible[j]) col.fill(0);
     sqNorm[j] = eligible[j] ? ss[j] / m : 0;
   }
-  const gram = new ColumnGram(heap, m, regions);
-  return { cols: { m, p, xcol, views, means, eligible, sqNorm, gram }, scaling };
+  const kernels = new ColumnKernels(heap, m, regions);
+  return { cols: { m, p, xcol, views, means, eligible, sqNorm, kernels }, scaling };
 }

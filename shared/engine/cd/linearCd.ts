@@ -49,7 +49,7 @@
 import { RidgelineError } from '../../errors.ts';
 import { softThreshold } from '../kkt.ts';
 import type { Design } from '../types.ts';
-import { prepareColumns, type CdColumns } from './columns.ts';
+import { prepareColumns, type CdColumns, type ColumnKernels } from './columns.ts';
 import { dot } from '../linalg/gram.ts';
 import { FaceFactor } from './faceFactor.ts';
 import type { GramSource } from './foldGram.ts';
@@ -95,6 +95,8 @@ export class LinearCd {
   private readonly yy: number;
   /** Naive mode: residual ỹ − X̃w, and ỹ itself to recompute it exactly for a gap check. */
   private readonly resid: Float64Array;
+  /** Naive mode: the columns' kernels when `resid` lives in their heap (residualDot, subtractFromResidual), else null. */
+  private readonly kernels: ColumnKernels | null;
   private readonly yc: Float64Array;
   /** Covariance mode: where column k's Gram column starts in `gram` (÷ p), −1 until it is computed. */
   private slot: Int32Array;
@@ -133,12 +135,18 @@ export class LinearCd {
   private readonly faceScratch: Float64Array;
   /**
    * Naive mode: whether gradAbs holds |g_j| for every eligible column from the last pass, a full one that
-   * settled (its KKT check of the screened-out columns included), with w unchanged since; how far that
-   * pass moved the fit after a column's g was taken (Σ √v_k·|Δw_k|, bounding ‖r_end − r_then‖/√m); the
+   * settled (its KKT check of the screened-out columns included), with w unchanged since; the
    * residual scratch of polish(); and how many columns its last KKT check had to compute.
    */
   private gradFresh = false;
-  private passMovement = 0;
+  /**
+   * Naive mode: how far the fit has moved since the start, Σ √v_k·|Δw_k| over every update (and the
+   * exact distance of each polish), and its value when each column's |g_j| (gradAbs) was computed. Their
+   * difference bounds ‖r_now − r_then‖/√m, so by Cauchy–Schwarz |g_j(now)| ≤ gradAbs_j + √v_j·(moved −
+   * gradAt_j): a column whose bound stays below λα satisfies its KKT condition without a pass over its rows.
+   */
+  private moved = 0;
+  private readonly gradAt: Float64Array;
   private readonly trialResid: Float64Array;
   private lastChecks = 0;
 
@@ -198,7 +206,11 @@ export class LinearCd {
     this.scale = this.yy > 0 ? this.yy : 1;
     this.negGrad.set(this.c);
     this.yc = this.covariance ? new Float64Array(0) : yc;
-    this.resid = this.covariance ? new Float64Array(0) : Float64Array.from(yc);
+    // Naive mode keeps the residual in the columns' kernel heap where it can, for the SIMD dot and update.
+    const heapResid = this.covariance ? null : (this.cols.kernels?.claimResidual() ?? null);
+    this.kernels = heapResid ? this.cols.kernels : null;
+    this.resid = this.covariance ? new Float64Array(0) : (heapResid ?? new Float64Array(m));
+    if (!this.covariance) this.resid.set(yc);
     this.slot = new Int32Array(this.covariance ? p : 0).fill(-1);
     this.gram = new Float64Array(0);
     this.todo = new Int32Array(this.covariance ? p + 3 : 0);
@@ -206,6 +218,7 @@ export class LinearCd {
     this.isActive = new Uint8Array(p);
     this.inStrong = new Uint8Array(this.covariance ? 0 : p);
     this.gradAbs = new Float64Array(this.covariance ? 0 : p);
+    this.gradAt = new Float64Array(this.covariance ? 0 : p);
     this.factor = new FaceFactor(p);
     this.inFace = new Uint8Array(p);
     this.faceValue = new Float64Array(p);
@@ -406,12 +419,12 @@ export class LinearCd {
     const outcome = this.faceSteps(nA);
     this.polishedAt = this.work;
     if (outcome === 'stuck') return 'singular';
-    const distance = this.adoptFace();
+    this.adoptFace();
     const fresh = this.gradFresh;
     this.gradFresh = false;
     this.fullNext = true;
     if (outcome === 'moved') return 'improved';
-    return (this.covariance ? this.faceKktHolds() : fresh && this.faceKktHoldsFromRows(distance)) ? 'optimal' : 'improved';
+    return (this.covariance ? this.faceKktHolds() : fresh && this.faceKktHoldsFromRows()) ? 'optimal' : 'improved';
   }
 
   // polish()'s parts are small methods: V8 then optimizes each hot loop on its own, early, instead of
@@ -550,15 +563,16 @@ export class LinearCd {
     const distance = Math.sqrt(squaredDistance(r, resid, m) / m);
     resid.set(r);
     this.negGradStale = true;
+    this.moved += distance;
     return distance;
   }
 
   /** Rounding in g_j is about ε·√v_j times the size of the numbers r is made of (as in dualityGap). */
   private gradientSlack(): number {
-    const { p, w, inFace } = this;
+    const { p, w } = this;
     const v = this.cols.sqNorm;
     let fitScale = Math.sqrt(this.scale);
-    for (let j = 0; j < p; j++) if (inFace[j]) fitScale += Math.sqrt(v[j]) * Math.abs(w[j]);
+    for (let j = 0; j < p; j++) if (w[j] !== 0) fitScale += Math.sqrt(v[j]) * Math.abs(w[j]);
     return 16 * Number.EPSILON * fitScale;
   }
 
@@ -573,25 +587,24 @@ export class LinearCd {
 
   /**
    * Naive mode, right after a settled full pass: every |g_j| is known at a nearby point (gradAbs, at most
-   * passMovement from the passes' final residual, itself `distance` from r), and
-   * |g_j(r) − g_j(r')| ≤ √v_j·‖r − r'‖/√m (Cauchy–Schwarz), so only the columns this bound cannot clear
-   * are computed from the rows. Violators join the strong set. (Not right after such a pass, polish()
+   * moved − gradAt_j from r), and |g_j(r) − g_j(r')| ≤ √v_j·‖r − r'‖/√m (Cauchy–Schwarz), so only the
+   * columns this bound cannot clear are computed from the rows. Violators join the strong set. (Not right after such a pass, polish()
    * leaves the verdict to the next full pass and its check of the screened-out columns.)
    */
-  private faceKktHoldsFromRows(distance: number): boolean {
-    const { p, m, inFace, l1, resid: r, gradAbs } = this;
+  private faceKktHoldsFromRows(): boolean {
+    const { p, m, inFace, l1, resid: r, gradAbs, gradAt, moved } = this;
     const { sqNorm: v, eligible, views } = this.cols;
     const slack = this.gradientSlack();
-    const margin = distance + this.passMovement + slack;
     let holds = true;
     let checks = 0;
     for (let j = 0; j < p; j++) {
       if (!eligible[j] || inFace[j]) continue;
       const sv = Math.sqrt(v[j]);
-      if (gradAbs[j] + sv * margin <= l1) continue;
-      const gj = Math.abs(dot(views[j], r, m) / m);
+      if (gradAbs[j] + sv * (moved - gradAt[j] + slack) <= l1) continue;
+      const gj = Math.abs((this.kernels ? this.kernels.residualDot(j) : dot(views[j], r, m)) / m);
       checks++;
       gradAbs[j] = gj;
+      gradAt[j] = moved;
       if (gj > l1 + slack * sv) {
         holds = false;
         this.inStrong[j] = 1;
@@ -706,18 +719,21 @@ export class LinearCd {
     const l2 = this.l2;
     const invM = 1 / m;
     let dlx = 0;
-    let movement = 0;
+    let moved = this.moved;
     const count = full ? p : this.nActive;
     const inStrong = this.inStrong;
     const gradAbs = this.gradAbs;
+    const gradAt = this.gradAt;
+    const kernels = this.kernels;
     for (let t = 0; t < count; t++) {
       const j = full ? t : this.active[t];
       if (!eligible[j] || !inStrong[j]) continue;
       const col = views[j];
       const vj = v[j];
       const wj = w[j];
-      const gj = dot(col, r, m) * invM;
+      const gj = (kernels ? kernels.residualDot(j) : dot(col, r, m)) * invM;
       gradAbs[j] = Math.abs(gj);
+      gradAt[j] = moved;
       this.work += m;
       const next = softThreshold(gj + vj * wj, l1) / (vj + l2);
       if (next === wj) continue;
@@ -725,30 +741,36 @@ export class LinearCd {
       if (!this.isActive[j]) this.markActive(j);
       const delta = next - wj;
       w[j] = next;
-      for (let i = 0; i < m; i++) r[i] -= col[i] * delta;
+      if (kernels) kernels.subtractFromResidual(j, delta);
+      else for (let i = 0; i < m; i++) r[i] -= col[i] * delta;
       const d = vj * delta * delta;
       if (d > dlx) dlx = d;
-      movement += Math.sqrt(d);
+      moved += Math.sqrt(d);
     }
     this.negGradStale = true;
-    this.passMovement = movement;
+    this.moved = moved;
     return dlx;
   }
 
   /**
    * Naive mode: the KKT check of the columns outside the strong set (all at w_j = 0): those with
-   * |g_j| > λα, which a full pass would move, join the set. Returns how many joined.
+   * |g_j| > λα, which a full pass would move, join the set. Returns how many joined. A column whose
+   * bound gradAbs_j + √v_j·(moved − gradAt_j) (see `moved`) clears λα is not computed: on wide data most
+   * columns sit far below λα, so this skips most of the check's O(m·p) work.
    */
   private admitViolators(): number {
-    const { m, p } = this;
-    const { views, eligible } = this.cols;
+    const { m, p, moved, gradAbs, gradAt } = this;
+    const { views, eligible, sqNorm: v } = this.cols;
     const r = this.resid;
     const invM = 1 / m;
+    const slack = this.gradientSlack();
     let joined = 0;
     for (let j = 0; j < p; j++) {
       if (!eligible[j] || this.inStrong[j]) continue;
-      const g = Math.abs(dot(views[j], r, m) * invM);
-      this.gradAbs[j] = g;
+      if (gradAbs[j] + Math.sqrt(v[j]) * (moved - gradAt[j] + slack) <= this.l1) continue;
+      const g = Math.abs((this.kernels ? this.kernels.residualDot(j) : dot(views[j], r, m)) * invM);
+      gradAbs[j] = g;
+      gradAt[j] = moved;
       if (g > this.l1) {
         this.inStrong[j] = 1;
         joined++;
@@ -795,7 +817,7 @@ export class LinearCd {
       }
     }
     if (this.gramSource) this.gramSource.fill(j, todo, n, gram, offA);
-    else if (this.cols.gram) this.cols.gram.entries(j, partner, todo, n, gram, offA, offB);
+    else if (this.cols.kernels) this.cols.kernels.entries(j, partner, todo, n, gram, offA, offB);
     else throw new RidgelineError('INTERNAL', 'LinearCd: covariance mode needs the columns\' Gram kernel or a Gram source');
     return sa;
   }

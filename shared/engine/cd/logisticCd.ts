@@ -151,7 +151,7 @@ export class LogisticCd {
     const cols = columns ?? prepareColumns(design, fitIntercept);
     this.k = logisticKernels(cols.xcol, m, p);
     // With WebAssembly the columns live in its memory: the views point there and the copy is dropped.
-    this.cols = this.k.fast ? { ...cols, xcol: new Float64Array(0), views: this.k.views, gram: null } : cols;
+    this.cols = this.k.fast ? { ...cols, xcol: new Float64Array(0), views: this.k.views, kernels: null } : cols;
     this.w = new Float64Array(p);
     this.eta = new Float64Array(m);
     this.vm = this.k.v;

@@ -62,6 +62,8 @@ interface WasmExports {
   ): void;
   transpose(src: number, rows: number, cols: number, dst: number): void;
   gramPair(cols: number, m: number, a: number, b: number, ks: number, n: number, outA: number, outB: number): void;
+  columnDot(a: number, b: number, m: number, out: number): void;
+  subtractScaled(r: number, x: number, m: number, delta: number): void;
 }
 
 /** The parts of the WebAssembly global used here (declared locally: shared/ compiles without DOM or Node types). */
@@ -116,6 +118,10 @@ export interface KernelHeap {
   transpose(src: number, rows: number, cols: number, dst: number): void;
   /** reference.gramPair: Gram entries of columns a and b with the n (a multiple of 4) columns listed at u32[ks..). */
   gramPair(cols: number, m: number, a: number, b: number, ks: number, n: number, outA: number, outB: number): void;
+  /** reference.columnDot: f64[out] = the dot product of the m entries at a and at b. */
+  columnDot(a: number, b: number, m: number, out: number): void;
+  /** reference.subtractScaled: the m entries at r minus δ times those at x. */
+  subtractScaled(r: number, x: number, m: number, delta: number): void;
 }
 
 /**
@@ -176,6 +182,8 @@ function wasmHeap(f64: Float64Array, u32: Uint32Array, ex: WasmExports, u32Base:
       ex.adam(theta * 8, grad * 8, m1 * 8, m2 * 8, count, mode, c.l2, c.l1, c.beta1, c.oneMinusBeta1, c.beta2, c.oneMinusBeta2, c.c1, c.c2, c.learningRate, c.epsilon),
     transpose: (src, rows, cols, dst) => ex.transpose(src * 8, rows, cols, dst * 8),
     gramPair: (cols, m, a, b, ks, n, outA, outB) => ex.gramPair(cols * 8, m, a, b, ks * 4, n, outA * 8, outB * 8),
+    columnDot: (a, b, m, out) => ex.columnDot(a * 8, b * 8, m, out * 8),
+    subtractScaled: (r, x, m, delta) => ex.subtractScaled(r * 8, x * 8, m, delta),
   };
 }
 
@@ -197,5 +205,7 @@ function referenceHeap(buffer: ArrayBuffer, u32Base: number): KernelHeap {
     adam: (theta, grad, m1, m2, count, mode, c) => reference.adam(f64, theta, grad, m1, m2, count, mode, c),
     transpose: (src, rows, cols, dst) => reference.transpose(f64, src, rows, cols, dst),
     gramPair: (cols, m, a, b, ks, n, outA, outB) => reference.gramPair(f64, u32, cols, m, a, b, ks, n, outA, outB),
+    columnDot: (a, b, m, out) => reference.columnDot(f64, a, b, m, out),
+    subtractScaled: (r, x, m, delta) => reference.subtractScaled(f64, r, x, m, delta),
   };
 }

@@ -421,3 +421,26 @@ export function gramPair(h: Float64Array, u32: Uint32Array, cols: number, m: num
     }
   }
 }
+
+/** columnDot: h[out] = Σ h[a + i]·h[b + i] in linalg/gram.ts's dot order (four partial sums by i mod 4, the tail in s0, (s0 + s1) + (s2 + s3)). */
+export function columnDot(h: Float64Array, a: number, b: number, m: number, out: number): void {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let i = 0;
+  const m4 = m & ~3;
+  for (; i < m4; i += 4) {
+    s0 += h[a + i] * h[b + i];
+    s1 += h[a + i + 1] * h[b + i + 1];
+    s2 += h[a + i + 2] * h[b + i + 2];
+    s3 += h[a + i + 3] * h[b + i + 3];
+  }
+  for (; i < m; i++) s0 += h[a + i] * h[b + i];
+  h[out] = s0 + s1 + (s2 + s3);
+}
+
+/** subtractScaled: h[r + i] ← h[r + i] − h[x + i]·δ. */
+export function subtractScaled(h: Float64Array, r: number, x: number, m: number, delta: number): void {
+  for (let i = 0; i < m; i++) h[r + i] -= h[x + i] * delta;
+}

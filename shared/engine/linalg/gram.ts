@@ -1,7 +1,7 @@
 /**
  * Cross-product kernels on column-major data in plain TypeScript: dot products, and the whole lower
  * triangle of the Gram matrix for the closed-form ridge solve. (Coordinate descent's Gram entries are
- * computed by the SIMD kernel behind cd/columns.ts's ColumnGram.)
+ * computed by the SIMD kernels behind cd/columns.ts's ColumnKernels.)
  *
  * Why register tiles: V8 emits scalar code, so a dot product is bound by its loads (two per multiply-add)
  * and by the add latency of one accumulator. Taking 4 columns k at once reuses each load of x̃_a four

@@ -13,6 +13,7 @@ import { fit } from '../../../shared/engine/fit.ts';
 import { HeapLayout, setKernelMode, wasmKernelsAvailable, type KernelHeap } from '../../../shared/engine/kernels/heap.ts';
 import { RELU_BACKWARD, RELU_FORWARD, TANH_BACKWARD } from '../../../shared/engine/kernels/reference.ts';
 import { kernelModuleBytes } from '../../../shared/engine/kernels/wasm/kernels.ts';
+import { dot } from '../../../shared/engine/linalg/gram.ts';
 import { squaredLossAndGradient } from '../../../shared/engine/linear/squaredLoss.ts';
 import { logLossAndGradient } from '../../../shared/engine/logistic/logLoss.ts';
 import { Pcg64 } from '../../../shared/engine/random/pcg64.ts';
@@ -147,6 +148,31 @@ describe('WebAssembly kernels', () => {
         expectSameBits(run(false, true), slow, `in place n=${n} k=${k} nb=${nb}`);
         setKernelMode('auto');
       }
+    }
+  });
+
+  it('columnDot and subtractScaled equal their twins and linalg/gram.ts dot bit for bit, every tail length', () => {
+    for (const m of [1, 2, 3, 4, 5, 7, 8, 9, 31, 400, 1001]) {
+      const a = randoms(rng, m);
+      const b = randoms(rng, m);
+      const delta = rng.normal();
+      const run = (fast: boolean): Float64Array => {
+        const layout = new HeapLayout();
+        const at = layout.f64(m);
+        const bt = layout.f64(m);
+        const out = layout.f64(1);
+        const heap = heapWith(layout, fast);
+        heap.f64.set(a, at);
+        heap.f64.set(b, bt);
+        heap.columnDot(at, bt, m, out);
+        const d = heap.f64[out];
+        heap.subtractScaled(bt, at, m, delta);
+        return Float64Array.from([d, ...heap.f64.subarray(bt, bt + m)]);
+      };
+      const [fast, slow] = onBothPaths(run);
+      expectSameBits(fast, slow, `columnDot/subtractScaled m=${m}`);
+      expectSameBits([fast[0]], [dot(a, b, m)], `columnDot = dot, m=${m}`);
+      expectSameBits(fast.subarray(1), b.map((v, i) => v - a[i] * delta), `subtractScaled m=${m}`);
     }
   });
 

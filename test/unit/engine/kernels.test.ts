@@ -25,7 +25,7 @@ function sequentialDot(a: Float64Array, b: Float64Array): number {
   return s;
 }
 
-/** Even rows and odd rows each summed in order, an odd length's last product with the even ones, then even + odd: the order of coordinate descent's Gram entries (ColumnGram). */
+/** Even rows and odd rows each summed in order, an odd length's last product with the even ones, then even + odd: the order of coordinate descent's Gram entries (ColumnKernels). */
 function twoLaneDot(a: Float64Array, b: Float64Array): number {
   let even = 0;
   let odd = 0;
@@ -47,7 +47,7 @@ describe('Gram kernels', () => {
   const m = 37;
 
   for (const mode of ['auto', 'reference'] as const) {
-    it(`ColumnGram (${mode} kernels) gives the two-lane dot / m for every listed column, any count (padding), odd and even m`, () => {
+    it(`ColumnKernels (${mode} kernels) gives the two-lane dot / m for every listed column, any count (padding), odd and even m`, () => {
       setKernelMode(mode);
       try {
         for (const rows of [m, m + 1]) {
@@ -57,9 +57,9 @@ describe('Gram kernels', () => {
             const ks = new Int32Array(n + 3);
             for (let t = 0; t < n; t++) ks[t] = (t * 3) % 11;
             const single = new Float64Array(11).fill(Number.NaN);
-            cols.gram!.entries(4, -1, ks, n, single, 0, -1);
+            cols.kernels!.entries(4, -1, ks, n, single, 0, -1);
             const pair = new Float64Array(22).fill(Number.NaN);
-            cols.gram!.entries(4, 9, ks, n, pair, 0, 11);
+            cols.kernels!.entries(4, 9, ks, n, pair, 0, 11);
             for (let t = 0; t < 11; t++) {
               const k = t;
               const listed = Array.from(ks.subarray(0, n)).includes(k);
@@ -84,8 +84,8 @@ describe('Gram kernels', () => {
     const { cols } = prepareStandardizedColumns(glmnetDesign(m, 11, 0.3, 3), true);
     const a = new Float64Array(11);
     const b = new Float64Array(11);
-    cols.gram!.entries(4, -1, Int32Array.from([9, 0, 0, 0]), 1, a, 0, -1);
-    cols.gram!.entries(9, -1, Int32Array.from([4, 0, 0, 0]), 1, b, 0, -1);
+    cols.kernels!.entries(4, -1, Int32Array.from([9, 0, 0, 0]), 1, a, 0, -1);
+    cols.kernels!.entries(9, -1, Int32Array.from([4, 0, 0, 0]), 1, b, 0, -1);
     expect(a[9]).toBe(b[4]);
   });
 

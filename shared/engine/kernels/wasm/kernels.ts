@@ -21,6 +21,8 @@
  * - gramPair(cols, m, a, b, ks, n, outA, outB): coordinate descent's Gram entries x_a·x_k / m and
  *   x_b·x_k / m from column-major columns, each dot as two lanes (even and odd rows, in row order; an
  *   odd m's last product joins the even lane), then even + odd.
+ * - columnDot(a, b, m, out), subtractScaled(r, x, m, δ): naive coordinate descent's dot product (four
+ *   partial sums by i mod 4, as linalg/gram.ts's dot) and residual update r ← r − x·δ.
  *
  * Why these kernels win (measured on the 2-core AMD EPYC of the benchmarks, Node 20 / V8 11.3, whose
  * TurboFan compiles these loops to SSE/AVX code with 15 usable xmm registers):
@@ -513,6 +515,61 @@ function gramPair(): FunctionBuilder {
   return f;
 }
 
+/**
+ * columnDot(a, b, m, out): out[0] = Σ a_i·b_i as four partial sums s0…s3 (i mod 4, the lanes of two
+ * vector accumulators; a tail of m mod 4 joins s0), combined as (s0 + s1) + (s2 + s3): linalg/gram.ts's
+ * dot, operation for operation.
+ */
+function columnDot(): FunctionBuilder {
+  const f = new FunctionBuilder('columnDot', [I32, I32, I32, I32]);
+  const [a, b, m, out] = [0, 1, 2, 3];
+  const end = f.local(I32);
+  const ap = f.local(I32);
+  const bp = f.local(I32);
+  const A = f.local(V128);
+  const B = f.local(V128);
+  const s0 = f.local(F64);
+  f.f64x2(0).set(A).f64x2(0).set(B);
+  f.get(m).i32(3).shl().get(a).add().set(end);
+  f.get(a).set(ap).get(b).set(bp);
+  f.forEach(ap, 32, end, () => {
+    f.get(A).get(ap).vload(0).get(bp).vload(0).vmul().vadd().set(A);
+    f.get(B).get(ap).vload(16).get(bp).vload(16).vmul().vadd().set(B);
+    f.inc(bp, 32);
+  });
+  f.get(A).lane(0).set(s0);
+  f.forEach(ap, 8, end, () => {
+    f.get(s0).get(ap).fload().get(bp).fload().fmul().fadd().set(s0);
+    f.inc(bp, 8);
+  });
+  f.get(out);
+  f.get(s0).get(A).lane(1).fadd().get(B).lane(0).get(B).lane(1).fadd().fadd();
+  f.fstore();
+  return f;
+}
+
+/** subtractScaled(r, x, m, delta): r_i ← r_i − x_i·δ (coordinate descent's residual update). */
+function subtractScaled(): FunctionBuilder {
+  const f = new FunctionBuilder('subtractScaled', [I32, I32, I32, F64]);
+  const [r, x, m, delta] = [0, 1, 2, 3];
+  const end = f.local(I32);
+  const rp = f.local(I32);
+  const xp = f.local(I32);
+  const D = f.local(V128);
+  f.get(delta).vsplat().set(D);
+  f.get(m).i32(3).shl().get(r).add().set(end);
+  f.get(r).set(rp).get(x).set(xp);
+  f.forEach(rp, 32, end, () => {
+    for (const o of [0, 16]) f.get(rp).get(rp).vload(o).get(xp).vload(o).get(D).vmul().vsub().vstore(o);
+    f.inc(xp, 32);
+  });
+  f.forEach(rp, 8, end, () => {
+    f.get(rp).get(rp).fload().get(xp).fload().get(delta).fmul().fsub().fstore();
+    f.inc(xp, 8);
+  });
+  return f;
+}
+
 /** transpose(src, rows, cols, dst): dst (cols × rows) = srcᵀ (src rows × cols, row-major). Copies only. */
 function transpose(): FunctionBuilder {
   const f = new FunctionBuilder('transpose', [I32, I32, I32, I32]);
@@ -539,5 +596,5 @@ function transpose(): FunctionBuilder {
 
 /** The kernels' module, assembled once per process (a few KB). */
 export function kernelModuleBytes(): Uint8Array<ArrayBuffer> {
-  return assembleModule([rowDots(), gradRows(), affineRows(), weightGrad(), linearPass(), activations(), adam(), transpose(), gramPair()]);
+  return assembleModule([rowDots(), gradRows(), affineRows(), weightGrad(), linearPass(), activations(), adam(), transpose(), gramPair(), columnDot(), subtractScaled()]);
 }
