@@ -13,7 +13,7 @@ import { validateLabels, sigmoid } from './logistic/logLoss.ts';
 import { asGlm } from './objective.ts';
 import { elasticNetPenalty } from './penalty.ts';
 import type { Design, FitOptions } from './types.ts';
-import { prepareColumns, prepareStandardizedColumns, type CdColumns } from './cd/columns.ts';
+import { prepareColumns, prepareStandardizedColumns, sequentialColumnDots, type CdColumns } from './cd/columns.ts';
 import { validateFitOptions, validateLogisticDesign } from './fit.ts';
 
 export interface PathPoint {
@@ -61,14 +61,11 @@ export function lambdaMax(design: Design, options: Pick<FitOptions, 'model' | 'a
   for (let i = 0; i < m; i++) ybar += y[i];
   ybar /= m;
   const null0 = options.fitIntercept ? ybar : model === 'logistic' ? sigmoid(0) : 0;
+  const centered = y.map((v) => v - null0);
+  const dots = new Float64Array(p);
+  sequentialColumnDots(cols.xcol, m, p, centered, dots);
   let best = 0;
-  for (let j = 0; j < p; j++) {
-    if (!cols.eligible[j]) continue;
-    const base = j * m;
-    let dot = 0;
-    for (let i = 0; i < m; i++) dot += cols.xcol[base + i] * (y[i] - null0);
-    best = Math.max(best, Math.abs(dot));
-  }
+  for (let j = 0; j < p; j++) if (cols.eligible[j]) best = Math.max(best, Math.abs(dots[j]));
   return best / (m * Math.max(options.alpha, 1e-3));
 }
 

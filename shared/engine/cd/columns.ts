@@ -354,6 +354,42 @@ function centerInPlace(xcol: Float64Array, m: number, p: number, mu: Float64Arra
   }
 }
 
+/**
+ * out[j] = Σ_i col_j[i]·v[i] for every column, each one sequential sum in row order (4 columns per sweep,
+ * as the statistics above). The order λ_max and coordinate descent's c_j share, so that at λ = λ_max every
+ * coefficient stays exactly 0.
+ */
+export function sequentialColumnDots(xcol: Float64Array, m: number, p: number, v: Float64Array, out: Float64Array): void {
+  const p4 = p & ~3;
+  for (let j = 0; j < p4; j += 4) {
+    const b0 = j * m;
+    const b1 = b0 + m;
+    const b2 = b1 + m;
+    const b3 = b2 + m;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (let i = 0; i < m; i++) {
+      const vi = v[i];
+      s0 += xcol[b0 + i] * vi;
+      s1 += xcol[b1 + i] * vi;
+      s2 += xcol[b2 + i] * vi;
+      s3 += xcol[b3 + i] * vi;
+    }
+    out[j] = s0;
+    out[j + 1] = s1;
+    out[j + 2] = s2;
+    out[j + 3] = s3;
+  }
+  for (let j = p4; j < p; j++) {
+    const base = j * m;
+    let s = 0;
+    for (let i = 0; i < m; i++) s += xcol[base + i] * v[i];
+    out[j] = s;
+  }
+}
+
 /** Column-major, centered columns of the design as given (no scaling). */
 export function prepareColumns(design: Design, center: boolean): CdColumns {
   return buildColumns(design, center, false).cols;

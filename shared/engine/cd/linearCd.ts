@@ -49,7 +49,7 @@
 import { RidgelineError } from '../../errors.ts';
 import { softThreshold } from '../kkt.ts';
 import type { Design } from '../types.ts';
-import { prepareColumns, type CdColumns, type ColumnKernels } from './columns.ts';
+import { prepareColumns, sequentialColumnDots, type CdColumns, type ColumnKernels } from './columns.ts';
 import { dot } from '../linalg/gram.ts';
 import { FaceFactor } from './faceFactor.ts';
 import type { GramSource } from './foldGram.ts';
@@ -193,15 +193,10 @@ export class LinearCd {
         yy += yc[i] * yc[i];
       }
       this.yy = yy / m;
-      const { views } = this.cols;
       this.c = new Float64Array(p);
-      // One sequential sum, the order lambdaMax uses: at λ = λ_max every coefficient then stays exactly 0.
-      for (let j = 0; j < p; j++) {
-        const col = views[j];
-        let s = 0;
-        for (let i = 0; i < m; i++) s += col[i] * yc[i];
-        this.c[j] = s / m;
-      }
+      // Sequential sums, the order lambdaMax uses: at λ = λ_max every coefficient then stays exactly 0.
+      sequentialColumnDots(this.cols.xcol, m, p, yc, this.c);
+      for (let j = 0; j < p; j++) this.c[j] /= m;
     }
     this.scale = this.yy > 0 ? this.yy : 1;
     this.negGrad.set(this.c);
