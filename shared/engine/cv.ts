@@ -11,7 +11,7 @@ import { FoldMoments } from './cd/foldGram.ts';
 import { COVARIANCE_MAX_P } from './cd/linearCd.ts';
 import { subsetRows } from './design.ts';
 import { fit } from './fit.ts';
-import { defaultLambdaGrid, fitPath, fitPathFromMoments, logGrid, type PathPoint } from './path.ts';
+import { defaultLambdaGrid, fitPath, fitPathFromMoments, guardedLambdaMax, logGrid, type PathPoint } from './path.ts';
 import { predict } from './predict.ts';
 import { Pcg64 } from './random/pcg64.ts';
 import type { Design, FitOptions, FitResult } from './types.ts';
@@ -107,11 +107,7 @@ export function cvLambdaGrid(design: Design, options: CvPathOptions, moments: Fo
   if (!stats?.reliable) return defaultLambdaGrid(design, options, n, ratio);
   let top = 0;
   for (let j = 0; j < stats.c.length; j++) top = Math.max(top, Math.abs(stats.c[j]));
-  const alpha = Math.max(options.alpha, 1e-3);
-  let lambdaMax = top / alpha;
-  // Rounded so that λ_max·α ≥ max|c_j| exactly: the soft threshold then keeps every coefficient at 0.
-  if (options.alpha >= 1e-3) while (lambdaMax * options.alpha < top) lambdaMax += lambdaMax * Number.EPSILON;
-  return logGrid(lambdaMax, design, n, ratio);
+  return logGrid(guardedLambdaMax(top, options.alpha), design, n, ratio);
 }
 
 /** The path on all the data: the coefficient path, the nonzero counts, and the refits' source. */

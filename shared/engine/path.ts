@@ -65,8 +65,18 @@ export function lambdaMax(design: Design, options: Pick<FitOptions, 'model' | 'a
   const dots = new Float64Array(p);
   sequentialColumnDots(cols.xcol, m, p, centered, dots);
   let best = 0;
-  for (let j = 0; j < p; j++) if (cols.eligible[j]) best = Math.max(best, Math.abs(dots[j]));
-  return best / (m * Math.max(options.alpha, 1e-3));
+  for (let j = 0; j < p; j++) if (cols.eligible[j]) best = Math.max(best, Math.abs(dots[j] / m));
+  return guardedLambdaMax(best, options.alpha);
+}
+
+/**
+ * top / max(α, 1e-3), rounded up where needed so that λ_max·α ≥ top exactly: at λ_max the solvers' zero
+ * test |g_j| ≤ λα (g_j computed as `top` was) then keeps every coefficient at exactly 0.
+ */
+export function guardedLambdaMax(top: number, alpha: number): number {
+  let lambdaMax = top / Math.max(alpha, 1e-3);
+  if (alpha >= 1e-3) while (lambdaMax * alpha < top) lambdaMax += lambdaMax * Number.EPSILON;
+  return lambdaMax;
 }
 
 /**

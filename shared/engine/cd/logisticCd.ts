@@ -180,6 +180,34 @@ export class LogisticCd {
     this.eta.fill(this.b);
   }
 
+  private nullMax = Number.NaN;
+
+  /**
+   * max_j |x̃_jᵀ(y − ŷ₀)|/m over the eligible columns, ŷ₀ the null model's fit (ȳ, or ½ without an
+   * intercept): the gradient at the starting point, each entry one sequential sum exactly as lambdaMax
+   * computes it (path.ts), so that at λ_max (where λα ≥ this, exactly) the path keeps every coefficient
+   * at exactly 0 instead of letting the solver's differently rounded gradient move one by 1e-16.
+   */
+  nullGradientMax(): number {
+    if (!Number.isNaN(this.nullMax)) return this.nullMax;
+    const { m, p, y } = this;
+    const { views, eligible } = this.cols;
+    let ybar = 0;
+    for (let i = 0; i < m; i++) ybar += y[i];
+    ybar /= m;
+    const null0 = this.fitIntercept ? ybar : 0.5;
+    let best = 0;
+    for (let j = 0; j < p; j++) {
+      if (!eligible[j]) continue;
+      const col = views[j];
+      let s = 0;
+      for (let i = 0; i < m; i++) s += col[i] * (y[i] - null0);
+      best = Math.max(best, Math.abs(s / m));
+    }
+    this.nullMax = best;
+    return best;
+  }
+
   setPenalty(lambda: number, alpha: number): void {
     this.lambda = lambda;
     this.alpha = alpha;

@@ -34,6 +34,8 @@ export function logisticPath(cd: LogisticCd, options: LogisticPathOptions, lambd
   }
   let previous = lambdas.length > 0 ? lambdas[0] : 0;
   const keep = new Uint8Array(p);
+  /** No Newton step has run yet: the iterate is still the null model (w = 0, the intercept-only optimum). */
+  let atNullModel = true;
   for (const lambda of lambdas) {
     if (screening) {
       const strong = alpha * (2 * lambda - previous);
@@ -42,6 +44,12 @@ export function logisticPath(cd: LogisticCd, options: LogisticPathOptions, lambd
     }
     previous = lambda;
     cd.setPenalty(lambda, alpha);
+    if (atNullModel && cd.nullGradientMax() <= lambda * alpha) {
+      // The null model (the starting point) is this λ's solution: every coefficient exactly 0 (glmnet reports λ_max so).
+      points.push(point(lambda, cd.intercept(), cd.w, scaling, cd.objective(), 0, true, null));
+      continue;
+    }
+    atNullModel = false;
     let objective = cd.objective();
     let iterations = 0;
     let converged = false;
