@@ -5,18 +5,40 @@
  *
  *   lambda < 0.1 and model = logistic      status = diverged or not tag = baseline      ridge "seed run"
  *
- * Parsing happens once per edit of the filter; the predicate it returns is a closure tree, so filtering
- * 10,000 runs is one cheap call per run. Positions in messages count characters from 1.
+ * Parsing happens once per edit of the filter and gives a tree (RunQueryNode) with every value checked
+ * and normalized; it is evaluated two ways, with the same meaning: predicateOf gives a closure tree for
+ * runs in memory (one cheap call per run), and the database compiles it to SQL (electron/core/db/
+ * runQuerySql.ts) so that a table of 100,000 runs is filtered where it is stored. Positions in messages
+ * count characters from 1.
  */
 import { HyperparamsSchema, type RunSummary } from '../domain/runs.ts';
 
 export type RunPredicate = (run: RunSummary) => boolean;
-export type RunQueryResult = { ok: true; predicate: RunPredicate } | { ok: false; error: string; position: number };
+export type RunQueryResult = { ok: true; predicate: RunPredicate; tree: RunQueryNode } | { ok: false; error: string; position: number };
 
-type Op = '=' | '!=' | '<' | '<=' | '>' | '>=' | '~';
-type Kind = 'number' | 'text' | 'tags' | 'boolean' | 'date';
+export type RunQueryOp = '=' | '!=' | '<' | '<=' | '>' | '>=' | '~';
+type Op = RunQueryOp;
+export type RunFieldKind = 'number' | 'text' | 'tags' | 'boolean' | 'date';
+type Kind = RunFieldKind;
+
+/**
+ * A parsed query. Clauses name their field by its canonical spelling (RUN_QUERY_FIELDS) and carry their
+ * value checked and normalized: text and tags lower-cased; a date as the instant range [lo, hi) it means
+ * (lo = hi for an instant; a bare day is the whole UTC day), in ms since the epoch.
+ */
+export type RunQueryNode =
+  | { type: 'all' }
+  | { type: 'and' | 'or'; parts: RunQueryNode[] }
+  | { type: 'not'; inner: RunQueryNode }
+  | { type: 'words'; needle: string }
+  | { type: 'number'; field: string; op: Exclude<Op, '~'>; value: number }
+  | { type: 'boolean'; field: string; op: '=' | '!='; value: boolean }
+  | { type: 'date'; field: string; op: Exclude<Op, '~'>; lo: number; hi: number }
+  | { type: 'tags'; field: string; op: '=' | '!=' | '~'; value: string }
+  | { type: 'text'; field: string; op: Op; value: string };
 
 interface Field {
+  name: string;
   kind: Kind;
   get: (run: RunSummary) => unknown;
 }
@@ -29,7 +51,12 @@ const CANONICAL: string[] = [];
 
 function field(names: string[], kind: Kind, get: (run: RunSummary) => unknown): void {
   CANONICAL.push(names[0]);
-  for (const name of names) FIELDS.set(name.toLowerCase(), { kind, get });
+  for (const name of names) FIELDS.set(name.toLowerCase(), { name: names[0], kind, get });
+}
+
+/** A field's kind by its canonical name (what a RunQueryNode names), for evaluators of the tree. */
+export function runQueryFieldKind(name: string): Kind | undefined {
+  return FIELDS.get(name.toLowerCase())?.kind;
 }
 
 field(['lambda', 'λ'], 'number', (r) => r.hyperparams.lambda);
@@ -151,8 +178,8 @@ class Parser {
     return token.t === 'string' || token.t === '(' || (token.t === 'word' && !this.isKeyword(token, 'and') && !this.isKeyword(token, 'or'));
   }
 
-  parse(): RunPredicate {
-    if (this.peek().t === 'end') return () => true;
+  parse(): RunQueryNode {
+    if (this.peek().t === 'end') return { type: 'all' };
     const predicate = this.or();
     const rest = this.peek();
     if (rest.t === ')') throw new QueryError(`unexpected ")" at position ${rest.pos + 1}: no "(" to close`, rest.pos);
@@ -160,16 +187,16 @@ class Parser {
     return predicate;
   }
 
-  private or(): RunPredicate {
+  private or(): RunQueryNode {
     const parts = [this.and()];
     while (this.isKeyword(this.peek(), 'or')) {
       this.next();
       parts.push(this.and());
     }
-    return parts.length === 1 ? parts[0] : (run) => parts.some((p) => p(run));
+    return parts.length === 1 ? parts[0] : { type: 'or', parts };
   }
 
-  private and(): RunPredicate {
+  private and(): RunQueryNode {
     const parts = [this.not()];
     for (;;) {
       const token = this.peek();
@@ -177,19 +204,18 @@ class Parser {
       else if (!this.startsClause(token)) break;
       parts.push(this.not());
     }
-    return parts.length === 1 ? parts[0] : (run) => parts.every((p) => p(run));
+    return parts.length === 1 ? parts[0] : { type: 'and', parts };
   }
 
-  private not(): RunPredicate {
+  private not(): RunQueryNode {
     if (this.isKeyword(this.peek(), 'not')) {
       this.next();
-      const inner = this.not();
-      return (run) => !inner(run);
+      return { type: 'not', inner: this.not() };
     }
     return this.primary();
   }
 
-  private primary(): RunPredicate {
+  private primary(): RunQueryNode {
     const token = this.next();
     if (token.t === '(') {
       const inner = this.or();
@@ -200,13 +226,13 @@ class Parser {
       }
       return inner;
     }
-    if (token.t === 'string') return textMatch(token.text);
+    if (token.t === 'string') return { type: 'words', needle: token.text.toLowerCase() };
     if (token.t === 'word') {
       if (this.isKeyword(token, 'and') || this.isKeyword(token, 'or')) {
         throw new QueryError(`"${token.text}" at position ${token.pos + 1} needs a condition before it`, token.pos);
       }
       const op = this.peek();
-      if (op.t !== 'op') return textMatch(token.text);
+      if (op.t !== 'op') return { type: 'words', needle: token.text.toLowerCase() };
       this.next();
       const value = this.next();
       if (value.t !== 'word' && value.t !== 'string') {
@@ -235,18 +261,47 @@ function describe(token: Token): string {
   }
 }
 
-function textMatch(needle: string): RunPredicate {
-  const n = needle.toLowerCase();
-  return (run) =>
-    run.name.toLowerCase().includes(n) ||
-    run.datasetName.toLowerCase().includes(n) ||
-    run.notes.toLowerCase().includes(n) ||
-    run.tags.some((tag) => tag.toLowerCase().includes(n));
-}
-
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 const DAY_MS = 86_400_000;
+
+/** The clause `name op raw`, checked against its field's kind, as a node. */
+function clause(name: string, namePos: number, op: Op, raw: string, valuePos: number): RunQueryNode {
+  const f = FIELDS.get(name.toLowerCase());
+  if (f === undefined) {
+    throw new QueryError(`unknown field "${name}" at position ${namePos + 1}; known fields: ${CANONICAL.join(', ')}`, namePos);
+  }
+  const at = `at position ${valuePos + 1}`;
+  switch (f.kind) {
+    case 'number': {
+      if (op === '~') throw new QueryError(`"~" (contains) works on text; ${name} is a number: use = < <= > >= or !=`, namePos);
+      if (!NUMBER.test(raw)) throw new QueryError(`bad number "${raw}" ${at} for ${name} (write e.g. 0.1 or 1e-4)`, valuePos);
+      return { type: 'number', field: f.name, op, value: Number(raw) };
+    }
+    case 'boolean': {
+      const v = raw.toLowerCase();
+      if (v !== 'true' && v !== 'false') throw new QueryError(`${name} is true or false, not "${raw}" (${at})`, valuePos);
+      if (op !== '=' && op !== '!=') throw new QueryError(`${name} takes = or != (it is true or false)`, namePos);
+      return { type: 'boolean', field: f.name, op, value: v === 'true' };
+    }
+    case 'date': {
+      if (op === '~') return { type: 'text', field: f.name, op, value: raw.toLowerCase() };
+      const t = Date.parse(raw);
+      if (Number.isNaN(t)) throw new QueryError(`bad date "${raw}" ${at} for ${name} (write e.g. 2026-11-28 or 2026-11-28T14:00)`, valuePos);
+      // A bare day means the whole (UTC) day: created = 2026-11-28 matches any time that day.
+      const [lo, hi] = DATE_ONLY.test(raw) ? [t, t + DAY_MS] : [t, t];
+      return { type: 'date', field: f.name, op, lo, hi };
+    }
+    case 'tags': {
+      if (op !== '=' && op !== '!=' && op !== '~') throw new QueryError(`${name} takes =, != or ~ (tags have no order)`, namePos);
+      return { type: 'tags', field: f.name, op, value: raw.toLowerCase() };
+    }
+    default:
+      return { type: 'text', field: f.name, op, value: raw.toLowerCase() };
+  }
+}
+
+// ---- evaluation in memory ----
 
 function compare(a: number, op: Op, b: number): boolean {
   switch (op) {
@@ -267,99 +322,113 @@ function compare(a: number, op: Op, b: number): boolean {
   }
 }
 
-function clause(name: string, namePos: number, op: Op, raw: string, valuePos: number): RunPredicate {
-  const f = FIELDS.get(name.toLowerCase());
-  if (f === undefined) {
-    throw new QueryError(`unknown field "${name}" at position ${namePos + 1}; known fields: ${CANONICAL.join(', ')}`, namePos);
-  }
-  const at = `at position ${valuePos + 1}`;
-  switch (f.kind) {
-    case 'number': {
-      if (op === '~') throw new QueryError(`"~" (contains) works on text; ${name} is a number: use = < <= > >= or !=`, namePos);
-      if (!NUMBER.test(raw)) throw new QueryError(`bad number "${raw}" ${at} for ${name} (write e.g. 0.1 or 1e-4)`, valuePos);
-      const b = Number(raw);
-      return (run) => {
-        const a = f.get(run);
-        return typeof a === 'number' && compare(a, op, b);
-      };
-    }
-    case 'boolean': {
-      const v = raw.toLowerCase();
-      if (v !== 'true' && v !== 'false') throw new QueryError(`${name} is true or false, not "${raw}" (${at})`, valuePos);
-      if (op !== '=' && op !== '!=') throw new QueryError(`${name} takes = or != (it is true or false)`, namePos);
-      const want = v === 'true';
-      return (run) => (f.get(run) === want) === (op === '=');
-    }
-    case 'date': {
-      if (op === '~') return textClause(f, op, raw);
-      const t = Date.parse(raw);
-      if (Number.isNaN(t)) throw new QueryError(`bad date "${raw}" ${at} for ${name} (write e.g. 2026-11-28 or 2026-11-28T14:00)`, valuePos);
-      // A bare day means the whole (UTC) day: created = 2026-11-28 matches any time that day.
-      const [lo, hi] = DATE_ONLY.test(raw) ? [t, t + DAY_MS] : [t, t];
-      return (run) => {
-        const value = f.get(run);
-        if (typeof value !== 'string') return false;
-        const a = Date.parse(value);
-        if (Number.isNaN(a)) return false;
-        switch (op) {
-          case '=':
-            return lo === hi ? a === lo : a >= lo && a < hi;
-          case '!=':
-            return lo === hi ? a !== lo : a < lo || a >= hi;
-          case '<':
-            return a < lo;
-          case '<=':
-            return lo === hi ? a <= lo : a < hi;
-          case '>':
-            return lo === hi ? a > lo : a >= hi;
-          default:
-            return a >= lo;
-        }
-      };
-    }
-    case 'tags': {
-      const v = raw.toLowerCase();
-      if (op === '=') return (run) => run.tags.some((tag) => tag.toLowerCase() === v);
-      if (op === '!=') return (run) => !run.tags.some((tag) => tag.toLowerCase() === v);
-      if (op === '~') return (run) => run.tags.some((tag) => tag.toLowerCase().includes(v));
-      throw new QueryError(`${name} takes =, != or ~ (tags have no order)`, namePos);
-    }
+/** Whether the instant a (ms) satisfies `op` against the range [lo, hi) (an instant when lo = hi). */
+export function dateMatches(a: number, op: Exclude<Op, '~'>, lo: number, hi: number): boolean {
+  switch (op) {
+    case '=':
+      return lo === hi ? a === lo : a >= lo && a < hi;
+    case '!=':
+      return lo === hi ? a !== lo : a < lo || a >= hi;
+    case '<':
+      return a < lo;
+    case '<=':
+      return lo === hi ? a <= lo : a < hi;
+    case '>':
+      return lo === hi ? a > lo : a >= hi;
     default:
-      return textClause(f, op, raw);
+      return a >= lo;
   }
 }
 
 /** Text compares ignore case; a field with several values (the data set's name and id) matches on any. */
-function textClause(f: Field, op: Op, raw: string): RunPredicate {
-  const v = raw.toLowerCase();
-  const test = (a: string): boolean => {
-    switch (op) {
-      case '=':
-        return a === v;
-      case '~':
-        return a.includes(v);
-      case '<':
-        return a < v;
-      case '<=':
-        return a <= v;
-      case '>':
-        return a > v;
-      case '>=':
-        return a >= v;
-      default:
-        return a === v;
+function textTest(op: Op, v: string): (a: string) => boolean {
+  switch (op) {
+    case '~':
+      return (a) => a.includes(v);
+    case '<':
+      return (a) => a < v;
+    case '<=':
+      return (a) => a <= v;
+    case '>':
+      return (a) => a > v;
+    case '>=':
+      return (a) => a >= v;
+    default:
+      return (a) => a === v;
+  }
+}
+
+/** The predicate of a parsed query, for runs in memory. */
+export function predicateOf(node: RunQueryNode): RunPredicate {
+  switch (node.type) {
+    case 'all':
+      return () => true;
+    case 'and': {
+      const parts = node.parts.map(predicateOf);
+      return (run) => parts.every((p) => p(run));
     }
-  };
-  return (run) => {
-    const value = f.get(run);
-    const values = (Array.isArray(value) ? value : [value]).filter((x): x is string | number => typeof x === 'string' || typeof x === 'number').map((x) => String(x).toLowerCase());
-    return op === '!=' ? !values.some(test) : values.some(test);
-  };
+    case 'or': {
+      const parts = node.parts.map(predicateOf);
+      return (run) => parts.some((p) => p(run));
+    }
+    case 'not': {
+      const inner = predicateOf(node.inner);
+      return (run) => !inner(run);
+    }
+    case 'words': {
+      const n = node.needle;
+      return (run) =>
+        run.name.toLowerCase().includes(n) ||
+        run.datasetName.toLowerCase().includes(n) ||
+        run.notes.toLowerCase().includes(n) ||
+        run.tags.some((tag) => tag.toLowerCase().includes(n));
+    }
+    case 'number': {
+      const { get } = FIELDS.get(node.field.toLowerCase())!;
+      const { op, value } = node;
+      return (run) => {
+        const a = get(run);
+        return typeof a === 'number' && compare(a, op, value);
+      };
+    }
+    case 'boolean': {
+      const { get } = FIELDS.get(node.field.toLowerCase())!;
+      const { op, value } = node;
+      return (run) => (get(run) === value) === (op === '=');
+    }
+    case 'date': {
+      const { get } = FIELDS.get(node.field.toLowerCase())!;
+      const { op, lo, hi } = node;
+      return (run) => {
+        const value = get(run);
+        if (typeof value !== 'string') return false;
+        const a = Date.parse(value);
+        return !Number.isNaN(a) && dateMatches(a, op, lo, hi);
+      };
+    }
+    case 'tags': {
+      const v = node.value;
+      if (node.op === '=') return (run) => run.tags.some((tag) => tag.toLowerCase() === v);
+      if (node.op === '!=') return (run) => !run.tags.some((tag) => tag.toLowerCase() === v);
+      return (run) => run.tags.some((tag) => tag.toLowerCase().includes(v));
+    }
+    case 'text': {
+      const { get } = FIELDS.get(node.field.toLowerCase())!;
+      const test = textTest(node.op, node.value);
+      const negate = node.op === '!=';
+      return (run) => {
+        const value = get(run);
+        const values = (Array.isArray(value) ? value : [value]).filter((x): x is string | number => typeof x === 'string' || typeof x === 'number').map((x) => String(x).toLowerCase());
+        return negate ? !values.some(test) : values.some(test);
+      };
+    }
+  }
 }
 
 export function parseRunQuery(text: string): RunQueryResult {
   try {
-    return { ok: true, predicate: new Parser(tokenize(text)).parse() };
+    const tree = new Parser(tokenize(text)).parse();
+    return { ok: true, predicate: predicateOf(tree), tree };
   } catch (error) {
     if (error instanceof QueryError) return { ok: false, error: error.message, position: error.position };
     throw error;

@@ -1,0 +1,182 @@
+/**
+ * The runs table's filter language (shared/query/runQuery.ts) evaluated in SQLite: a parsed query tree
+ * compiled to a WHERE clause over `runs r JOIN datasets d`, with the same meaning as the in-memory
+ * predicate (predicateOf) for every run (a property test compares the two on seeded queries). So a table
+ * of 100,000 runs is filtered, counted and sorted where it is stored, and only the rows shown travel.
+ *
+ * Where SQLite's own semantics differ from JavaScript's, functions registered on the connection
+ * (registerRunQueryFunctions) do it the JavaScript way: case folding beyond ASCII (String.toLowerCase),
+ * Date.parse for instants, String(number) for numbers compared as text. Columns known to hold ASCII only
+ * (model, solver, status, role, ids) use SQLite's lower(), which then folds exactly the same, and is cheaper.
+ * Every leaf is wrapped so that it is 0 or 1, never NULL: `not` then negates as JavaScript's `!` does.
+ */
+import type Database from 'better-sqlite3';
+import type { RunQueryNode } from '../../../shared/query/runQuery.ts';
+
+/** SQL of a condition and its positional parameters. */
+export interface SqlCondition {
+  sql: string;
+  params: (string | number)[];
+}
+
+/** JavaScript's lower-casing (SQLite's lower() folds ASCII only). */
+const LOWER = 'rl_lower';
+/** Date.parse of an instant stored as text, or NULL. */
+const INSTANT = 'rl_instant';
+/** String(x).toLowerCase() of a number or string, as the in-memory text compare sees it; NULL otherwise. */
+const TEXT = 'rl_text';
+
+/** Registers the functions the compiled queries call; once per connection. */
+export function registerRunQueryFunctions(db: Database.Database): void {
+  db.function(LOWER, { deterministic: true }, (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : null));
+  db.function(INSTANT, { deterministic: true }, (value: unknown) => {
+    if (typeof value !== 'string') return null;
+    const t = Date.parse(value);
+    return Number.isNaN(t) ? null : t;
+  });
+  db.function(TEXT, { deterministic: true }, (value: unknown) => (typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint' ? String(value).toLowerCase() : null));
+}
+
+const json = (key: string, type: string): string => `json_type(r.hyperparams, '$.${key}') ${type}`;
+/** A numeric hyperparameter: its value when the JSON holds a number, else NULL (typeof … === 'number'). */
+const numericHyperparam = (key: string): string => `(CASE WHEN ${json(key, "IN ('integer', 'real')")} THEN json_extract(r.hyperparams, '$.${key}') END)`;
+/** A boolean hyperparameter: 1 or 0 when the JSON holds true or false, else NULL. */
+const booleanHyperparam = (key: string): string => `(CASE json_type(r.hyperparams, '$.${key}') WHEN 'true' THEN 1 WHEN 'false' THEN 0 END)`;
+
+/** SQL expressions of the number fields (NULL where the run has no number). */
+const NUMBER_FIELDS: Record<string, string> = {
+  lambda: 'r.lambda',
+  alpha: 'r.alpha',
+  iterations: 'r.iterations',
+  objective: 'r.final_objective',
+  dataLoss: 'r.final_data_loss',
+  testLoss: 'r.final_test_loss',
+  penalty: 'r.final_penalty',
+  suboptimality: '(r.final_objective - r.optimum_objective)',
+  nonzero: 'r.final_nonzero',
+  duration: 'r.fit_ms',
+  // Runs stored before testFraction existed read as 0 (runsStore's toSummary), an explicit null as null.
+  testFraction: `(CASE WHEN json_type(r.hyperparams, '$.testFraction') IS NULL THEN 0 ELSE ${numericHyperparam('testFraction')} END)`,
+};
+
+const BOOLEAN_FIELDS: Record<string, string> = {
+  archived: 'r.archived',
+};
+
+/** Text fields: their values (any may match), and whether SQLite's ASCII lower() folds them exactly. */
+const TEXT_FIELDS: Record<string, { values: string[]; ascii: boolean }> = {
+  model: { values: ['r.model'], ascii: true },
+  solver: { values: ['r.solver'], ascii: true },
+  status: { values: ['r.status'], ascii: true },
+  role: { values: ['r.role'], ascii: true },
+  id: { values: ['r.id'], ascii: true },
+  sweep: { values: ['r.sweep_id'], ascii: true },
+  dataset: { values: ['d.name', 'r.dataset_id'], ascii: false },
+  name: { values: ['r.name'], ascii: false },
+  notes: { values: ['r.notes'], ascii: false },
+  // A date compared as text (`created ~ 2026-11`).
+  created: { values: ['r.created_at'], ascii: true },
+  finished: { values: ['r.finished_at'], ascii: true },
+  hidden: { values: [`(SELECT group_concat(value, ',') FROM json_each(r.hyperparams, '$.hidden'))`], ascii: true },
+};
+
+const DATE_FIELDS: Record<string, string> = {
+  created: 'r.created_at',
+  finished: 'r.finished_at',
+};
+
+function numberExpr(field: string): string {
+  return NUMBER_FIELDS[field] ?? numericHyperparam(field);
+}
+
+function booleanExpr(field: string): string {
+  return BOOLEAN_FIELDS[field] ?? booleanHyperparam(field);
+}
+
+/** The lower-cased text of a text field's value expression, as predicateOf compares it. */
+function foldedTexts(field: string): string[] {
+  const known = TEXT_FIELDS[field];
+  if (known) return known.values.map((v) => (known.ascii ? `lower(${v})` : `${LOWER}(${v})`));
+  // Other hyperparameters (init, activation, task): strings, or numbers written as JavaScript writes them.
+  return [`(CASE WHEN ${json(field, "IN ('text', 'integer', 'real')")} THEN ${TEXT}(json_extract(r.hyperparams, '$.${field}')) END)`];
+}
+
+const COMPARISON: Record<string, string> = { '=': '=', '!=': '!=', '<': '<', '<=': '<=', '>': '>', '>=': '>=' };
+
+/** `coalesce(…, 0)`: a leaf is 0 or 1, never NULL. */
+const leaf = (sql: string): string => `coalesce((${sql}), 0)`;
+
+/** Compiles a parsed query to a condition on `runs r JOIN datasets d ON d.id = r.dataset_id`. */
+export function compileRunQuery(node: RunQueryNode): SqlCondition {
+  const params: (string | number)[] = [];
+  const sql = compile(node, params);
+  return { sql, params };
+}
+
+function compile(node: RunQueryNode, params: (string | number)[]): string {
+  switch (node.type) {
+    case 'all':
+      return '1';
+    case 'and':
+    case 'or':
+      return `(${node.parts.map((part) => compile(part, params)).join(node.type === 'and' ? ' AND ' : ' OR ')})`;
+    case 'not':
+      return `(NOT ${compile(node.inner, params)})`;
+    case 'words': {
+      params.push(node.needle, node.needle, node.needle, node.needle);
+      return leaf(
+        `instr(${LOWER}(r.name), ?) > 0 OR instr(${LOWER}(d.name), ?) > 0 OR instr(${LOWER}(r.notes), ?) > 0 OR ` +
+          `EXISTS (SELECT 1 FROM json_each(r.tags) WHERE instr(${LOWER}(value), ?) > 0)`,
+      );
+    }
+    case 'number': {
+      const expr = numberExpr(node.field);
+      params.push(node.value);
+      return leaf(`${expr} IS NOT NULL AND ${expr} ${COMPARISON[node.op]} ?`);
+    }
+    case 'boolean': {
+      params.push(node.value ? 1 : 0);
+      const equal = leaf(`${booleanExpr(node.field)} = ?`);
+      return node.op === '=' ? equal : `(NOT ${equal})`;
+    }
+    case 'date': {
+      const at = `${INSTANT}(${DATE_FIELDS[node.field]})`;
+      const { lo, hi } = node;
+      const instant = lo === hi;
+      const range = (sql: string, ...values: number[]): string => {
+        params.push(...values);
+        return leaf(`${at} IS NOT NULL AND (${sql})`);
+      };
+      switch (node.op) {
+        case '=':
+          return instant ? range(`${at} = ?`, lo) : range(`${at} >= ? AND ${at} < ?`, lo, hi);
+        case '!=':
+          return instant ? range(`${at} != ?`, lo) : range(`${at} < ? OR ${at} >= ?`, lo, hi);
+        case '<':
+          return range(`${at} < ?`, lo);
+        case '<=':
+          return instant ? range(`${at} <= ?`, lo) : range(`${at} < ?`, hi);
+        case '>':
+          return instant ? range(`${at} > ?`, lo) : range(`${at} >= ?`, hi);
+        default:
+          return range(`${at} >= ?`, lo);
+      }
+    }
+    case 'tags': {
+      params.push(node.value);
+      const test = node.op === '~' ? `instr(${LOWER}(value), ?) > 0` : `${LOWER}(value) = ?`;
+      const any = `EXISTS (SELECT 1 FROM json_each(r.tags) WHERE ${test})`;
+      return node.op === '!=' ? `(NOT ${any})` : leaf(any);
+    }
+    case 'text': {
+      const tests = foldedTexts(node.field).map((value) => {
+        params.push(node.value);
+        if (node.op === '~') return leaf(`instr(${value}, ?) > 0`);
+        const op = node.op === '!=' ? '=' : COMPARISON[node.op];
+        return leaf(`${value} ${op} ?`);
+      });
+      const any = tests.length === 1 ? tests[0] : `(${tests.join(' OR ')})`;
+      return node.op === '!=' ? `(NOT ${any})` : any;
+    }
+  }
+}

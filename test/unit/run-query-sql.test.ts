@@ -1,0 +1,183 @@
+/**
+ * The filter language evaluated in SQLite (electron/core/db/runQuerySql.ts) against the in-memory
+ * evaluator (shared/query/runQuery.ts predicateOf), as a property test: a seeded database of varied runs
+ * (every status, names and tags beyond ASCII, notes, archived runs, absent optional hyperparameters,
+ * missing results) and seeded random queries over every field and operator, with and/or/not and bare
+ * words; each query must select exactly the same runs both ways.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { APP_VERSION } from '../../electron/core/appVersion.ts';
+import { openStore, type Store } from '../../electron/core/cliStore.ts';
+import { compileRunQuery, registerRunQueryFunctions } from '../../electron/core/db/runQuerySql.ts';
+import { HyperparamsSchema, type RunStatus } from '../../shared/domain/runs.ts';
+import { Pcg64 } from '../../shared/engine/random/pcg64.ts';
+import { parseRunQuery, RUN_QUERY_FIELDS, runQueryFieldKind, type RunQueryNode } from '../../shared/query/runQuery.ts';
+import { seededOutcome } from '../helpers/seedRuns.ts';
+
+const NAMES = ['ridge baseline', 'Lasso ÉTÉ', 'ΛΑΜΒΔΑ sweep', 'elastic-net', 'seed run', 'MLP tanh', 'Straße test', 'İstanbul', 'a', ''];
+const TAGS = ['baseline', 'Ünïcode', 'fast', 'ΔELTA', 'keep', 'wide'];
+const NOTES = ['', 'good fit', 'check λ', 'DIVERGED early', 'Größe'];
+const STATUSES: RunStatus[] = ['completed', 'diverged', 'failed', 'cancelled', 'interrupted', 'running', 'queued'];
+
+let dir: string;
+let store: Store;
+
+function pick<T>(rng: Pcg64, items: readonly T[]): T {
+  return items[Math.floor(rng.random() * items.length)];
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'ridgeline-query-sql-'));
+  store = openStore(join(dir, 'runs.db'), 'test');
+  registerRunQueryFunctions(store.db);
+  const datasets = store.datasets.list();
+  const rng = Pcg64.fromSeed(17);
+  store.db.transaction(() => {
+    for (let i = 0; i < 400; i++) {
+      const dataset = pick(rng, datasets);
+      const model = pick(rng, ['linear', 'logistic', 'mlp'] as const);
+      const hyperparams = HyperparamsSchema.parse({
+        model,
+        lambda: rng.random() < 0.1 ? 0 : 10 ** (-5 + rng.random() * 5),
+        alpha: pick(rng, [0, 0.25, 0.5, 1]),
+        solver: pick(rng, ['auto', 'gd', 'sgd', 'adam', 'fista', 'cd', 'closed'] as const),
+        ...(rng.random() < 0.5 ? { learningRate: pick(rng, [0.1, 0.01, 1e-7]) } : {}),
+        ...(rng.random() < 0.5 ? { maxIter: pick(rng, [10, 100, 5000]) } : {}),
+        ...(rng.random() < 0.3 ? { tol: pick(rng, [0, 1e-7, 1e-12]) } : {}),
+        standardize: rng.random() < 0.5,
+        fitIntercept: rng.random() < 0.8,
+        seed: Math.floor(rng.random() * 10),
+        hidden: pick(rng, [[16], [64, 32], [8, 8, 8]]),
+        activation: pick(rng, ['relu', 'tanh'] as const),
+        init: pick(rng, ['zeros', 'random'] as const),
+        testFraction: pick(rng, [0, 0.2]),
+        validationFraction: pick(rng, [0, 0.1]),
+      });
+      const id = store.runs.create({ name: `${pick(rng, NAMES)} ${i % 7}`, datasetId: dataset.id, datasetHash: dataset.hash, hyperparams, appVersion: APP_VERSION, ownerSession: null });
+      const status = pick(rng, STATUSES);
+      if (status === 'running') store.runs.markRunning(id);
+      else if (status === 'failed' || status === 'cancelled') store.runs.fail(id, status, 'made up');
+      else if (status !== 'queued') {
+        const outcome = seededOutcome(i, 10 + (i % 40), 'cd');
+        store.runs.finish(id, { ...outcome, status, optimumObjective: rng.random() < 0.5 ? null : outcome.optimumObjective, testLoss: rng.random() < 0.5 ? null : rng.random() });
+      }
+      const tags = TAGS.filter(() => rng.random() < 0.25);
+      store.runs.edit({ id, tags, notes: pick(rng, NOTES), archived: rng.random() < 0.15 });
+    }
+  })();
+  // A run stored before testFraction existed (its hyperparameters without the key read as 0).
+  const legacy = store.runs.list()[0];
+  const stripped = { ...legacy.hyperparams } as Record<string, unknown>;
+  delete stripped.testFraction;
+  store.db.prepare('UPDATE runs SET hyperparams = ? WHERE id = ?').run(JSON.stringify(stripped), legacy.id);
+});
+
+afterAll(() => {
+  store?.close('test done');
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Values for each kind of field, including ones that match nothing and boundaries that do. */
+const NUMBERS = ['0', '0.25', '1', '1e-3', '0.01', '10', '100', '1.5', '3', '-1', '5000', '0.2', '1e-7'];
+const TEXTS = ['linear', 'LOGISTIC', 'mlp', 'cd', 'completed', 'diverged', 'running', 'cell', 'run', 'relu', 'zeros', 'regression', '16', '64,32', 'ét', 'ΛΑΜ', 'straße', 'i̇stanbul', 'seed', 'a', 'm', 'z', '2026', 'diabetes', 'prostate', 'fit'];
+const DATES = ['2020-01-01', '2099-01-01', 'TODAY', 'NOW'];
+const BOOLEANS = ['true', 'false', 'TRUE'];
+const NUMBER_OPS = ['=', '!=', '<', '<=', '>', '>='];
+const TEXT_OPS = ['=', '!=', '<', '<=', '>', '>=', '~'];
+
+function randomClause(rng: Pcg64, today: string, now: string): string {
+  if (rng.random() < 0.12) return JSON.stringify(pick(rng, [...TEXTS, ...TAGS, 'Lasso', 'good', 'ΔELTA']));
+  const field = pick(rng, RUN_QUERY_FIELDS);
+  const kind = runQueryFieldKind(field)!;
+  switch (kind) {
+    case 'number':
+      return `${field} ${pick(rng, NUMBER_OPS)} ${pick(rng, NUMBERS)}`;
+    case 'boolean':
+      return `${field} ${pick(rng, ['=', '!='])} ${pick(rng, BOOLEANS)}`;
+    case 'tags':
+      return `${field} ${pick(rng, ['=', '!=', '~'])} "${pick(rng, [...TAGS, 'base', 'KEEP', 'none'])}"`;
+    case 'date': {
+      const value = pick(rng, DATES).replace('TODAY', today).replace('NOW', now);
+      return `${field} ${pick(rng, TEXT_OPS)} ${value}`;
+    }
+    default:
+      return `${field} ${pick(rng, TEXT_OPS)} "${pick(rng, TEXTS)}"`;
+  }
+}
+
+function randomQuery(rng: Pcg64, depth: number, today: string, now: string): string {
+  const r = rng.random();
+  if (depth <= 0 || r < 0.45) return randomClause(rng, today, now);
+  if (r < 0.6) return `not ${randomQuery(rng, depth - 1, today, now)}`;
+  if (r < 0.75) return `(${randomQuery(rng, depth - 1, today, now)} or ${randomQuery(rng, depth - 1, today, now)})`;
+  if (r < 0.9) return `${randomQuery(rng, depth - 1, today, now)} and ${randomQuery(rng, depth - 1, today, now)}`;
+  return `${randomQuery(rng, depth - 1, today, now)} ${randomQuery(rng, depth - 1, today, now)}`;
+}
+
+function sqlIds(tree: RunQueryNode): string[] {
+  const { sql, params } = compileRunQuery(tree);
+  const rows = store.db.prepare(`SELECT r.id FROM runs r JOIN datasets d ON d.id = r.dataset_id WHERE r.deleted_at IS NULL AND (${sql}) ORDER BY r.id`).pluck().all(...params) as string[];
+  return rows;
+}
+
+describe('the filter language in SQLite', () => {
+  it('selects exactly the runs the in-memory evaluator selects, on 1,500 seeded queries over every field and operator', () => {
+    const runs = store.runs.list();
+    const first = runs.reduce((a, r) => (r.createdAt < a ? r.createdAt : a), runs[0].createdAt);
+    const today = first.slice(0, 10);
+    const rng = Pcg64.fromSeed(41);
+    let nonTrivial = 0;
+    const fieldsSeen = new Set<string>();
+    for (let q = 0; q < 1500; q++) {
+      const text = randomQuery(rng, 3, today, first);
+      const parsed = parseRunQuery(text);
+      if (!parsed.ok) throw new Error(`generated an invalid query: ${text}: ${parsed.error}`);
+      for (const name of RUN_QUERY_FIELDS) if (text.includes(`${name} `)) fieldsSeen.add(name);
+      const expected = runs.filter(parsed.predicate).map((r) => r.id).sort();
+      const actual = sqlIds(parsed.tree);
+      expect(actual, text).toEqual(expected);
+      if (expected.length > 0 && expected.length < runs.length) nonTrivial++;
+    }
+    // The queries must split the runs (not all or nothing) often, and reach every field.
+    expect(nonTrivial).toBeGreaterThan(400);
+    expect([...RUN_QUERY_FIELDS].filter((f) => !fieldsSeen.has(f))).toEqual([]);
+  });
+
+  it('agrees on hand-picked edge cases (Unicode case folding, absent values, legacy rows, instants)', () => {
+    const runs = store.runs.list();
+    const createdAt = runs[5].createdAt;
+    for (const text of [
+      'name ~ "été"',
+      'name ~ "λαμβδα"',
+      'tag = "ünïcode"',
+      'tag != baseline',
+      'testLoss > 0.5',
+      'not testLoss > 0.5',
+      'gap = 0',
+      'suboptimality != 0',
+      'testFraction = 0',
+      'learningRate = 1e-7',
+      'tol = 0',
+      'not maxIter > 1',
+      'hidden = "8,8,8"',
+      'finished < 2099-01-01',
+      'not finished < 2099-01-01',
+      `created = ${createdAt}`,
+      `created <= ${createdAt}`,
+      `created > ${createdAt}`,
+      'sweep = ""',
+      'not sweep ~ ""',
+      'dataset = diabetes',
+      '"" and archived = true',
+      'standardize != true',
+    ]) {
+      const parsed = parseRunQuery(text);
+      expect(parsed.ok, text).toBe(true);
+      if (!parsed.ok) continue;
+      expect(sqlIds(parsed.tree), text).toEqual(runs.filter(parsed.predicate).map((r) => r.id).sort());
+    }
+  });
+});
