@@ -21,6 +21,14 @@ export interface SqlCondition {
 
 /** JavaScript's lower-casing (SQLite's lower() folds ASCII only). */
 const LOWER = 'rl_lower';
+
+/**
+ * x lower-cased as JavaScript does: SQLite's lower() where x is printable ASCII (the same result, without a
+ * call into JavaScript per row), rl_lower otherwise.
+ */
+export function folded(x: string): string {
+  return `(CASE WHEN ${x} GLOB '*[^ -~]*' THEN ${LOWER}(${x}) ELSE lower(${x}) END)`;
+}
 /** Date.parse of an instant stored as text, or NULL. */
 const INSTANT = 'rl_instant';
 /** String(x).toLowerCase() of a number or string, as the in-memory text compare sees it; NULL otherwise. */
@@ -96,7 +104,7 @@ function booleanExpr(field: string): string {
 /** The lower-cased text of a text field's value expression, as predicateOf compares it. */
 function foldedTexts(field: string): string[] {
   const known = TEXT_FIELDS[field];
-  if (known) return known.values.map((v) => (known.ascii ? `lower(${v})` : `${LOWER}(${v})`));
+  if (known) return known.values.map((v) => (known.ascii ? `lower(${v})` : folded(v)));
   // Other hyperparameters (init, activation, task): strings, or numbers written as JavaScript writes them.
   return [`(CASE WHEN ${json(field, "IN ('text', 'integer', 'real')")} THEN ${TEXT}(json_extract(r.hyperparams, '$.${field}')) END)`];
 }
@@ -125,8 +133,8 @@ function compile(node: RunQueryNode, params: (string | number)[]): string {
     case 'words': {
       params.push(node.needle, node.needle, node.needle, node.needle);
       return leaf(
-        `instr(${LOWER}(r.name), ?) > 0 OR instr(${LOWER}(d.name), ?) > 0 OR instr(${LOWER}(r.notes), ?) > 0 OR ` +
-          `EXISTS (SELECT 1 FROM json_each(r.tags) WHERE instr(${LOWER}(value), ?) > 0)`,
+        `instr(${folded('r.name')}, ?) > 0 OR instr(${folded('d.name')}, ?) > 0 OR instr(${folded('r.notes')}, ?) > 0 OR ` +
+          `(r.tags != '[]' AND EXISTS (SELECT 1 FROM json_each(r.tags) WHERE instr(${folded('value')}, ?) > 0))`,
       );
     }
     case 'number': {
@@ -164,8 +172,8 @@ function compile(node: RunQueryNode, params: (string | number)[]): string {
     }
     case 'tags': {
       params.push(node.value);
-      const test = node.op === '~' ? `instr(${LOWER}(value), ?) > 0` : `${LOWER}(value) = ?`;
-      const any = `EXISTS (SELECT 1 FROM json_each(r.tags) WHERE ${test})`;
+      const test = node.op === '~' ? `instr(${folded('value')}, ?) > 0` : `${folded('value')} = ?`;
+      const any = `(r.tags != '[]' AND EXISTS (SELECT 1 FROM json_each(r.tags) WHERE ${test}))`;
       return node.op === '!=' ? `(NOT ${any})` : leaf(any);
     }
     case 'text': {
