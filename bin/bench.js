@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // `npm run bench`: the engine benchmark (with the full-batch workloads of bench/fullBatch.ts), the
-// explorer's (browser) benchmark, the CSV import benchmark and serve mode under load, straight from
-// their TypeScript sources (tsx), like bin/ridgeline.js. `npm run bench:engine`, `bench:ui`,
-// `bench:import` and `bench:load` run one of them; `node bin/bench.js fullBatch` the full-batch rows alone.
+// explorer's (browser) benchmark, the CSV import benchmark, serve mode under load, and the long forms of
+// the reliability tests (fault injection, fuzz, full disk: bench/reliability.ts), straight from their
+// TypeScript sources (tsx), like bin/ridgeline.js. `npm run bench:engine`, `bench:ui`, `bench:import`,
+// `bench:load` and `bench:reliability` run one of them; `node bin/bench.js fullBatch` the full-batch rows
+// alone, `node bin/bench.js faults|fuzz|diskfull` one reliability long form.
 import { register } from 'tsx/esm/api';
 
 register();
@@ -23,4 +25,10 @@ if (only === undefined || only === 'import') {
 if (only === undefined || only === 'load') {
   const { runLoadBench } = await import('../bench/load.ts');
   await runLoadBench();
+}
+const RELIABILITY = ['faults', 'fuzz', 'diskfull'];
+if (only === undefined || only === 'reliability' || RELIABILITY.includes(only)) {
+  const { runReliabilityBench } = await import('../bench/reliability.ts');
+  // A long form that fails is a failure of the product, not of a benchmark: said, and the exit status shows it.
+  if (!runReliabilityBench(RELIABILITY.includes(only) ? only : undefined)) process.exitCode = 1;
 }

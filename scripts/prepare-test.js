@@ -4,17 +4,21 @@
 // exact command to run.
 //
 // Environment: CHROMIUM_PATH (the Chromium the tests launch, default /usr/bin/chromium);
+// REDIS_SERVER_PATH (the redis-server the queue tests start, default /usr/bin/redis-server);
 // RIDGELINE_APT_GET (the apt-get to use; `none` never installs: for tests of this script and for
 // machines where nothing should be installed).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
 const chromium = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const redisServer = process.env.REDIS_SERVER_PATH || '/usr/bin/redis-server';
 
 /** What the tests need: how to tell it is there, the Debian package that brings it, and what for. */
 const NEEDS = [
   { name: 'Chromium', present: () => existsSync(chromium), pkg: 'chromium', why: 'the end-to-end tests and PDF reports', hint: `or set CHROMIUM_PATH to a Chromium executable; there is none at ${chromium}` },
   { name: 'poppler-utils', present: () => onPath('pdftotext'), pkg: 'poppler-utils', why: 'the checks of PDF reports (pdftotext)' },
+  // The queue tests start their own private server on a free loopback port (never the system service).
+  { name: 'redis-server', present: () => existsSync(redisServer), pkg: 'redis-server', why: 'the tests of sweeps on several machines (BullMQ on Redis)', hint: `or set REDIS_SERVER_PATH to a redis-server executable; there is none at ${redisServer}` },
 ];
 
 function onPath(command) {

@@ -78,7 +78,8 @@ function handOver(command, args, options) {
 
 function startServe(reason) {
   console.log(`Electron is not available here: ${reason}; starting serve mode instead.`);
-  handOver(process.execPath, [join(root, 'bin', 'ridgeline.js'), 'serve', ...process.argv.slice(2).filter((a) => a !== '--dev')], { cwd: root });
+  // This is the app: a damaged database opens on its check and recovery, as in the desktop shell.
+  handOver(process.execPath, [join(root, 'bin', 'ridgeline.js'), 'serve', '--offer-recovery', ...process.argv.slice(2).filter((a) => a !== '--dev' && a !== '--offer-recovery')], { cwd: root });
 }
 
 async function main() {

@@ -7,17 +7,44 @@
 import { z } from 'zod';
 import type { CsvPreview } from './domain/datasetImport.ts';
 import type { DatasetSummary } from './domain/datasets.ts';
+import type { DatabaseBackup, DatabaseCheck, DatabaseRecovery, DatabaseSwitch } from './domain/database.ts';
 import type { ErrorInfo } from './errors.ts';
 import { SweepSpecSchema, type SweepDetail, type SweepStatus, type SweepSummary } from './domain/sweeps.ts';
-import { METRIC_NAMES, type MetricBatch } from './domain/metrics.ts';
+import { METRIC_NAMES, type ProgressBatch } from './domain/metrics.ts';
 import { RunEditSchema, RunSpecSchema, type RunDetail, type RunMetrics, type RunStatus, type RunSummary } from './domain/runs.ts';
 import type { ApiMethod } from './apiMethods.ts';
 import { REPORT_FORMATS } from './report/types.ts';
+import { RUN_SORT_KEYS } from './query/runSort.ts';
 
 export { API_METHODS, IPC_EVENT_CHANNEL, ipcChannel, isApiMethod, type ApiMethod } from './apiMethods.ts';
 
 const Id = z.string().min(1, 'an id is required').max(100, 'ids are at most 100 characters');
 const Empty = z.object({}).strict();
+
+/** What the runs table shows: the filter (the query language of shared/query/runQuery.ts), the order, the toggles. */
+export const RunsViewSchema = z
+  .object({
+    query: z.string().max(4000, 'the filter is at most 4000 characters'),
+    sort: z.object({ key: z.enum(RUN_SORT_KEYS), direction: z.enum(['asc', 'desc']) }).strict(),
+    showCells: z.boolean(),
+    showArchived: z.boolean(),
+  })
+  .strict();
+export type RunsView = z.infer<typeof RunsViewSchema>;
+
+/** A window of the runs table and its counts. */
+export interface RunsPage {
+  /** Rows the view shows (toggles and filter applied). */
+  matching: number;
+  /** What "N of M runs" counts against: every run, sweep cells only when they are shown. */
+  total: number;
+  /** Archived runs (cells included). */
+  archived: number;
+  offset: number;
+  rows: RunSummary[];
+}
+/** A step number: step k is the state after k updates. (A refinement, not `.int()`, keeps its message inside a union.) */
+const StepIndex = z.number().min(0, 'steps start at 0').refine(Number.isInteger, 'a step is a whole number');
 
 /** Where an imported file comes from: an upload (serve mode: `POST /api/upload`) or a local path (desktop). */
 const ImportSourceSchema = z.discriminatedUnion('kind', [
@@ -30,13 +57,28 @@ export const API_INPUTS = {
   getAppInfo: Empty,
   listDatasets: Empty,
   listRuns: Empty,
+  /** A window of the runs table: its view's rows from `offset`, with the counts ("N of M runs"). */
+  queryRuns: z.object({ view: RunsViewSchema, offset: z.number().int().min(0), limit: z.number().int().min(1).max(1000, 'at most 1000 rows at once') }).strict(),
+  /** The ids of a view's rows (all, or a window): selections ("select all", Shift-click ranges) need no rows. */
+  listRunIds: z.object({ view: RunsViewSchema, offset: z.number().int().min(0).optional(), limit: z.number().int().min(1).optional() }).strict(),
+  /** The summaries of these runs, in the order asked; ids that do not exist are left out. */
+  getRunSummaries: z.object({ ids: z.array(Id).max(100_000) }).strict(),
   getRun: z.object({ id: Id }).strict(),
+  /**
+   * Stored per-step metrics. A client that polls asks for what it lacks: `metrics` (default all) and
+   * `fromStep`, the first step it wants (one number for every run named, or one per run in `ids` order).
+   */
   getRunMetrics: z
     .object({
       ids: z.array(Id).min(1, 'name at least one run').max(1000, 'at most 1000 runs at once'),
       metrics: z.array(z.enum(METRIC_NAMES)).optional(),
+      fromStep: z.union([StepIndex, z.array(StepIndex)], { error: 'a step number, or a list of them (one per run)' }).optional(),
     })
-    .strict(),
+    .strict()
+    .refine((input) => !Array.isArray(input.fromStep) || input.fromStep.length === input.ids.length, {
+      message: 'give one fromStep per run named in ids, or one number for all of them',
+      path: ['fromStep'],
+    }),
   // Lenient on purpose: the form asks while the user types, and half-typed input is answered with
   // `problems`, not refused.
   checkRun: z.object({ datasetId: z.string().max(100), name: z.string().optional(), hyperparams: z.record(z.string(), z.unknown()) }).strict(),
@@ -77,6 +119,14 @@ export const API_INPUTS = {
     .strict(),
   /** A JSON report (exported here or elsewhere) into this database; what is already here is skipped. */
   importReport: z.object({ source: ImportSourceSchema }).strict(),
+  /** The app's database (Settings): SQLite's full check, read-only. */
+  checkDatabase: Empty,
+  /** A consistent copy of the database: saved where the desktop's dialog says, or downloaded in serve mode. */
+  backupDatabase: Empty,
+  /** What can still be read of the database, into a new file beside it; the database is not modified. */
+  recoverDatabase: Empty,
+  /** Puts the last recovered copy in the database's place (the replaced file is kept beside it) and opens it. */
+  openRecoveredDatabase: Empty,
 } as const satisfies Record<ApiMethod, z.ZodType>;
 
 export interface AppInfo {
@@ -84,6 +134,8 @@ export interface AppInfo {
   databasePath: string;
   /** How files reach an import here: uploaded through `POST /api/upload`, or named by a local path. */
   importFrom: 'upload' | 'path';
+  /** Why the database could not be opened (damaged): the app then offers only its check and recovery. */
+  databaseDamage: string | null;
 }
 
 /** What the service can tell about a run before it starts (the learning-rate guard). */
@@ -114,6 +166,9 @@ export interface ApiOutputs {
   getAppInfo: AppInfo;
   listDatasets: DatasetSummary[];
   listRuns: RunSummary[];
+  queryRuns: RunsPage;
+  listRunIds: string[];
+  getRunSummaries: RunSummary[];
   getRun: RunDetail;
   getRunMetrics: RunMetrics[];
   checkRun: RunCheck;
@@ -134,6 +189,10 @@ export interface ApiOutputs {
   restoreRuns: { restored: string[] };
   exportReport: ReportExport;
   importReport: ReportImportSummary;
+  checkDatabase: DatabaseCheck;
+  backupDatabase: DatabaseBackup;
+  recoverDatabase: DatabaseRecovery;
+  openRecoveredDatabase: DatabaseSwitch;
 }
 
 /** What a report import added, and what it left alone because the same id was already here. */
@@ -161,7 +220,8 @@ export type ApiOutput<M extends ApiMethod> = ApiOutputs[M];
 export type AppCommand = 'newRun' | 'newSweep' | 'import' | 'delete' | 'find' | 'compare';
 
 export type ApiEvent =
-  | { type: 'runProgress'; runId: string; batch: MetricBatch }
+  /** Steps a run stored, with the LIVE_METRICS columns only (the others: getRunMetrics with fromStep). */
+  | { type: 'runProgress'; runId: string; batch: ProgressBatch }
   | { type: 'runStatus'; runId: string; status: RunStatus; statusReason: string | null }
   /** Runs were added or changed by someone else (another process on the same database). */
   | { type: 'runsChanged' }

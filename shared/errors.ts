@@ -16,6 +16,8 @@ export type ErrorCode =
   | 'WORKER_CRASHED'
   | 'CANCELLED'
   | 'SWEEP_FAILED'
+  | 'QUEUE_UNREACHABLE' // the sweep queue (Redis) cannot be reached, or refused the password
+  | 'ENGINE_MISMATCH' // a queue worker runs another engine build or V8 version than its coordinator
   | 'INTERNAL';
 
 export interface ErrorInfo {

@@ -11,10 +11,13 @@ const USAGE = `usage: ridgeline <command> [options]
   fit     --data CSV --target COL [fit options] [--db PATH] [--json] [--history true]
   cv      --data CSV --target COL [fit options] [--lambdas l1,l2,… | --n-lambda N --lambda-min-ratio R]
           [--folds K | --fold-column COL] [--measure mse|deviance|misclass|auc] [--alphas a,b,…]
-          [--repeats R] [--pool-size N] [--db PATH] [--json]
+          [--repeats R] [--pool-size N | --queue URL] [--db PATH] [--json]
   runs    [--db PATH] [--json]
   sweeps  [--db PATH] [--json]
-  sweep resume ID [--db PATH] [--json]
+  sweep resume ID [--db PATH] [--pool-size N | --queue URL] [--json]
+  sweep cancel ID [--db PATH] [--queue URL]   a sweep's cells leave the queue; it ends cancelled
+  worker  --queue URL [--concurrency N]     trains sweep cells from the queue (RIDGELINE_QUEUE may give URL)
+          URL: redis://[:password@]host:port[/db] or rediss://… (a password unless the host is loopback)
   report  ID[,ID…] --format html|pdf|csv|json --out FILE [--db PATH]   (a run, runs, or a sweep)
   import-report FILE [--db PATH] [--json]
   db check [--db PATH] [--json]            SQLite's full integrity check (exit 1 when damaged)
@@ -34,6 +37,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   runs: async () => (await import('./commands/runs.ts')).runsCommand,
   sweeps: async () => (await import('./commands/sweeps.ts')).sweepsCommand,
   sweep: async () => (await import('./commands/sweeps.ts')).sweepCommand,
+  worker: async () => (await import('./commands/worker.ts')).workerCommand,
   report: async () => (await import('./commands/report.ts')).reportCommand,
   'import-report': async () => (await import('./commands/report.ts')).importReportCommand,
   db: async () => (await import('./commands/db.ts')).dbCommand,

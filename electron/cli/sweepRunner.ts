@@ -5,14 +5,38 @@ import { EventHub } from '../core/events.ts';
 import { SweepService } from '../core/sweeps/sweepService.ts';
 import { forkChildTrainer } from '../core/training/childProcessTrainer.ts';
 import { ensureWorkerBundle } from '../core/training/workerBundle.ts';
+import { localEngine } from '../queue/engineIdentity.ts';
+import { QueueCoordinator } from '../queue/queueCoordinator.ts';
+import type { QueueAddress } from '../queue/queueUrl.ts';
 import { log } from './output.ts';
 
-/** The sweep service over a database, with child-process trainers, for `cv` and `sweep resume`. */
-export async function openSweepRunner(dbPath: string): Promise<{ store: Store; service: SweepService; events: EventHub }> {
-  const store = openStore(dbPath, 'cli');
+export interface SweepRunner {
+  store: Store;
+  service: SweepService;
+  events: EventHub;
+  /** Set with --queue: the cells go to workers through it. */
+  coordinator: QueueCoordinator | null;
+  /** Closes the queue's connections once its last job removals are done (the database is closed apart). */
+  closeQueue(): Promise<void>;
+}
+
+/**
+ * The sweep service over a database, for `cv` and `sweep resume`: cells on child-process trainers, or
+ * with `queue` on queue workers (connected first, so a wrong password or an unreachable server
+ * fails before anything is read or stored).
+ */
+export async function openSweepRunner(dbPath: string, queue?: QueueAddress): Promise<SweepRunner> {
+  const coordinator = queue === undefined ? null : await QueueCoordinator.open(queue, (await localEngine()).identity, log);
+  let store: Store;
+  try {
+    store = openStore(dbPath, 'cli');
+  } catch (error) {
+    await coordinator?.close();
+    throw error;
+  }
   const entry = (await ensureWorkerBundle()) ?? undefined;
   const events = new EventHub();
-  const service = new SweepService({
+  const service: SweepService = new SweepService({
     sweeps: store.sweeps,
     runs: store.runs,
     datasets: store.datasets,
@@ -20,12 +44,15 @@ export async function openSweepRunner(dbPath: string): Promise<{ store: Store; s
     launchTrainer: () => forkChildTrainer(entry),
     appVersion: APP_VERSION,
     sessionId: store.sessions.id,
+    ...(coordinator
+      ? { openCellRunner: (sweepId: string) => coordinator.openRunner(sweepId, store.sweeps.summary(sweepId).cellsTotal, () => service.cancel(sweepId)) }
+      : {}),
   });
   events.subscribe((event) => {
     if (event.type === 'sweepProgress') log(`cells ${event.cellsDone}/${event.cellsTotal}`);
     if (event.type === 'sweepCell') log(`cell ${event.cellIndex} ${event.status === 'pending' ? 'failed, retrying' : 'failed'}: ${event.error}`);
   });
-  return { store, service, events };
+  return { store, service, events, coordinator, closeQueue: async () => coordinator?.close() };
 }
 
 /** The `cv --json` document of a completed sweep (the α with the best cvm when there are several). */

@@ -1,8 +1,11 @@
+import { resolve } from 'node:path';
 import type { ApiHandlers } from '../../shared/api.ts';
 import { RidgelineError } from '../../shared/errors.ts';
 import { APP_VERSION } from './appVersion.ts';
 import { openStore } from './cliStore.ts';
 import type { Db } from './db/open.ts';
+import { startWalCheckpointer } from './db/walCheckpointer.ts';
+import { RunsPages } from './db/runsPage.ts';
 import { ImportService } from './datasets/importService.ts';
 import { EventHub } from './events.ts';
 import { SweepService } from './sweeps/sweepService.ts';
@@ -29,6 +32,10 @@ export interface Services {
 /** The largest JSON report the app imports (the CLI's import-report reads any size it can hold). */
 const MAX_REPORT_IMPORT_BYTES = 256 * 1024 * 1024;
 
+function hostOnly(method: string): never {
+  throw new RidgelineError('BAD_REQUEST', `${method} is answered by the shell's ServicesHost, not by the services alone`);
+}
+
 /** How often to look for commits by other processes (the CLI, another serve) to refresh the UI. */
 const EXTERNAL_CHANGE_POLL_MS = 1000;
 
@@ -40,13 +47,16 @@ export interface ServicesOptions {
   importFrom?: 'upload' | 'path';
   /** How this shell prints PDF reports (headless Chromium, or Electron's printToPDF). */
   pdf: PdfRenderer;
+  /** The hub to emit on, when the shell's listeners must outlive these services (a database reopened). */
+  events?: EventHub;
 }
 
 export function createServices(options: ServicesOptions): Services {
   const importFrom = options.importFrom ?? 'upload';
   const store = openStore(options.dbPath, options.kind);
   const { db, datasets, runs } = store;
-  const events = new EventHub();
+  const stopCheckpointer = startWalCheckpointer(db, options.dbPath);
+  const events = options.events ?? new EventHub();
   const deps = { runs, datasets, events, launchTrainer: options.launchTrainer, appVersion: APP_VERSION, sessionId: store.sessions.id };
   const runService = new RunService(deps);
   const imports = new ImportService({ datasets, events, allowPaths: importFrom === 'path' });
@@ -62,15 +72,19 @@ export function createServices(options: ServicesOptions): Services {
   }, EXTERNAL_CHANGE_POLL_MS);
   poll.unref();
 
+  const runPages = new RunsPages(db);
   const handlers: ApiHandlers = {
-    getAppInfo: () => ({ version: APP_VERSION, databasePath: options.dbPath, importFrom }),
+    getAppInfo: () => ({ version: APP_VERSION, databasePath: options.dbPath, importFrom, databaseDamage: null }),
     listDatasets: () => datasets.list(),
     listRuns: () => runs.list(),
+    queryRuns: ({ view, offset, limit }) => runPages.page(view, offset, limit),
+    listRunIds: ({ view, offset, limit }) => runPages.ids(view, offset, limit),
+    getRunSummaries: ({ ids }) => runPages.summaries(ids),
     getRun: ({ id }) => runs.get(id),
-    getRunMetrics: ({ ids, metrics }) =>
-      ids.map((id) => {
+    getRunMetrics: ({ ids, metrics, fromStep }) =>
+      ids.map((id, k) => {
         if (!runs.exists(id)) throw new RidgelineError('NOT_FOUND', `no run with id ${id}`);
-        return runs.metrics(id, metrics);
+        return runs.metrics(id, metrics, Array.isArray(fromStep) ? fromStep[k] : fromStep);
       }),
     checkRun: (spec) => runService.check(spec),
     startRun: (spec) => runService.start(spec),
@@ -114,6 +128,11 @@ export function createServices(options: ServicesOptions): Services {
     exportReport: () => {
       throw new RidgelineError('BAD_REQUEST', 'exportReport needs a shell that can save or download the file');
     },
+    // The database's care needs what holds these services (it closes and reopens them): servicesHost.ts.
+    checkDatabase: () => hostOnly('checkDatabase'),
+    backupDatabase: () => hostOnly('backupDatabase'),
+    recoverDatabase: () => hostOnly('recoverDatabase'),
+    openRecoveredDatabase: () => hostOnly('openRecoveredDatabase'),
   };
 
   let closed = false;
@@ -123,7 +142,7 @@ export function createServices(options: ServicesOptions): Services {
     db,
     sweeps: sweepService,
     imports,
-    buildReport: (target, format, buildOptions) => buildReport(store, target, format, { pdf: options.pdf, ...buildOptions }),
+    buildReport: (target, format, buildOptions) => buildReport(store, target, format, { pdf: options.pdf, databasePath: resolve(options.dbPath), ...buildOptions }),
     get busy() {
       return sweepService.busy || runService.activeCount > 0;
     },
@@ -134,6 +153,7 @@ export function createServices(options: ServicesOptions): Services {
       imports.close();
       sweepService.shutdown(reason);
       runService.shutdown(reason);
+      stopCheckpointer();
       store.close(reason);
     },
   };

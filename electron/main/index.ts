@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { IPC_EVENT_CHANNEL } from '../../shared/api.ts';
 import { toErrorInfo } from '../../shared/errors.ts';
 import { DB_FILE_NAME, defaultDataDir } from '../core/paths.ts';
-import { createServices, type Services } from '../core/services.ts';
+import { ServicesHost } from '../core/servicesHost.ts';
+import { desktopBackupDatabase } from './databaseBackup.ts';
 import { registerApiHandlers } from './ipc.ts';
 import { desktopExportReport, electronPdf } from './reportExport.ts';
 import { installMenu, sendCommand } from './menu.ts';
@@ -34,7 +35,7 @@ app.setPath('userData', dataDir);
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  let services: Services | null = null;
+  let services: ServicesHost | null = null;
   let window: BrowserWindow | null = null;
 
   app.on('second-instance', () => {
@@ -50,7 +51,8 @@ if (!app.requestSingleInstanceLock()) {
   app.whenReady().then(() => {
     const dbPath = process.env.RIDGELINE_DB || join(app.getPath('userData'), DB_FILE_NAME);
     try {
-      services = createServices({ dbPath, launchTrainer: () => forkUtilityTrainer(trainerEntry), kind: 'desktop', importFrom: 'path', pdf: electronPdf });
+      // A damaged database opens the window anyway, on its check and recovery (Settings → Database).
+      services = new ServicesHost({ dbPath, launchTrainer: () => forkUtilityTrainer(trainerEntry), kind: 'desktop', importFrom: 'path', pdf: electronPdf, onDamage: 'offer-recovery' });
     } catch (error) {
       const info = toErrorInfo(error);
       dialog.showErrorBox('Ridgeline cannot open its database', `${info.message}\n\n(${info.code})`);
@@ -68,6 +70,7 @@ if (!app.requestSingleInstanceLock()) {
       return { path: result.canceled ? null : (result.filePaths[0] ?? null) };
     };
     active.handlers.exportReport = desktopExportReport(active, () => window);
+    active.handlers.backupDatabase = desktopBackupDatabase(active, () => window);
     registerApiHandlers(active, trustedUrlCheck(paths));
     active.events.subscribe((event) => {
       for (const w of BrowserWindow.getAllWindows()) w.webContents.send(IPC_EVENT_CHANNEL, event);

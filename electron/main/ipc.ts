@@ -3,14 +3,14 @@ import { API_METHODS, ipcChannel } from '../../shared/api.ts';
 import type { Envelope } from '../../shared/bridge.ts';
 import { toErrorInfo, RidgelineError } from '../../shared/errors.ts';
 import { dispatch } from '../core/dispatch.ts';
-import type { Services } from '../core/services.ts';
+import type { ServicesHost } from '../core/servicesHost.ts';
 
 /**
  * Registers one ipcMain handler per API method, all through `dispatch` (schema validation) and a
  * sender check: only the app's own top-level frame may call. Errors come back as values
  * (`{ok:false, error:{code,message}}`), because Electron flattens thrown errors to strings.
  */
-export function registerApiHandlers(services: Services, isTrustedUrl: (url: string) => boolean): () => void {
+export function registerApiHandlers(services: Pick<ServicesHost, 'handlers'>, isTrustedUrl: (url: string) => boolean): () => void {
   for (const method of API_METHODS) {
     ipcMain.handle(ipcChannel(method), async (event: IpcMainInvokeEvent, input: unknown): Promise<Envelope<unknown>> => {
       try {

@@ -8,7 +8,7 @@ import { RidgelineError } from '../../shared/errors.ts';
 import type { ApiHandlers } from '../../shared/api.ts';
 import type { ReportFormat } from '../../shared/report/types.ts';
 import type { PdfRenderer } from '../core/reports/build.ts';
-import type { Services } from '../core/services.ts';
+import type { ServicesHost } from '../core/servicesHost.ts';
 
 const FILTERS: Record<ReportFormat, { name: string; extensions: string[] }> = {
   html: { name: 'HTML report', extensions: ['html'] },
@@ -50,7 +50,7 @@ export const electronPdf: PdfRenderer = async (html) => {
  * native dialog, and writes it beside the chosen name first, then renames, so a failed export never
  * leaves half a file under that name.
  */
-export function desktopExportReport(services: Services, parentWindow: () => BrowserWindow | null): ApiHandlers['exportReport'] {
+export function desktopExportReport(services: Pick<ServicesHost, 'buildReport'>, parentWindow: () => BrowserWindow | null): ApiHandlers['exportReport'] {
   return async ({ target, format }) => {
     const report = await services.buildReport(target, format);
     const options = { title: 'Export report', defaultPath: report.fileName, filters: [FILTERS[format]] };

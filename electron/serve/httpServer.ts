@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { extname, join, normalize, sep } from 'node:path';
+import { basename, extname, join, normalize, sep } from 'node:path';
 import { RidgelineError, toErrorInfo, type ErrorCode } from '../../shared/errors.ts';
 import { CONTENT_SECURITY_POLICY } from '../../shared/security.ts';
 import { encodeWire as encodePortable, decodeWire } from '../../shared/wire.ts';
@@ -12,7 +12,8 @@ import { encodeWire as encodePortable, decodeWire } from '../../shared/wire.ts';
 const nodeBase64 = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 const encodeWire = (value: unknown): string => encodePortable(value, nodeBase64);
 import { dispatch } from '../core/dispatch.ts';
-import type { Services } from '../core/services.ts';
+import type { ServicesHost } from '../core/servicesHost.ts';
+import { freshSibling } from '../core/db/databaseFiles.ts';
 import type { ApiParsedInput } from '../../shared/api.ts';
 import { parseApiInput } from '../../shared/validate.ts';
 
@@ -24,6 +25,8 @@ const MAX_BODY_BYTES = 16 * 1024 * 1024;
  */
 const DISCARD_CAP_BYTES = 256 * 1024 * 1024;
 const SSE_KEEPALIVE_MS = 15_000;
+/** Unsent events one stream may hold before it is cut off: far more than a client that reads ever lags by. */
+const SSE_BACKLOG_LIMIT_BYTES = 32 * 1024 * 1024;
 
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -64,7 +67,7 @@ export function newToken(): string {
  * method, events as server-sent events). Every /api/ request must carry the per-launch token as
  * `Authorization: Bearer …`; the Host header must name this server (no DNS rebinding).
  */
-export async function startHttpServer(options: { services: Services; staticDir: string; host: string; port: number; token?: string }): Promise<ServeHandle> {
+export async function startHttpServer(options: { services: ServicesHost; staticDir: string; host: string; port: number; token?: string }): Promise<ServeHandle> {
   const { services, staticDir, host } = options;
   const token = options.token ?? newToken();
   const tokenBytes = Buffer.from(token);
@@ -116,8 +119,12 @@ export async function startHttpServer(options: { services: Services; staticDir: 
       } catch {
         throw new RidgelineError('BAD_REQUEST', `${name}: the request body is not valid JSON`);
       }
-      // exportReport answers with the file itself (a download), not with a JSON envelope.
+      // exportReport and backupDatabase answer with the file itself (a download), not with a JSON envelope.
       if (name === 'exportReport') return sendReport(res, parseApiInput('exportReport', input));
+      if (name === 'backupDatabase') {
+        parseApiInput('backupDatabase', input);
+        return sendBackup(res);
+      }
       const value = await dispatch(services.handlers, name, input);
       return sendJson(res, 200, { ok: true, value });
     }
@@ -139,6 +146,30 @@ export async function startHttpServer(options: { services: Services; staticDir: 
     res.end(report.bytes);
   }
 
+  /**
+   * `POST /api/backupDatabase`: a consistent copy made into a temporary folder, sent as an attachment and
+   * removed. Nothing is written beside the database, and the browser, not the server, decides where the
+   * file goes (it never replaces a file without asking).
+   */
+  async function sendBackup(res: ServerResponse): Promise<void> {
+    const dir = mkdtempSync(join(tmpdir(), 'ridgeline-backup-'));
+    try {
+      const { out, bytes } = await services.backupTo(freshSibling(join(dir, basename(services.databasePath)), 'backup'));
+      const fileName = basename(out);
+      res.writeHead(200, {
+        'Content-Type': 'application/vnd.sqlite3',
+        'Content-Length': bytes,
+        'Content-Disposition': `attachment; filename="${fileName.replace(/[^\w.-]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(fileName)}`,
+        'X-Ridgeline-File-Name': encodeURIComponent(fileName),
+        'Cache-Control': 'no-store',
+        'X-Content-Type-Options': 'nosniff',
+      });
+      await pipeline(createReadStream(out), res);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
   function openEventStream(res: ServerResponse): void {
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
@@ -148,14 +179,25 @@ export async function startHttpServer(options: { services: Services; staticDir: 
     });
     res.write(': connected\n\n');
     streams.add(res);
-    const unsubscribe = services.events.subscribe((event) => res.write(`data: ${encodeWire(event)}\n\n`));
     const keepalive = setInterval(() => res.write(': keepalive\n\n'), SSE_KEEPALIVE_MS);
     res.on('close', () => {
       clearInterval(keepalive);
-      unsubscribe();
       streams.delete(res);
     });
   }
+
+  // One subscription for every stream: each event is encoded once, however many clients listen (20
+  // clients used to cost 20 encodings of every progress batch).
+  const stopFanOut = services.events.subscribe((event) => {
+    if (streams.size === 0) return;
+    const frame = `data: ${encodeWire(event)}\n\n`;
+    for (const stream of streams) {
+      // A client that stops reading would have the server hold its events without bound: it is cut off
+      // instead, and reloads what it shows when it reconnects (the client emits runsChanged then).
+      if (stream.writableLength > SSE_BACKLOG_LIMIT_BYTES) stream.destroy();
+      else stream.write(frame);
+    }
+  });
 
   function serveStatic(pathname: string, res: ServerResponse): void {
     const relative = normalize(decodeURIComponent(pathname)).replace(/^([/\\])+/, '');
@@ -194,6 +236,7 @@ export async function startHttpServer(options: { services: Services; staticDir: 
     url: `http://${shownHost}:${port}/?token=${token}`,
     close: () =>
       new Promise<void>((resolve) => {
+        stopFanOut();
         for (const stream of streams) stream.end();
         server.close(() => resolve());
         server.closeAllConnections();
@@ -206,7 +249,7 @@ const MAX_UPLOAD_BYTES = 4 * 1024 ** 3;
 let uploadDir: string | null = null;
 
 /** `POST /api/upload`: the raw file as the body, its name in `X-Filename` (URI-encoded). */
-async function receiveUpload(req: IncomingMessage, services: Services): Promise<{ uploadId: string; name: string; bytes: number }> {
+async function receiveUpload(req: IncomingMessage, services: ServicesHost): Promise<{ uploadId: string; name: string; bytes: number }> {
   const name = decodeURIComponent(String(req.headers['x-filename'] ?? 'upload.csv')).replace(/[/\\]/g, '_').slice(0, 200) || 'upload.csv';
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > MAX_UPLOAD_BYTES) {
@@ -233,7 +276,7 @@ async function receiveUpload(req: IncomingMessage, services: Services): Promise<
     }
     throw error instanceof RidgelineError ? error : new RidgelineError('BAD_REQUEST', `upload: the transfer failed (${(error as Error).message})`);
   }
-  return services.imports.registerUpload(path, name, bytes);
+  return services.registerUpload(path, name, bytes);
 }
 
 function tooLarge(message: string): RidgelineError {

@@ -25,6 +25,30 @@ export interface MetricBatch {
   columns: Record<MetricName, Float64Array>;
 }
 
+/**
+ * The columns progress events carry: what the curves draw by default (the objective, on the step or the
+ * time axis). The rest stay in the store, for getRunMetrics with `fromStep`: every column of every
+ * step, sent to every listening window, was most of serve mode's work under load.
+ */
+export const LIVE_METRICS = ['objective', 'elapsedMs'] as const satisfies readonly MetricName[];
+
+/** A progress event's block of steps: `firstStep`, `count` and the LIVE_METRICS columns of them. */
+export interface ProgressBatch {
+  firstStep: number;
+  count: number;
+  columns: Partial<Record<MetricName, Float64Array>>;
+}
+
+export function progressBatch(batch: MetricBatch): ProgressBatch {
+  const columns: ProgressBatch['columns'] = {};
+  for (const name of LIVE_METRICS) {
+    const column = batch.columns[name];
+    // A copy when the column is longer than the batch: IPC's structured clone sends a view's whole buffer.
+    columns[name] = column.length === batch.count ? column : column.slice(0, batch.count);
+  }
+  return { firstStep: batch.firstStep, count: batch.count, columns };
+}
+
 export const METRIC_LABELS: Record<MetricName, string> = {
   objective: 'objective J',
   dataLoss: 'data loss',
@@ -49,28 +73,4 @@ export function packMetricBatch(batch: MetricBatch): Float64Array {
   const packed = new Float64Array(batch.count * METRIC_NAMES.length);
   METRIC_NAMES.forEach((name, c) => packed.set(batch.columns[name].subarray(0, batch.count), c * batch.count));
   return packed;
-}
-
-export function unpackMetricBatch(firstStep: number, packed: Float64Array): MetricBatch {
-  const count = packed.length / METRIC_NAMES.length;
-  if (!Number.isInteger(count)) {
-    throw new Error(`metric block of ${packed.length} values is not a multiple of ${METRIC_NAMES.length} columns`);
-  }
-  const columns = {} as Record<MetricName, Float64Array>;
-  METRIC_NAMES.forEach((name, c) => {
-    columns[name] = packed.slice(c * count, (c + 1) * count);
-  });
-  return { firstStep, count, columns };
-}
-
-/** Joins consecutive batches of one run into one batch. */
-export function concatMetricBatches(batches: readonly MetricBatch[]): MetricBatch {
-  const count = batches.reduce((n, b) => n + b.count, 0);
-  const columns = emptyMetricColumns(count);
-  let offset = 0;
-  for (const batch of batches) {
-    for (const name of METRIC_NAMES) columns[name].set(batch.columns[name].subarray(0, batch.count), offset);
-    offset += batch.count;
-  }
-  return { firstStep: batches.length > 0 ? batches[0].firstStep : 0, count, columns };
 }

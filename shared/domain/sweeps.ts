@@ -134,6 +134,11 @@ export interface SweepDetail extends SweepSummary {
   /** Coefficient path on all data for the best configuration (linear, logistic): coef[l][j] on the original scale. */
   path: { lambdas: number[]; intercepts: number[]; coef: number[][] } | null;
   refits: { lambdaMin: string | null; lambda1se: string | null };
+  /**
+   * While it runs: the seconds its unfinished cells still need, from the time its finished cells took
+   * (as of when it was read); null otherwise, or before a cell of each kind has finished.
+   */
+  remainingSeconds: number | null;
 }
 
 /** The configurations of a spec: α outermost, then solver, learning rate, iterations, hidden layers. */

@@ -7,13 +7,15 @@ import { METRIC_LABELS, type MetricName } from '../domain/metrics.ts';
 import type { RunDetail } from '../domain/runs.ts';
 import type { AlphaResult } from '../domain/sweeps.ts';
 import { escapeHtml as e, formatNumber as fmt } from './format.ts';
-import { cvCommand, dataArgument, fitCommand } from './reproduce.ts';
+import { cvCommand, dataArguments, fitCommand } from './reproduce.ts';
 import { barChart, lineChart } from './svg.ts';
 import type { ReportData, ReportRun } from './types.ts';
 
 export interface HtmlOptions {
   /** When the report was made (ISO time); shown, not part of the data. */
   generatedAt: string;
+  /** The database the report was read from: reproduce commands name it for data sets stored there. */
+  databasePath?: string | null;
 }
 
 const CSS = `
@@ -137,7 +139,7 @@ function objectiveBlock(models: readonly string[]): string {
 ${losses ? `<p>Loss per row:</p><ul>${losses}</ul>` : ''}`;
 }
 
-function reproBlock(data: ReportData, runs: readonly RunDetail[]): string {
+function reproBlock(data: ReportData, runs: readonly RunDetail[], databasePath: string | null): string {
   const byId = new Map(data.datasets.map((d) => [d.summary.id, d.summary]));
   const parts: string[] = ['<h2 class="big">Reproducibility</h2>'];
   if (data.sweep) {
@@ -151,9 +153,10 @@ function reproBlock(data: ReportData, runs: readonly RunDetail[]): string {
         [`<th>data set hash (SHA-256)</th>`, td(ds?.hash ?? '—')],
         [`<th>Ridgeline version</th>`, td(s.appVersion)],
       ]),
-      `<h3>Command</h3><pre class="cmd">${e(cvCommand(s.spec, dataArgument(ds, data.sweep.detail.datasetName), ds?.target ?? 'TARGET'))}</pre>`,
+      // Fold ids from a column are not part of the stored data set: that command reads the file again.
+      `<h3>Command</h3><pre class="cmd">${e(cvCommand(s.spec, s.spec.foldMethod === 'column' ? ['--data', 'DATA.csv', '--target', ds?.target ?? 'TARGET'] : dataArguments(ds, databasePath)))}</pre>`,
     );
-    if (s.spec.foldMethod === 'column') parts.push('<p class="muted">Folds came from a column of the file: put its name in place of FOLD_COLUMN.</p>');
+    if (s.spec.foldMethod === 'column') parts.push('<p class="muted">Folds came from a column of the file: put the file in place of DATA.csv and its fold column in place of FOLD_COLUMN.</p>');
   }
   for (const run of runs) {
     const ds = byId.get(run.datasetId);
@@ -166,11 +169,11 @@ function reproBlock(data: ReportData, runs: readonly RunDetail[]): string {
         [`<th>data set hash (SHA-256)</th>`, td(run.datasetHash)],
         [`<th>Ridgeline version</th>`, td(run.appVersion)],
       ]),
-      `<pre class="cmd">${e(fitCommand(run.hyperparams, dataArgument(ds, run.datasetName), ds?.target ?? 'TARGET'))}</pre>`,
+      `<pre class="cmd" data-run-id="${e(run.id)}">${e(fitCommand(run.hyperparams, dataArguments(ds, databasePath)))}</pre>`,
     );
   }
   parts.push(
-    `<p class="muted">Feature columns, in order: ${e(data.datasets.map((d) => `${d.summary.name}: ${d.summary.features.join(', ')}`).join(' · '))}. Add <code>--ignore</code> for any other column of the file. With the same data (same hash), seed and options the result is bit-identical.</p>`,
+    `<p class="muted">Feature columns, in order: ${e(data.datasets.map((d) => `${d.summary.name}: ${d.summary.features.join(', ')}`).join(' · '))}. The commands name each data set by its id and the start of its hash (SHA-256, above), and refuse any other data; one stored in a database (not built in) is read from <code>--db</code>, which can be another database the JSON report was imported into. With the same data, seed and options the result is bit-identical.</p>`,
   );
   return parts.join('');
 }
@@ -334,7 +337,7 @@ export function reportHtml(data: ReportData, options: HtmlOptions): string {
     if (coefficientParts.length > 0) parts.push('<h2 class="big">Coefficients</h2>', ...coefficientParts);
   }
   if (sweep) parts.push(sweepSections(data));
-  parts.push(reproBlock(data, details));
+  parts.push(reproBlock(data, details, options.databasePath ?? null));
 
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

@@ -3,21 +3,26 @@ import type { Hyperparams } from '../domain/runs.ts';
 import type { SweepSpec } from '../domain/sweeps.ts';
 import { exactNumber, shellWord } from './format.ts';
 
+/** Hex digits of the data set hash a reproduce command names: 64 bits, far beyond an accidental match. */
+export const DATASET_HASH_PREFIX_DIGITS = 16;
+
 /**
- * Where the data came from, as a path to give `--data`: the CLI records "Imported by the CLI from
- * /abs/path"; other data sets (app imports, built-ins) are named by their data set name, which the
- * reader has to map to a file.
+ * The options that name a run's data for `ridgeline fit`/`cv`: the data set by id (a built-in, or one
+ * stored in the database at `databasePath`) with the start of its hash, which the CLI checks before
+ * training, so the command either trains on exactly these data or refuses.
  */
-export function dataArgument(dataset: DatasetSummary | undefined, fallbackName: string): string {
-  const match = dataset ? /^Imported by the CLI from (.+)$/.exec(dataset.source) : null;
-  return match ? match[1] : (dataset?.name ?? fallbackName);
+export function dataArguments(dataset: DatasetSummary | undefined, databasePath: string | null): string[] {
+  if (!dataset) return ['--data', 'DATA.csv', '--target', 'TARGET'];
+  const args = ['--dataset', dataset.id, '--dataset-hash', dataset.hash.slice(0, DATASET_HASH_PREFIX_DIGITS)];
+  if (!dataset.builtin) args.push('--db', databasePath ?? 'DATABASE.db');
+  return args;
 }
 
 const n = exactNumber;
 
 /** The `ridgeline fit` command that recreates a run: every hyperparameter that differs from the CLI's default. */
-export function fitCommand(h: Hyperparams, data: string, target: string): string {
-  const args: string[] = ['npx', 'ridgeline', 'fit', '--data', data, '--target', target, '--model', h.model, '--lambda', n(h.lambda), '--alpha', n(h.alpha), '--solver', h.solver];
+export function fitCommand(h: Hyperparams, data: readonly string[]): string {
+  const args: string[] = ['npx', 'ridgeline', 'fit', ...data, '--model', h.model, '--lambda', n(h.lambda), '--alpha', n(h.alpha), '--solver', h.solver];
   if (h.learningRate !== undefined) args.push('--learning-rate', n(h.learningRate));
   if (h.maxIter !== undefined) args.push('--max-iter', String(h.maxIter));
   if (h.tol !== undefined) args.push('--tol', n(h.tol));
@@ -37,8 +42,8 @@ export function fitCommand(h: Hyperparams, data: string, target: string): string
 }
 
 /** The `ridgeline cv` command that reruns a sweep (fold assignments from a column need that column named). */
-export function cvCommand(spec: SweepSpec, data: string, target: string): string {
-  const args: string[] = ['npx', 'ridgeline', 'cv', '--data', data, '--target', target, '--model', spec.model];
+export function cvCommand(spec: SweepSpec, data: readonly string[]): string {
+  const args: string[] = ['npx', 'ridgeline', 'cv', ...data, '--model', spec.model];
   if (spec.alphas.length === 1) args.push('--alpha', n(spec.alphas[0]));
   else args.push('--alphas', spec.alphas.map(n).join(','));
   const grid = spec.grid ?? {};

@@ -236,6 +236,28 @@ describe('the main process on the Electron double', () => {
     expect((await main.snapshot()).windows.map((w) => w.id)).toEqual([windowId]);
   });
 
+  it('backs up the database through the save dialog: a consistent copy with every run, never over the database', async () => {
+    const runIds = unwrap<{ id: string }[]>(await main.call('listRuns', {})).map((r) => r.id).sort();
+    expect(runIds.length).toBeGreaterThan(0);
+    const out = join(home, 'backup.db');
+    // The dialog asked before replacing this file (showOverwriteConfirmation): the backup replaces it.
+    writeFileSync(out, 'an older file the user chose to replace');
+    await main.request({ op: 'queueDialog', kind: 'save', response: { canceled: false, filePath: out } });
+    const saved = unwrap<{ delivered: string; savedTo: string; bytes: number }>(await main.call('backupDatabase', {}));
+    expect(saved).toMatchObject({ delivered: 'saved', savedTo: out, bytes: statSync(out).size });
+    const dialogOptions = main.notices.filter((n): n is Extract<DoubleNotice, { notice: 'dialog' }> => n.notice === 'dialog' && n.kind === 'save').at(-1)!.options as { properties: string[] };
+    expect(dialogOptions.properties).toContain('showOverwriteConfirmation');
+    const listed = runCli(['runs', '--db', out, '--json']);
+    expect(listed.status, listed.stderr).toBe(0);
+    expect((JSON.parse(listed.stdout) as { id: string }[]).map((r) => r.id).sort()).toEqual(runIds);
+    expect(runCli(['db', 'check', '--db', out]).status).toBe(0);
+
+    expect(unwrap<{ delivered: string }>(await main.call('backupDatabase', {})).delivered).toBe('cancelled');
+    await main.request({ op: 'queueDialog', kind: 'save', response: { canceled: false, filePath: dbPath } });
+    const onto = await main.call('backupDatabase', {});
+    expect(onto.ok ? null : onto.error).toMatchObject({ code: 'BAD_REQUEST', message: expect.stringMatching(/cannot go over the database itself/) });
+  });
+
   it('a second launch hands over to the first and quits; the first window comes to the front', async () => {
     const before = (await main.snapshot()).windows[0].focused;
     const second = launchDesktopMain(env(home));
@@ -285,21 +307,52 @@ describe('the main process on the Electron double', () => {
 });
 
 describe('the main process when the database cannot be opened', () => {
-  it('shows an error box naming the problem and exits with status 1', async () => {
+  it('opens the window on the damaged database’s check and recovery, and writes nothing to it', async () => {
     const dataHome = mkdtempSync(join(tmpdir(), 'ridgeline-desktop-bad-'));
     const bad = join(dataHome, 'not-a-db.db');
-    writeFileSync(bad, 'this is not an SQLite database, but it is long enough to look like a file header.'.repeat(20));
-    const failing = launchDesktopMain({ ...env(dataHome), RIDGELINE_DB: bad });
+    const text = 'this is not an SQLite database, but it is long enough to look like a file header.'.repeat(20);
+    writeFileSync(bad, text);
+    const damaged = launchDesktopMain({ ...env(dataHome), RIDGELINE_DB: bad });
+    try {
+      await damaged.waitForNotice((n): n is Extract<DoubleNotice, { notice: 'windowLoaded' }> => n.notice === 'windowLoaded', 60_000, 'the window to load');
+      const info = unwrap<{ databasePath: string; databaseDamage: string | null }>(await damaged.call('getAppInfo', {}));
+      expect(info.databasePath).toBe(bad);
+      expect(info.databaseDamage).toContain(bad);
+      expect(info.databaseDamage).toMatch(/not a readable SQLite database/);
+      // Nothing else works on it, and each refusal says why.
+      const listed = await damaged.call('listRuns', {});
+      expect(listed.ok ? null : listed.error).toMatchObject({ code: 'DB_CORRUPT', message: expect.stringMatching(/cannot be used until it is recovered/) });
+      const check = unwrap<{ ok: boolean; problems: string[] }>(await damaged.call('checkDatabase', {}));
+      expect(check.ok).toBe(false);
+      expect(check.problems.length).toBeGreaterThan(0);
+      // Nothing in it can be read: recovery says so, and leaves no file behind.
+      const recovered = await damaged.call('recoverDatabase', {});
+      expect(recovered.ok ? null : recovered.error).toMatchObject({ code: 'DB_CORRUPT', message: expect.stringMatching(/nothing can be recovered/) });
+      expect(readdirSync(dataHome).filter((f) => f.includes('recovered'))).toEqual([]);
+      expect(readFileSync(bad, 'utf8')).toBe(text);
+    } finally {
+      damaged.kill();
+    }
+  });
+
+  it('shows an error box naming the problem and exits with status 1 for a database from a newer Ridgeline', async () => {
+    const dataHome = mkdtempSync(join(tmpdir(), 'ridgeline-desktop-new-'));
+    const newer = join(dataHome, 'newer.db');
+    const raw = new Database(newer);
+    raw.pragma('user_version = 9999');
+    raw.exec('CREATE TABLE future (x)');
+    raw.close();
+    const before = readFileSync(newer);
+    const failing = launchDesktopMain({ ...env(dataHome), RIDGELINE_DB: newer });
     const exit = await failing.exited;
     expect(exit.code).toBe(1);
     const box = failing.notices.find((n): n is Extract<DoubleNotice, { notice: 'dialog' }> => n.notice === 'dialog' && n.kind === 'error');
     expect(box).toBeDefined();
     const { title, content } = box!.options as { title: string; content: string };
     expect(title).toMatch(/cannot open its database/);
-    expect(content).toContain(bad);
-    expect(content).toContain('DB_CORRUPT');
+    expect(content).toContain(newer);
+    expect(content).toContain('DB_TOO_NEW');
     expect(failing.notices.some((n) => n.notice === 'windowCreated')).toBe(false);
-    // Never written to.
-    expect(readFileSync(bad, 'utf8').startsWith('this is not an SQLite database')).toBe(true);
+    expect(readFileSync(newer).equals(before)).toBe(true);
   });
 });

@@ -8,8 +8,9 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Pcg64 } from '../../shared/engine/random/pcg64.ts';
+import { writeBenchReport } from '../helpers/benchReport.ts';
 import { CLI, REPO_ROOT, runCli, startServe } from '../helpers/cli.ts';
 import { writeCorrelatedCsv } from '../helpers/syntheticCsv.ts';
 import { sleep, until } from '../helpers/wait.ts';
@@ -26,7 +27,29 @@ interface CvResult {
   lambda1se: number;
 }
 let reference: CvResult & { timings: { fitMs: number } };
-const tally = { injected: 0, survived: 0, resumed: 0, completedBeforeKill: 0 };
+type Victim = 'CLI writer' | 'trainer' | 'server';
+/** What was done and found, for the last test and the bench report. */
+const tally = {
+  injected: 0,
+  survived: 0,
+  resumed: 0,
+  completedBeforeKill: 0,
+  integrityChecksOk: 0,
+  /** Sweep cells committed when the kill came, and of those, how many were there afterwards. */
+  cellsCommitted: 0,
+  cellsKept: 0,
+  byVictim: { 'CLI writer': { injected: 0, survived: 0 }, trainer: { injected: 0, survived: 0 }, server: { injected: 0, survived: 0 } } as Record<Victim, { injected: number; survived: number }>,
+};
+
+function injected(victim: Victim): void {
+  tally.injected++;
+  tally.byVictim[victim].injected++;
+}
+
+function survived(victim: Victim): void {
+  tally.survived++;
+  tally.byVictim[victim].survived++;
+}
 
 const cvArgs = (db: string) => ['cv', '--data', csv, '--target', 'y', '--model', 'logistic', '--alpha', '1', '--folds', '5', '--n-lambda', '30', '--pool-size', '2', '--seed', '3', '--db', db, '--json'];
 
@@ -62,17 +85,20 @@ function cellsDone(db: string): number {
 const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(child.exitCode) : child.once('exit', resolve)));
 
 /** After a fault: the database is sound, nothing runs, committed cells kept; an interrupted sweep resumes to the reference. */
-function verifyAfterFault(db: string, committedBeforeKill: number, what: string, expected: CvResult = reference): void {
-  tally.injected++;
+function verifyAfterFault(victim: Victim, db: string, committedBeforeKill: number, what: string, expected: CvResult = reference): void {
+  injected(victim);
   if (!existsSync(db)) {
-    tally.survived++;
+    survived(victim);
     return;
   }
   const check = runCli(['db', 'check', '--db', db]);
   expect(check.status, `${what}: ${check.stdout}`).toBe(0);
+  tally.integrityChecksOk++;
   const sweeps = JSON.parse(runCli(['sweeps', '--db', db, '--json']).stdout) as { id: string; status: string; cellsDone: number; cellsTotal: number }[];
   const runs = JSON.parse(runCli(['runs', '--db', db, '--json']).stdout) as { status: string }[];
   expect(runs.filter((r) => r.status === 'running' || r.status === 'queued'), what).toEqual([]);
+  tally.cellsCommitted += committedBeforeKill;
+  tally.cellsKept += Math.min(committedBeforeKill, sweeps.reduce((n, sweep) => n + sweep.cellsDone, 0));
   for (const sweep of sweeps) {
     expect(['interrupted', 'completed'], what).toContain(sweep.status);
     expect(sweep.cellsDone, `${what}: committed cells lost`).toBeGreaterThanOrEqual(committedBeforeKill);
@@ -90,7 +116,7 @@ function verifyAfterFault(db: string, committedBeforeKill: number, what: string,
     expect([after.lambdaMin, after.lambda1se], what).toEqual([expected.lambdaMin, expected.lambda1se]);
     tally.resumed++;
   }
-  tally.survived++;
+  survived(victim);
 }
 
 beforeAll(() => {
@@ -101,6 +127,19 @@ beforeAll(() => {
   expect(uninterrupted.status, uninterrupted.stderr).toBe(0);
   reference = JSON.parse(uninterrupted.stdout);
 }, 120_000);
+
+afterAll(() => {
+  writeBenchReport('Fault injection', [
+    `SIGKILL at ${POINTS} seeded points (PCG64 seed 14) per victim, while a 5-fold logistic sweep (30 λ, 2 trainers) writes; the server also trains a run. After each: SQLite's integrity_check, nothing left running, committed cells kept, and an interrupted sweep resumed and compared bit for bit with the uninterrupted one.`,
+    '',
+    '| victim | faults injected | survived |',
+    '|---|---|---|',
+    ...(Object.entries(tally.byVictim) as [Victim, { injected: number; survived: number }][]).map(([victim, t]) => `| ${victim} | ${t.injected} | ${t.survived} |`),
+    `| all | ${tally.injected} | ${tally.survived} |`,
+    '',
+    `Integrity checks ok: ${tally.integrityChecksOk}. Sweep cells committed before a kill: ${tally.cellsCommitted}, still there after it: ${tally.cellsKept} (${tally.cellsCommitted - tally.cellsKept} lost). Interrupted sweeps resumed to the uninterrupted cvm, cvsd, λ_min and λ_1se bit for bit: ${tally.resumed}; sweeps that had completed before the kill: ${tally.completedBeforeKill}.`,
+  ]);
+});
 
 describe('seeded fault injection', () => {
   it(`SIGKILL of a CLI writer (and its trainers) at ${POINTS} points`, async () => {
@@ -118,7 +157,7 @@ describe('seeded fault injection', () => {
         // Already finished.
       }
       await exited(child);
-      verifyAfterFault(db, committed, `cli kill #${k} at ${delay} ms`);
+      verifyAfterFault('CLI writer', db, committed, `cli kill #${k} at ${delay} ms`);
     }
   }, 600_000);
 
@@ -136,11 +175,12 @@ describe('seeded fault injection', () => {
       const trainers = spawnSync('pgrep', ['-P', String(child.pid)], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean).map(Number);
       if (trainers.length > 0) process.kill(trainers[rng.integer(trainers.length)], 'SIGKILL');
       expect(await exited(child), `trainer kill #${k} at ${delay} ms: ${stderr}`).toBe(0);
-      tally.injected++;
+      injected('trainer');
       const result = JSON.parse(stdout) as CvResult;
       expect(result.cvm, `trainer kill #${k}`).toEqual(reference.cvm);
       expect(runCli(['db', 'check', '--db', db]).status).toBe(0);
-      tally.survived++;
+      tally.integrityChecksOk++;
+      survived('trainer');
     }
   }, 600_000);
 
@@ -181,7 +221,7 @@ describe('seeded fault injection', () => {
       await sleep(rng.integer(Math.ceil(span * 1.1)));
       const committed = cellsDone(db);
       await serve.stop('SIGKILL');
-      verifyAfterFault(db, committed, `server kill #${k}`, serveReference);
+      verifyAfterFault('server', db, committed, `server kill #${k}`, serveReference);
     }
   }, 600_000);
 

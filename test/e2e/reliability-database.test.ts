@@ -1,13 +1,13 @@
 // Issue 14, item 2: a damaged database is refused on open with one line naming the file and what to
 // do, and never written to; `ridgeline db check|backup|recover` look at it, copy a sound one, and copy
 // out what can still be read of a damaged one.
-import Database from 'better-sqlite3';
-import { copyFileSync, existsSync, mkdtempSync, openSync, readFileSync, statSync, writeSync, closeSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.ts';
+import { storedRunIds as ids, writeDamagedCopy, writeSoundDatabase } from '../helpers/damagedDatabase.ts';
 import { fixturePath } from '../helpers/fixtures.ts';
 
 let dir: string;
@@ -17,33 +17,13 @@ let runIds: string[];
 
 const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
-function ids(db: string): string[] {
-  const listed = runCli(['runs', '--db', db, '--json']);
-  expect(listed.status, listed.stderr).toBe(0);
-  return (JSON.parse(listed.stdout) as { id: string }[]).map((r) => r.id).sort();
-}
-
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'ridgeline-damage-'));
   sound = join(dir, 'sound.db');
-  for (const [k, iterations] of [[1, 3000], [2, 3000], [3, 3000], [4, 3000]] as const) {
-    const fit = runCli(['fit', '--data', fixturePath('diabetes.csv'), '--target', 'progression', '--lambda', String(0.01 * k), '--solver', 'gd', '--learning-rate', '0.5', '--standardize', 'true', '--max-iter', String(iterations), '--tol', '0', '--db', sound, '--json']);
-    expect(fit.status, fit.stderr).toBe(0);
-  }
+  writeSoundDatabase(sound);
   runIds = ids(sound);
-  // Everything in the main file, as after a clean close (the copy below takes only that file).
-  const conn = new Database(sound);
-  conn.pragma('wal_checkpoint(TRUNCATE)');
-  conn.close();
   damaged = join(dir, 'damaged.db');
-  copyFileSync(sound, damaged);
-  // 2 KB of garbage in the middle of the file, as a failing disk or a bad copy leaves it.
-  const size = statSync(damaged).size;
-  const fd = openSync(damaged, 'r+');
-  const garbage = Buffer.alloc(2048);
-  for (let i = 0; i < garbage.length; i++) garbage[i] = (i * 131 + 17) & 255;
-  writeSync(fd, garbage, 0, garbage.length, Math.floor(size / 2 / 4096) * 4096);
-  closeSync(fd);
+  writeDamagedCopy(sound, damaged);
 }, 120_000);
 
 describe('a damaged database', () => {

@@ -76,12 +76,13 @@ describe('the runs table', () => {
     const lambdaHeader = page.locator('th', { has: page.locator('[data-testid="sort-lambda"]') });
     expect(await lambdaHeader.getAttribute('aria-sort')).toBe('none');
     await page.locator('[data-testid="sort-lambda"]').click();
-    expect(await lambdaHeader.getAttribute('aria-sort')).toBe('ascending');
+    // The header states the order of the rows drawn: it changes when the rows in the new order arrive.
+    await expect.poll(() => lambdaHeader.getAttribute('aria-sort')).toBe('ascending');
     const byLambda = [...SPECS].sort((a, b) => a.lambda - b.lambda || 0).map((s) => s.lambda);
     const shownLambdas = async (): Promise<number[]> => (await shownNames(page)).map((name) => SPECS.find((s) => s.name === name)?.lambda ?? NaN);
     expect(await shownLambdas()).toEqual(byLambda);
     await page.locator('[data-testid="sort-lambda"]').click();
-    expect(await lambdaHeader.getAttribute('aria-sort')).toBe('descending');
+    await expect.poll(() => lambdaHeader.getAttribute('aria-sort')).toBe('descending');
     expect(await shownLambdas()).toEqual([...byLambda].reverse());
   });
 
@@ -226,6 +227,27 @@ describe('the runs table', () => {
     await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('datasetId');
   });
 
+  it('Alt+N and Alt+S open their form when it is collapsed, and focus it', async () => {
+    /** The form the focused element belongs to, by its test id. */
+    const focusedForm = () => page.evaluate(() => document.activeElement?.closest('[data-testid]')?.getAttribute('data-testid') ?? null);
+    await page.locator('[aria-controls="new-run-body"]').click();
+    expect(await page.locator('#new-run-body').isHidden()).toBe(true);
+    await page.locator('body').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('Alt+n');
+    await expect.poll(() => page.locator('#new-run-body').isVisible()).toBe(true);
+    await expect.poll(focusedForm).toBe('new-run-form');
+    expect(await page.locator('[aria-controls="new-run-body"]').getAttribute('aria-expanded')).toBe('true');
+
+    await page.keyboard.press('Alt+s');
+    await page.locator('[aria-controls="new-sweep-body"]').click();
+    expect(await page.locator('#new-sweep-body').isHidden()).toBe(true);
+    await page.keyboard.press('Alt+n');
+    await expect.poll(focusedForm).toBe('new-run-form');
+    await page.keyboard.press('Alt+s');
+    await expect.poll(() => page.locator('#new-sweep-body').isVisible()).toBe(true);
+    await expect.poll(focusedForm).toBe('sweep-launcher');
+  });
+
   it('logged no errors in the browser console', () => {
     expect(pageErrors).toEqual([]);
   });
@@ -237,9 +259,10 @@ describe('the runs table with 10,000 runs', () => {
   let browser: Browser;
   let page: Page;
   let expectedMatches = 0;
+  let dbPath: string;
 
   beforeAll(async () => {
-    const dbPath = join(mkdtempSync(join(tmpdir(), 'ridgeline-runs-10k-')), 'runs.db');
+    dbPath = join(mkdtempSync(join(tmpdir(), 'ridgeline-runs-10k-')), 'runs.db');
     const store = openStore(dbPath, 'test-seed');
     ({ filterMatches: expectedMatches } = seedTableRuns(store, COUNT));
     store.close('seeded');
@@ -311,5 +334,93 @@ describe('the runs table with 10,000 runs', () => {
     const lambdas = names.map((name) => 10 ** (-4 + (Number(name.split(' ')[1]) % 50) * 0.1));
     expect(lambdas).toEqual([...lambdas].sort((a, b) => a - b));
     expect(names.every((name) => Number(name.split(' ')[1]) % 3 === 0)).toBe(true);
+  });
+
+  /** API calls the page makes from now on: method and JSON body. */
+  function recordApi(): { calls: { method: string; body: Record<string, unknown> }[]; stop: () => void } {
+    const calls: { method: string; body: Record<string, unknown> }[] = [];
+    const onRequest = (request: import('playwright-core').Request): void => {
+      const match = /\/api\/(\w+)$/.exec(new URL(request.url()).pathname);
+      if (match) calls.push({ method: match[1], body: JSON.parse(request.postData() ?? '{}') as Record<string, unknown> });
+    };
+    page.on('request', onRequest);
+    return { calls, stop: () => page.off('request', onRequest) };
+  }
+
+  const scroller = () => page.locator('.scroll');
+  /** Scrolls the table so that row `index` (0-based, in view order) is drawn, and waits for its data. */
+  async function scrollToRow(index: number): Promise<void> {
+    await scroller().evaluate((node, top) => {
+      node.scrollTop = top;
+      node.dispatchEvent(new Event('scroll'));
+    }, index * 30);
+    await page.locator(`[data-testid="run-row"][aria-rowindex="${index + 2}"]`).waitFor({ timeout: 15_000 });
+  }
+  const nameAt = (index: number) => page.locator(`[data-testid="run-row"][aria-rowindex="${index + 2}"] .run-name`).textContent();
+  const selectedCount = async (): Promise<string | null> => page.getByRole('toolbar', { name: 'Selected runs' }).locator('.selection').textContent();
+
+  it('opens on windows of rows: counts first, never the whole list (issue 17)', async () => {
+    const api = recordApi();
+    await page.reload();
+    await page.waitForFunction((text) => document.querySelector('[data-testid="runs-count"]')?.textContent === text, `${COUNT} of ${COUNT} runs`, { timeout: 30_000 });
+    await page.waitForTimeout(300);
+    api.stop();
+    expect(api.calls.filter((c) => c.method === 'listRuns')).toEqual([]);
+    const windows = api.calls.filter((c) => c.method === 'queryRuns');
+    expect(windows.length).toBeGreaterThan(0);
+    const fetched = windows.reduce((n, c) => n + (c.body.limit as number), 0);
+    // A screenful and the pages around it, not 10,000 rows.
+    expect(fetched).toBeLessThanOrEqual(500);
+  });
+
+  it('scrolls deep into a sorted view and shows the rows of that position, in order', async () => {
+    await filter(page, '');
+    await page.locator('[data-testid="sort-name"]').click();
+    await expect.poll(() => page.locator('th', { has: page.locator('[data-testid="sort-name"]') }).getAttribute('aria-sort')).toBe('ascending');
+    // The order computed here: names compared as lower-cased strings (all distinct).
+    const expected = Array.from({ length: COUNT }, (_, i) => `seeded ${i}`).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    expect(await nameAt(0)).toBe(expected[0]);
+    const api = recordApi();
+    for (const index of [5000, 9990, 1234]) {
+      await scrollToRow(index);
+      expect(await nameAt(index)).toBe(expected[index]);
+      expect(await nameAt(index + 1)).toBe(expected[index + 1]);
+    }
+    api.stop();
+    // Each jump fetched the window it lands on (and its neighbours), never the list.
+    for (const call of api.calls.filter((c) => c.method === 'queryRuns')) expect(call.body.limit).toBeLessThanOrEqual(100);
+    expect(await rows(page).count()).toBeLessThan(120);
+  });
+
+  it('selects a Shift-click range across pages that were never drawn, and all matching runs of a filter', async () => {
+    await scrollToRow(0);
+    await page.locator('[data-testid="run-row"][aria-rowindex="2"]').click();
+    expect(await selectedCount()).toBe('1 selected');
+    await scrollToRow(450);
+    await page.locator('[data-testid="run-row"][aria-rowindex="452"]').click({ modifiers: ['Shift'] });
+    await expect.poll(selectedCount).toBe('451 selected');
+    await filter(page, SEEDED_FILTER);
+    await expect.poll(() => page.locator('[data-testid="runs-count"]').textContent()).toBe(`${expectedMatches} of ${COUNT} runs`);
+    expect(expectedMatches).toBeGreaterThan(300); // more than the pages at hand: the ids come from the service
+    await rows(page).first().press('Control+a');
+    await expect.poll(selectedCount).toBe(`${expectedMatches} selected`);
+    await page.keyboard.press('Escape');
+    await expect.poll(selectedCount).toBe('No runs selected');
+  });
+
+  it('follows a run added by another process with its count and window, without fetching the list', async () => {
+    await filter(page, '');
+    await page.locator('[data-testid="sort-created"]').click();
+    await expect.poll(() => page.locator('th', { has: page.locator('[data-testid="sort-created"]') }).getAttribute('aria-sort')).toBe('descending');
+    await scrollToRow(0);
+    const api = recordApi();
+    const result = await runCliAsync(['fit', '--data', fixturePath('diabetes.csv'), '--target', 'progression', '--lambda', '0.5', '--alpha', '1', '--solver', 'cd', '--name', 'added elsewhere', '--db', dbPath]);
+    expect(result.status, result.stderr).toBe(0);
+    await expect.poll(() => page.locator('[data-testid="runs-count"]').textContent(), { timeout: 15_000 }).toBe(`${COUNT + 1} of ${COUNT + 1} runs`);
+    await expect.poll(() => nameAt(0)).toBe('added elsewhere');
+    api.stop();
+    expect(api.calls.filter((c) => c.method === 'listRuns')).toEqual([]);
+    // The reload asked for the window around the drawn rows (a few pages in one request), not the list.
+    for (const call of api.calls.filter((c) => c.method === 'queryRuns')) expect(call.body.limit).toBeLessThanOrEqual(400);
   });
 });

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_METHODS } from '../../shared/api.ts';
 import { Pcg64 } from '../../shared/engine/random/pcg64.ts';
+import { countTable, writeBenchReport } from '../helpers/benchReport.ts';
 import { startServe, type ServeProcess } from '../helpers/cli.ts';
 
 /** How many random bodies each method gets (the long form in `npm run bench` sends more). */
@@ -16,7 +17,8 @@ const BODIES_PER_METHOD = Number(process.env.RIDGELINE_FUZZ_BODIES ?? 24);
 const SEED = 20261206;
 
 let serve: ServeProcess;
-const outcomes = { requests: 0, byStatus: new Map<number, number>() };
+/** What was sent (by kind of input) and how it was answered (by status), for the test and the bench report. */
+const outcomes = { requests: 0, dropped: 0, byStatus: new Map<number, number>(), byKind: new Map<string, number>() };
 
 beforeAll(async () => {
   serve = await startServe(join(mkdtempSync(join(tmpdir(), 'ridgeline-fuzz-')), 'fuzz.db'));
@@ -24,6 +26,14 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await serve?.stop();
+  const serverErrors = [...outcomes.byStatus].filter(([status]) => status >= 500).reduce((n, [, count]) => n + count, 0);
+  writeBenchReport('Serve mode under hostile input', [
+    `${outcomes.requests} requests (seed ${SEED}, ${BODIES_PER_METHOD} random bodies per API method and the upload): ${serverErrors} answered 5xx, ${outcomes.dropped} connections dropped without an answer; every refusal a \`{code, message}\` other than INTERNAL, and the server answering normally afterwards.`,
+    '',
+    ...countTable('input', [...outcomes.byKind].sort((a, b) => b[1] - a[1])),
+    '',
+    ...countTable('answered with HTTP status', [...outcomes.byStatus].sort((a, b) => a[0] - b[0])),
+  ]);
 });
 
 function pick<T>(rng: Pcg64, items: readonly T[]): T {
@@ -63,31 +73,39 @@ function randomValue(rng: Pcg64, depth = 0): unknown {
   }
 }
 
-/** A body for a method: valid JSON of a random shape, or something that is not JSON at all. */
-function randomBody(rng: Pcg64): string | Uint8Array {
+/** A body for a method: valid JSON of a random shape, or something that is not JSON at all; and its kind. */
+function randomBody(rng: Pcg64): { kind: string; body: string | Uint8Array } {
   switch (rng.integer(8)) {
     case 0: {
       const bytes = new Uint8Array(rng.integer(200) + 1);
       for (let i = 0; i < bytes.length; i++) bytes[i] = rng.integer(256);
-      return bytes;
+      return { kind: 'random bytes', body: bytes };
     }
     case 1: {
       const text = JSON.stringify(randomValue(rng));
-      return text.slice(0, Math.max(1, rng.integer(text.length)));
+      return { kind: 'truncated JSON', body: text.slice(0, Math.max(1, rng.integer(text.length))) };
     }
     case 2: {
       const depth = pick(rng, [1000, 100_000, 1_000_000]);
-      return pick(rng, ['[', '{"a":']).repeat(depth) + (rng.integer(2) === 0 ? '' : ']'.repeat(depth));
+      return { kind: 'deep nesting', body: pick(rng, ['[', '{"a":']).repeat(depth) + (rng.integer(2) === 0 ? '' : ']'.repeat(depth)) };
     }
     default:
-      return JSON.stringify(randomValue(rng));
+      return { kind: 'JSON of a random shape (wrong types, huge strings and arrays, prototype keys, traversal paths)', body: JSON.stringify(randomValue(rng)) };
   }
 }
 
-async function send(path: string, init: RequestInit): Promise<{ status: number; body: unknown }> {
-  const response = await fetch(`${serve.origin}${path}`, init);
-  const text = await response.text();
+async function send(path: string, init: RequestInit, kind: string): Promise<{ status: number; body: unknown }> {
+  outcomes.byKind.set(kind, (outcomes.byKind.get(kind) ?? 0) + 1);
   outcomes.requests++;
+  let response: Response;
+  let text: string;
+  try {
+    response = await fetch(`${serve.origin}${path}`, init);
+    text = await response.text();
+  } catch (error) {
+    outcomes.dropped++;
+    throw new Error(`${kind} to ${path.slice(0, 60)}: no answer (${(error as Error).message})`);
+  }
   outcomes.byStatus.set(response.status, (outcomes.byStatus.get(response.status) ?? 0) + 1);
   let body: unknown = text;
   try {
@@ -116,10 +134,10 @@ describe('serve mode under hostile input (seeded)', () => {
     it(`${method}: every malformed body gets a {code, message} below 500`, async () => {
       const rng = Pcg64.fromSeed(SEED + method.length * 7919 + method.charCodeAt(0));
       for (let k = 0; k < BODIES_PER_METHOD; k++) {
-        const body = randomBody(rng);
-        // exportReport answers valid input with a file, not JSON: only its refusals are judged.
-        const answer = await send(`/api/${method}`, { method: 'POST', headers: { ...auth(), 'Content-Type': 'application/json' }, body: body as BodyInit });
-        if (method === 'exportReport' && answer.status === 200) continue;
+        const { kind, body } = randomBody(rng);
+        const answer = await send(`/api/${method}`, { method: 'POST', headers: { ...auth(), 'Content-Type': 'application/json' }, body: body as BodyInit }, kind);
+        // exportReport and backupDatabase answer valid input with a file, not JSON: only their refusals are judged.
+        if ((method === 'exportReport' || method === 'backupDatabase') && answer.status === 200) continue;
         expectAnswered(`${method} #${k}`, answer);
       }
     });
@@ -128,24 +146,25 @@ describe('serve mode under hostile input (seeded)', () => {
   it('refuses bad tokens, wrong HTTP methods and odd paths with {code, message}', async () => {
     const tokens = ['', 'Bearer ', 'Bearer x', `Bearer ${serve.token}x`, `bearer ${serve.token}`, `Bearer ${'A'.repeat(100_000)}`, 'Basic Zm9vOmJhcg=='];
     for (const authorization of tokens) {
-      const answer = await send('/api/listRuns', { method: 'POST', headers: authorization ? { Authorization: authorization } : {}, body: '{}' });
+      const answer = await send('/api/listRuns', { method: 'POST', headers: authorization ? { Authorization: authorization } : {}, body: '{}' }, 'bad token');
       // A 100 kB header is over Node's header limit: 431, still with {code, message}.
       expect(answer.status, authorization.slice(0, 20)).toBe(authorization.length > 16_000 ? 431 : 401);
       expectAnswered(`token ${authorization.slice(0, 20)}`, answer);
     }
-    for (const method of ['GET', 'PUT', 'DELETE', 'PATCH']) expectAnswered(`${method} listRuns`, await send('/api/listRuns', { method, headers: auth() }));
+    for (const method of ['GET', 'PUT', 'DELETE', 'PATCH']) expectAnswered(`${method} listRuns`, await send('/api/listRuns', { method, headers: auth() }, 'wrong HTTP method'));
     for (const path of ['/api/', '/api/nope', '/api/__proto__', '/api/constructor', '/api/..%2f..%2fetc%2fpasswd', `/api/${'x'.repeat(5000)}`]) {
-      expectAnswered(path.slice(0, 40), await send(path, { method: 'POST', headers: auth(), body: '{}' }));
+      expectAnswered(path.slice(0, 40), await send(path, { method: 'POST', headers: auth(), body: '{}' }, 'odd API path'));
     }
     // Static files never leave the renderer's folder.
     for (const path of ['/../../etc/passwd', '/%2e%2e/%2e%2e/etc/passwd', '/..%5c..%5cetc%5cpasswd']) {
-      const response = await fetch(`${serve.origin}${path}`);
-      expect(await response.text()).not.toContain('root:');
+      const answer = await send(path, { method: 'GET' }, 'static path traversal');
+      expect(answer.status).toBeLessThan(500);
+      expect(String(answer.body)).not.toContain('root:');
     }
   });
 
   it('still answers normally, and no request was left without an answer', async () => {
-    const answer = await send('/api/listRuns', { method: 'POST', headers: auth(), body: '{}' });
+    const answer = await send('/api/listRuns', { method: 'POST', headers: auth(), body: '{}' }, 'a valid request afterwards');
     expect(answer.status).toBe(200);
     expect(outcomes.requests).toBeGreaterThan(API_METHODS.length * BODIES_PER_METHOD);
     console.log(`fuzz: ${outcomes.requests} requests, by status ${JSON.stringify(Object.fromEntries(outcomes.byStatus))}`);

@@ -1,7 +1,8 @@
 // Serve mode under load, short form (bench/load.ts; `npm run bench` runs the long one and reports its
-// latency): 4 runs and 2 sweeps train while 8 clients poll and hold the event stream for 8 s. Asserted
-// is what does not depend on the machine's speed: no request failed, and nothing was lost (every run
-// stored maxIter + 1 steps, both sweeps completed).
+// latency): 4 runs and 2 sweeps train while 8 clients poll as the renderer does (getRunMetrics from the
+// first step each lacks) and hold the event stream for 8 s. Asserted is what does not depend on the
+// machine's speed: no request failed, and nothing was lost (every run stored maxIter + 1 steps, both
+// sweeps completed, every client's incrementally assembled curves equal the stored ones bit for bit).
 import { describe, expect, it } from 'vitest';
 import { runLoad } from '../../bench/load.ts';
 
@@ -12,6 +13,7 @@ describe('serve mode under load (short form)', () => {
     expect(result.errors).toEqual([]);
     expect(result.events).toBeGreaterThan(0);
     for (const run of result.runs) expect(run).toMatchObject({ status: 'completed', storedSteps: run.expectedSteps });
+    expect(result.clientDifferences).toEqual([]);
     for (const sweep of result.sweeps) {
       expect(sweep.status).toBe('completed');
       expect(sweep.cellsDone).toBe(sweep.cellsTotal);

@@ -242,15 +242,24 @@ describe('the Sweeps tab in serve mode', () => {
     const detail = page.locator('[data-testid="sweep-detail"]');
     await expect.poll(() => detail.getAttribute('data-status'), { timeout: 120_000 }).toBe('completed');
     const stored = await getSweep(sweepId);
-    const retried = stored.cells.filter((c) => c.attempts > 1);
+    // A retry is a cell whose attempt failed (its error is recorded) and that was started again.
+    const retried = stored.cells.filter((c) => c.error !== null);
     expect(retried.length).toBeGreaterThan(0);
+    expect(retried.every((c) => c.attempts === 2)).toBe(true);
     expect(stored.cells.every((c) => c.status === 'completed')).toBe(true);
-    const issues = page.locator('[data-testid="sweep-cell-issues"] li');
-    await expect.poll(() => issues.count()).toBe(retried.length);
-    for (const cell of retried) {
-      await expect.poll(() => page.locator('[data-testid="sweep-cell-issues"]').textContent()).toContain(`cell ${cell.index} `);
-    }
-    expect(await issues.first().textContent()).toMatch(/retried after: the trainer process exited unexpectedly/);
+    // Collapsed to one line with the count; opened, one line per retried cell.
+    const box = page.locator('[data-testid="sweep-cell-issues"]');
+    const summary = page.locator('[data-testid="sweep-cell-issues-summary"]');
+    await expect.poll(() => summary.textContent()).toBe(`${retried.length} cell${retried.length === 1 ? '' : 's'} retried after a failure`);
+    const issues = box.locator('li');
+    expect(await box.getAttribute('open')).toBeNull();
+    expect(await issues.first().isVisible()).toBe(false);
+    await summary.click();
+    await expect.poll(() => issues.first().isVisible()).toBe(true);
+    expect(await issues.count()).toBe(retried.length);
+    for (const cell of retried) expect(await box.textContent()).toContain(`cell ${cell.index} `);
+    // The status arrives by event before the cells are read again: the line settles on "retried".
+    await expect.poll(() => issues.first().textContent()).toMatch(/retried after: the trainer process exited unexpectedly/);
     await detail.screenshot({ path: `${SCREENSHOT_DIR}/sweeps-retried-cell.png` });
   });
 

@@ -53,9 +53,9 @@ export interface ServeProcess {
   stderr(): string;
 }
 
-/** Starts `ridgeline serve --port 0` and resolves once it prints its URL. */
-export function startServe(dbPath: string, timeoutMs = 180_000): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--db', dbPath], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts `ridgeline serve --port 0` (and `extraArgs`) and resolves once it prints its URL. */
+export function startServe(dbPath: string, timeoutMs = 180_000, extraArgs: readonly string[] = []): Promise<ServeProcess> {
+  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--db', dbPath, ...extraArgs], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));

@@ -10,11 +10,14 @@ import { REPO_ROOT } from '../helpers/cli.ts';
 
 const script = join(REPO_ROOT, 'scripts', 'prepare-test.js');
 
+/** Everything else present (any existing file stands for it), so each test misses only what it says. */
+const PRESENT = { REDIS_SERVER_PATH: process.execPath };
+
 function prepare(env: NodeJS.ProcessEnv) {
-  return spawnSync(process.execPath, [script], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, ...env } });
+  return spawnSync(process.execPath, [script], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, ...PRESENT, ...env } });
 }
 
-/** An apt-get that logs its arguments and, on `install chromium`, does `onInstall`. */
+/** An apt-get that logs its arguments and, on `install …`, does `onInstall`. */
 function stubAptGet(dir: string, onInstall: string): string {
   const path = join(dir, 'apt-get');
   writeFileSync(path, `#!/bin/sh\necho "$@" >> "${dir}/apt.log"\nif [ "$1" = install ]; then ${onInstall}; fi\nexit 0\n`);
@@ -54,8 +57,24 @@ describe('npm test preparation', () => {
     expect(lines[0]).toMatch(/^npm test could not install chromium \(E: Unable to locate package chromium\): run `sudo apt-get install -y chromium`/);
   });
 
+  it('installs redis-server for the queue tests, and names it where it cannot', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ridgeline-pretest-'));
+    const redis = join(dir, 'redis-server');
+    const apt = stubAptGet(dir, `touch "${redis}"`);
+    const installed = prepare({ CHROMIUM_PATH: process.execPath, REDIS_SERVER_PATH: redis, RIDGELINE_APT_GET: apt });
+    expect(installed.status, installed.stderr).toBe(0);
+    expect(installed.stdout.trim().split('\n')).toEqual(['npm test: installing redis-server from Debian, for the tests of sweeps on several machines (BullMQ on Redis)…']);
+    expect(readFileSync(join(dir, 'apt.log'), 'utf8').trim().split('\n')).toEqual(['update -qq', 'install -y -qq redis-server']);
+
+    const refused = prepare({ CHROMIUM_PATH: process.execPath, REDIS_SERVER_PATH: '/nonexistent/redis-server', RIDGELINE_APT_GET: 'none' });
+    expect(refused.status).toBe(1);
+    expect(refused.stderr.trim().split('\n')).toEqual([
+      'npm test needs redis-server for the tests of sweeps on several machines (BullMQ on Redis): run `sudo apt-get install -y redis-server` (or set REDIS_SERVER_PATH to a redis-server executable; there is none at /nonexistent/redis-server), then npm test again.',
+    ]);
+  });
+
   it('`npm test` itself stops there, before the type checks or any test', () => {
-    const result = spawnSync('npm', ['test'], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, CHROMIUM_PATH: '/nonexistent/chromium', RIDGELINE_APT_GET: 'none' } });
+    const result = spawnSync('npm', ['test'], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, ...PRESENT, CHROMIUM_PATH: '/nonexistent/chromium', RIDGELINE_APT_GET: 'none' } });
     expect(result.status).not.toBe(0);
     const output = `${result.stdout}\n${result.stderr}`;
     expect(output).toContain('npm test needs Chromium for the end-to-end tests and PDF reports: run `sudo apt-get install -y chromium`');

@@ -3,7 +3,9 @@
  * evaluator (shared/query/runQuery.ts predicateOf), as a property test: a seeded database of varied runs
  * (every status, names and tags beyond ASCII, notes, archived runs, absent optional hyperparameters,
  * missing results) and seeded random queries over every field and operator, with and/or/not and bare
- * words; each query must select exactly the same runs both ways.
+ * words; each query must select exactly the same runs both ways. Then whole table views (RunsPages: the
+ * toggles, the filter and every sort key in both directions, windows at any offset, the counts) against
+ * the same computed in memory (the toggles, predicateOf, sortRuns).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,9 +14,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APP_VERSION } from '../../electron/core/appVersion.ts';
 import { openStore, type Store } from '../../electron/core/cliStore.ts';
 import { compileRunQuery, registerRunQueryFunctions } from '../../electron/core/db/runQuerySql.ts';
+import { RunsPages } from '../../electron/core/db/runsPage.ts';
+import type { RunsView } from '../../shared/api.ts';
 import { HyperparamsSchema, type RunStatus } from '../../shared/domain/runs.ts';
 import { Pcg64 } from '../../shared/engine/random/pcg64.ts';
 import { parseRunQuery, RUN_QUERY_FIELDS, runQueryFieldKind, type RunQueryNode } from '../../shared/query/runQuery.ts';
+import { RUN_SORT_KEYS, sortRuns } from '../../shared/query/runSort.ts';
 import { seededOutcome } from '../helpers/seedRuns.ts';
 
 const NAMES = ['ridge baseline', 'Lasso ÉTÉ', 'ΛΑΜΒΔΑ sweep', 'elastic-net', 'seed run', 'MLP tanh', 'Straße test', 'İstanbul', 'a', ''];
@@ -68,6 +73,14 @@ beforeAll(() => {
       store.runs.edit({ id, tags, notes: pick(rng, NOTES), archived: rng.random() < 0.15 });
     }
   })();
+  // Some runs are sweep cells (hidden unless shown) and ties in creation time (ordered by id).
+  const ids = store.runs.list().map((r) => r.id);
+  const setRole = store.db.prepare("UPDATE runs SET role = 'cell' WHERE id = ?");
+  const setCreated = store.db.prepare('UPDATE runs SET created_at = ? WHERE id = ?');
+  ids.forEach((id, i) => {
+    if (i % 9 === 0) setRole.run(id);
+    if (i % 13 === 0) setCreated.run('2026-01-01T00:00:00.000Z', id);
+  });
   // A run stored before testFraction existed (its hyperparameters without the key read as 0).
   const legacy = store.runs.list()[0];
   const stripped = { ...legacy.hyperparams } as Record<string, unknown>;
@@ -179,5 +192,73 @@ describe('the filter language in SQLite', () => {
       if (!parsed.ok) continue;
       expect(sqlIds(parsed.tree), text).toEqual(runs.filter(parsed.predicate).map((r) => r.id).sort());
     }
+  });
+});
+
+describe('runs table views in SQLite', () => {
+  it('count, order and window the runs exactly as the in-memory table does, for every sort key and direction', () => {
+    const pages = new RunsPages(store.db);
+    const all = store.runs.list();
+    const first = all.reduce((a, r) => (r.createdAt < a ? r.createdAt : a), all[0].createdAt);
+    const rng = Pcg64.fromSeed(5);
+    for (let v = 0; v < 120; v++) {
+      const view: RunsView = {
+        query: v % 4 === 0 ? '' : randomQuery(rng, 2, first.slice(0, 10), first),
+        sort: { key: RUN_SORT_KEYS[v % RUN_SORT_KEYS.length], direction: rng.random() < 0.5 ? 'asc' : 'desc' },
+        showCells: rng.random() < 0.5,
+        showArchived: rng.random() < 0.5,
+      };
+      const parsed = parseRunQuery(view.query);
+      if (!parsed.ok) throw new Error(parsed.error);
+      const shown = all.filter((run) => (view.showCells || run.role !== 'cell') && (view.showArchived || !run.archived));
+      const expected = sortRuns(shown.filter(parsed.predicate), view.sort).map((r) => r.id);
+      const what = JSON.stringify(view);
+      expect(pages.ids(view), what).toEqual(expected);
+      const offset = Math.floor(rng.random() * Math.max(1, expected.length));
+      const page = pages.page(view, offset, 37);
+      expect(page.rows.map((r) => r.id), what).toEqual(expected.slice(offset, offset + 37));
+      expect(page.matching, what).toBe(expected.length);
+      expect(page.total, what).toBe(view.showCells ? all.length : all.filter((r) => r.role !== 'cell').length);
+      expect(page.archived, what).toBe(all.filter((r) => r.archived).length);
+      // Rows are whole summaries, the same the store lists.
+      for (const row of page.rows) expect(row).toEqual(all.find((r) => r.id === row.id));
+    }
+  });
+
+  it('counts anew after a change by this connection or by another process (the counts are cached between changes)', () => {
+    const pages = new RunsPages(store.db);
+    const view: RunsView = { query: 'model = linear', sort: { key: 'created', direction: 'desc' }, showCells: true, showArchived: true };
+    const before = pages.page(view, 0, 5);
+    expect(pages.page(view, 5, 5).matching).toBe(before.matching);
+    const dataset = store.datasets.list()[0];
+    const hyperparams = HyperparamsSchema.parse({ model: 'linear', lambda: 0.1, alpha: 0, solver: 'cd' });
+    const mine = store.runs.create({ name: 'counted', datasetId: dataset.id, datasetHash: dataset.hash, hyperparams, appVersion: APP_VERSION, ownerSession: null });
+    const after = pages.page(view, 0, 5);
+    expect([after.matching, after.total]).toEqual([before.matching + 1, before.total + 1]);
+    // Another process: its own connection to the same file.
+    const other = openStore(join(dir, 'runs.db'), 'other');
+    try {
+      other.runs.create({ name: 'counted elsewhere', datasetId: dataset.id, datasetHash: dataset.hash, hyperparams, appVersion: APP_VERSION, ownerSession: null });
+    } finally {
+      other.close('done');
+    }
+    const later = pages.page(view, 0, 5);
+    expect([later.matching, later.total]).toEqual([before.matching + 2, before.total + 2]);
+    store.runs.softDelete([mine]);
+    expect(pages.page(view, 0, 5).matching).toBe(before.matching + 1);
+  });
+
+  it('gives summaries by id in the order asked, skipping ids that do not exist', () => {
+    const pages = new RunsPages(store.db);
+    const all = store.runs.list();
+    const asked = [all[7].id, 'run_missing', all[2].id, all[300].id];
+    expect(pages.summaries(asked).map((r) => r.id)).toEqual([all[7].id, all[2].id, all[300].id]);
+  });
+
+  it('refuses a filter that does not parse and a sort key it does not know, with a code', () => {
+    const pages = new RunsPages(store.db);
+    const view: RunsView = { query: 'lambda <', sort: { key: 'name', direction: 'asc' }, showCells: false, showArchived: false };
+    expect(() => pages.page(view, 0, 10)).toThrow(/filter does not parse/);
+    expect(() => pages.page({ ...view, query: '', sort: { key: 'bogus' as never, direction: 'asc' } }, 0, 10)).toThrow(/cannot be sorted/);
   });
 });

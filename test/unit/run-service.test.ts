@@ -157,6 +157,17 @@ describe('runs on a trainer process', () => {
     expect((await s.handlers.checkRun({ datasetId: tiny.id, hyperparams: { ...hyperparams, testFraction: 0.3 } })).problems).toEqual([]);
   });
 
+  it('refuses, before the run exists, what the engine would refuse at its start: options and labels', async () => {
+    const { services: s } = services();
+    const closedLasso = { ...seedHyperparams, solver: 'closed' as const, alpha: 1 };
+    expect((await s.handlers.checkRun({ datasetId: 'builtin:seed', hyperparams: closedLasso })).problems).toEqual(['the closed-form solver solves ridge only (α = 0); got α = 1']);
+    await expect(Promise.resolve().then(() => s.handlers.startRun({ datasetId: 'builtin:seed', hyperparams: closedLasso }))).rejects.toMatchObject({ code: 'BAD_REQUEST', message: 'the closed-form solver solves ridge only (α = 0); got α = 1' });
+    const logisticOnDiabetes = { ...seedHyperparams, model: 'logistic' as const, solver: 'cd' as const };
+    expect((await s.handlers.checkRun({ datasetId: 'builtin:diabetes', hyperparams: logisticOnDiabetes })).problems).toEqual(['logistic regression needs labels 0 or 1; row 0 has 151']);
+    await expect(Promise.resolve().then(() => s.handlers.startRun({ datasetId: 'builtin:diabetes', hyperparams: logisticOnDiabetes }))).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    expect(s.handlers.listRuns({})).toEqual([]);
+  });
+
   it('refuses unknown data sets and runs with NOT_FOUND', async () => {
     const { services: s } = services();
     await expect(Promise.resolve().then(() => s.handlers.startRun({ datasetId: 'nope', hyperparams: seedHyperparams }))).rejects.toMatchObject({ code: 'NOT_FOUND' });

@@ -121,6 +121,12 @@ describe('sweep service', () => {
     // lasso path cell from the fold moments would take a millisecond.
     const { sweepId } = await startSweep(s, { ...spec, nLambda: 4, folds: 10, poolSize: 1, grid: { solver: ['gd'], maxIter: [3000] }, tol: 0 });
     while ((await s.handlers.listSweeps({}))[0].cellsDone < 1) await new Promise((r) => setTimeout(r, 20));
+    // A cell waiting for the one process is pending, not running.
+    expect((await s.handlers.getSweep({ id: sweepId })).cells.filter((c) => c.status === 'running').length).toBeLessThanOrEqual(1);
+    // The elapsed time of a running sweep grows between reads (it is not only added up at the end).
+    const firstRead = (await s.handlers.getSweep({ id: sweepId })).elapsedMs!;
+    await new Promise((r) => setTimeout(r, 100));
+    expect((await s.handlers.getSweep({ id: sweepId })).elapsedMs!).toBeGreaterThan(firstRead);
     expect(await s.handlers.cancelSweep({ id: sweepId })).toEqual({ cancelled: true });
     const cancelled = await s.sweeps.execute(sweepId);
     expect(cancelled.status).toBe('cancelled');
@@ -130,7 +136,13 @@ describe('sweep service', () => {
     const finished = await s.sweeps.execute(sweepId);
     expect(finished).toMatchObject({ status: 'completed', cellsDone: 11 });
     const cells = (await s.handlers.getSweep({ id: sweepId })).cells;
-    // Cells committed before the cancel were not redone.
+    // Cells committed before the cancel were not redone; only the one in flight then was started twice,
+    // and a restart is not a failure.
     expect(cells.filter((c) => c.attempts === 1).length).toBeGreaterThanOrEqual(done);
+    expect(cells.filter((c) => c.attempts > 1).length).toBeLessThanOrEqual(1);
+    expect(cells.every((c) => c.error === null)).toBe(true);
+    // Both executions' time, and nothing while it stood cancelled.
+    expect(finished.elapsedMs!).toBeGreaterThan(cancelled.elapsedMs!);
+    expect(cancelled.elapsedMs!).toBeGreaterThan(firstRead);
   });
 });

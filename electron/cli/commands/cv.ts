@@ -1,10 +1,10 @@
-import { basename, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { RidgelineError } from '../../../shared/errors.ts';
-import { loadCsvDesign } from '../../core/datasets/csvDesign.ts';
-import { UsageError, getOption, parseArgs, requireOption } from '../args.ts';
+import { UsageError, getOption, parseArgs } from '../args.ts';
 import { log, printJson } from '../output.ts';
+import { queueAddressOption } from '../queueOption.ts';
 import { cvDocument, openSweepRunner } from '../sweepRunner.ts';
+import { readDataSource } from './dataSource.ts';
 import { FIT_OPTION_SPEC, hyperparamsFromArgs } from './fitOptions.ts';
 
 /**
@@ -24,9 +24,8 @@ export async function cvCommand(argv: readonly string[]): Promise<number> {
     stratified: { type: 'boolean' },
     measure: { type: 'enum', values: ['mse', 'deviance', 'misclass', 'auc'] },
     'pool-size': { type: 'number', min: 1, max: 64, integer: true },
+    queue: { type: 'string' },
   });
-  const dataPath = requireOption<string>(args, 'data');
-  const target = requireOption<string>(args, 'target');
   const hyperparams = hyperparamsFromArgs(args);
   const foldColumn = getOption<string>(args, 'fold-column');
   if (foldColumn !== undefined && getOption(args, 'folds') !== undefined) throw new UsageError('option --folds: give either --folds or --fold-column, not both');
@@ -42,17 +41,22 @@ export async function cvCommand(argv: readonly string[]): Promise<number> {
   const classification = hyperparams.model === 'logistic' || (hyperparams.model === 'mlp' && hyperparams.task === 'classification');
   if (!classification && measure !== undefined && measure !== 'mse') throw new UsageError(`option --measure: ${measure} is for classification; regression uses mse`);
 
+  const queue = queueAddressOption(getOption<string>(args, 'queue'));
+  if (queue !== undefined && getOption(args, 'pool-size') !== undefined) throw new UsageError('option --pool-size: give either --pool-size or --queue, not both');
+
   const dbPath = getOption<string>(args, 'db');
-  const { store, service } = await openSweepRunner(dbPath ?? ':memory:');
+  const { store, service, closeQueue } = await openSweepRunner(dbPath ?? ':memory:', queue);
   try {
     // The trainer processes start and compile their kernels while this process reads the data.
-    service.prestartPool(hyperparams.model, getOption<number>(args, 'pool-size'));
+    if (queue === undefined) service.prestartPool(hyperparams.model, getOption<number>(args, 'pool-size'));
     // timings.loadMs: the CSV parsed and stored as a data set (hashed, typed columns); fitMs: the sweep
     // from the data in memory (λ grid, folds, every cell on the pool, summary and refits stored), the
     // part cv.glmnet's time is compared with.
     const loadStart = performance.now();
-    const { design, folds } = loadCsvDesign(dataPath, { target, ignore: getOption<string[]>(args, 'ignore'), foldColumn });
-    const dataset = store.datasets.insertOrReuse({ name: basename(dataPath), source: `Imported by the CLI from ${resolve(dataPath)}`, target, design });
+    // Without --db the store is in memory: it holds the built-ins, and a stored data set is refused.
+    const data = readDataSource(args, dbPath === undefined ? null : store);
+    const folds = data.folds;
+    const dataset = data.storeIn(store);
     const loadMs = performance.now() - loadStart;
     const fitStart = performance.now();
     const sweepId = service.create({
@@ -93,6 +97,7 @@ export async function cvCommand(argv: readonly string[]): Promise<number> {
     return 0;
   } finally {
     service.shutdown('the CLI exited before the sweep finished');
+    await closeQueue();
     store.close('the CLI exited before the sweep finished');
   }
 }

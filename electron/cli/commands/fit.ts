@@ -1,14 +1,14 @@
-import { basename, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { METRIC_NAMES } from '../../../shared/domain/metrics.ts';
 import { fit, optimumObjective } from '../../../shared/engine/fit.ts';
+import type { Design } from '../../../shared/engine/types.ts';
 import { testLoss } from '../../../shared/engine/validation.ts';
 import { APP_VERSION } from '../../core/appVersion.ts';
-import { loadCsvDesign } from '../../core/datasets/csvDesign.ts';
 import { openStore } from '../../core/cliStore.ts';
 import { fitOptionsFrom, outcomeOf } from '../../core/training/runService.ts';
-import { getOption, parseArgs, requireOption } from '../args.ts';
+import { getOption, parseArgs } from '../args.ts';
 import { log, printJson } from '../output.ts';
+import { readDataSource } from './dataSource.ts';
 import { FIT_OPTION_SPEC, hyperparamsFromArgs } from './fitOptions.ts';
 
 /** Rows per stored metric block when a whole history is written at once. */
@@ -16,42 +16,38 @@ const BLOCK_STEPS = 4096;
 
 export function fitCommand(argv: readonly string[]): number {
   const args = parseArgs(argv, { ...FIT_OPTION_SPEC, history: { type: 'boolean' } });
-  const dataPath = requireOption<string>(args, 'data');
-  const target = requireOption<string>(args, 'target');
   const hyperparams = hyperparamsFromArgs(args);
   const json = getOption<boolean>(args, 'json') ?? false;
   const withHistory = getOption<boolean>(args, 'history') ?? false;
   const dbPath = getOption<string>(args, 'db');
 
-  const loadStart = performance.now();
-  const { design } = loadCsvDesign(dataPath, {
-    target,
-    ignore: getOption<string[]>(args, 'ignore'),
-    foldColumn: getOption<string>(args, 'fold-column'),
-  });
-  const loadMs = performance.now() - loadStart;
-  const options = fitOptionsFrom(hyperparams);
-
   // With --db the run is recorded before training starts, so a crash leaves it 'interrupted', not lost.
   const store = dbPath ? openStore(dbPath, 'cli') : null;
+  let design: Design;
+  let loadMs: number;
   let runId: string | undefined;
-  if (store) {
-    const dataset = store.datasets.insertOrReuse({
-      name: basename(dataPath),
-      source: `Imported by the CLI from ${resolve(dataPath)}`,
-      target,
-      design,
-    });
-    runId = store.runs.create({
-      name: getOption<string>(args, 'name'),
-      datasetId: dataset.id,
-      datasetHash: dataset.hash,
-      hyperparams,
-      appVersion: APP_VERSION,
-      ownerSession: store.sessions.id,
-    });
-    store.runs.markRunning(runId);
+  try {
+    const loadStart = performance.now();
+    const data = readDataSource(args, store);
+    loadMs = performance.now() - loadStart;
+    design = data.design;
+    if (store) {
+      const dataset = data.storeIn(store);
+      runId = store.runs.create({
+        name: getOption<string>(args, 'name'),
+        datasetId: dataset.id,
+        datasetHash: dataset.hash,
+        hyperparams,
+        appVersion: APP_VERSION,
+        ownerSession: store.sessions.id,
+      });
+      store.runs.markRunning(runId);
+    }
+  } catch (error) {
+    store?.close('the CLI exited');
+    throw error;
   }
+  const options = fitOptionsFrom(hyperparams);
 
   const fitStart = performance.now();
   let result;

@@ -1,10 +1,11 @@
 import { HyperparamsSchema, type Hyperparams } from '../../../shared/domain/runs.ts';
 import { describeIssues } from '../../../shared/validate.ts';
 import { UsageError, getOption, type OptionSpec, type ParsedArgs } from '../args.ts';
+import { DATA_SOURCE_SPEC } from './dataSource.ts';
 
 /** The fit options of ../shared/CLI.md, shared by `fit` and `cv`. */
 export const FIT_OPTION_SPEC: OptionSpec = {
-  data: { type: 'string' },
+  ...DATA_SOURCE_SPEC,
   target: { type: 'string' },
   model: { type: 'enum', values: ['linear', 'logistic', 'mlp'] },
   lambda: { type: 'number', min: 0 },

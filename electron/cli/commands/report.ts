@@ -1,4 +1,5 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { RidgelineError } from '../../../shared/errors.ts';
 import { REPORT_FORMATS, type ReportFormat, type ReportTarget } from '../../../shared/report/types.ts';
 import { openStore, type Store } from '../../core/cliStore.ts';
@@ -25,10 +26,11 @@ export async function reportCommand(argv: readonly string[]): Promise<number> {
   if (args.positionals.length !== 1) throw new UsageError(args.positionals.length === 0 ? 'report: give the run or sweep id (or run ids separated by commas)' : `report: one ID expected, got ${args.positionals.join(' ')}`);
   const format = requireOption<ReportFormat>(args, 'format');
   const out = requireOption<string>(args, 'out');
-  const store = openStore(resolveDbPath(getOption<string>(args, 'db')), 'cli');
+  const dbPath = resolveDbPath(getOption<string>(args, 'db'));
+  const store = openStore(dbPath, 'cli');
   try {
     const started = performance.now();
-    const report = await buildReport(store, targetOf(store, args.positionals[0]), format, { pdf: chromiumPdf });
+    const report = await buildReport(store, targetOf(store, args.positionals[0]), format, { pdf: chromiumPdf, databasePath: resolve(dbPath) });
     // Written beside and renamed: a failed export never leaves half a file under the chosen name.
     const partial = `${out}.partial`;
     writeFileSync(partial, report.bytes);

@@ -1,7 +1,7 @@
 import { getOption, parseArgs } from '../args.ts';
 import { resolveDbPath } from '../../core/paths.ts';
 import { chromiumPdf } from '../../core/reports/chromiumPdf.ts';
-import { createServices } from '../../core/services.ts';
+import { ServicesHost } from '../../core/servicesHost.ts';
 import { forkChildTrainer } from '../../core/training/childProcessTrainer.ts';
 import { ensureWorkerBundle } from '../../core/training/workerBundle.ts';
 import { startHttpServer } from '../../serve/httpServer.ts';
@@ -13,6 +13,9 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
     port: { type: 'number', min: 0, max: 65535, integer: true },
     host: { type: 'string' },
     db: { type: 'string' },
+    // A damaged database: serve the page with its check and recovery, rather than refuse it (the default,
+    // as every command does). `npm start` passes it: that is the app.
+    'offer-recovery': { type: 'flag' },
   });
   const host = getOption<string>(args, 'host') ?? '127.0.0.1';
   const port = getOption<number>(args, 'port') ?? 7317;
@@ -22,9 +25,16 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
   }
   const staticDir = await ensureRendererBuilt(log);
   const trainerEntry = (await ensureWorkerBundle()) ?? undefined;
-  const services = createServices({ dbPath, launchTrainer: () => forkChildTrainer(trainerEntry), kind: 'serve', pdf: chromiumPdf });
+  const services = new ServicesHost({
+    dbPath,
+    launchTrainer: () => forkChildTrainer(trainerEntry),
+    kind: 'serve',
+    pdf: chromiumPdf,
+    onDamage: getOption<boolean>(args, 'offer-recovery') ? 'offer-recovery' : 'refuse',
+  });
   const handle = await startHttpServer({ services, staticDir, host, port });
-  log(`database: ${dbPath}`);
+  const damage = (await services.handlers.getAppInfo({})).databaseDamage;
+  log(damage === null ? `database: ${dbPath}` : `${damage}\nThe page offers its check and recovery into a new file.`);
   process.stdout.write(`Ridgeline serving at ${handle.url}\n`);
 
   await new Promise<void>((resolve) => {

@@ -3,6 +3,7 @@ import { openStore } from '../../core/cliStore.ts';
 import { resolveDbPath } from '../../core/paths.ts';
 import { UsageError, getOption, parseArgs } from '../args.ts';
 import { printJson } from '../output.ts';
+import { queueAddressOption } from '../queueOption.ts';
 import { cvDocument, openSweepRunner } from '../sweepRunner.ts';
 import { printCvTable } from './cv.ts';
 
@@ -23,13 +24,20 @@ export function sweepsCommand(argv: readonly string[]): number {
   return 0;
 }
 
-/** `ridgeline sweep resume ID`: finishes an interrupted sweep without redoing its committed cells. */
+/**
+ * `ridgeline sweep resume ID`: finishes an interrupted sweep without redoing its committed cells (with
+ * --queue, on queue workers, collecting first what they finished while no coordinator ran).
+ * `ridgeline sweep cancel ID`: see cancelSweep.ts.
+ */
 export async function sweepCommand(argv: readonly string[]): Promise<number> {
   const [action, id, ...rest] = argv;
-  if (action !== 'resume') throw new UsageError(`sweep: unknown action "${action ?? ''}" (expected: resume ID)`);
-  if (id === undefined || id.startsWith('--')) throw new UsageError('sweep resume: give the sweep id');
-  const args = parseArgs(rest, { db: { type: 'string' }, json: { type: 'flag' }, 'pool-size': { type: 'number', min: 1, max: 64, integer: true } });
-  const { store, service } = await openSweepRunner(resolveDbPath(getOption<string>(args, 'db')));
+  if (action !== 'resume' && action !== 'cancel') throw new UsageError(`sweep: unknown action "${action ?? ''}" (expected: resume ID, cancel ID)`);
+  if (id === undefined || id.startsWith('--')) throw new UsageError(`sweep ${action}: give the sweep id`);
+  if (action === 'cancel') return (await import('./cancelSweep.ts')).cancelSweepCommand(id, rest);
+  const args = parseArgs(rest, { db: { type: 'string' }, json: { type: 'flag' }, 'pool-size': { type: 'number', min: 1, max: 64, integer: true }, queue: { type: 'string' } });
+  const queue = queueAddressOption(getOption<string>(args, 'queue'));
+  if (queue !== undefined && getOption(args, 'pool-size') !== undefined) throw new UsageError('option --pool-size: give either --pool-size or --queue, not both');
+  const { store, service, closeQueue } = await openSweepRunner(resolveDbPath(getOption<string>(args, 'db')), queue);
   try {
     const started = performance.now();
     const summary = await service.resume(id, getOption<number>(args, 'pool-size'));
@@ -38,6 +46,8 @@ export async function sweepCommand(argv: readonly string[]): Promise<number> {
     if (getOption<boolean>(args, 'json')) printJson(cvDocument(detail, { loadMs: 0, fitMs: performance.now() - started }, true));
     else printCvTable(detail);
   } finally {
+    service.shutdown('the CLI exited before the sweep finished');
+    await closeQueue();
     store.close('the CLI exited before the sweep finished');
   }
   return 0;

@@ -55,10 +55,11 @@ function refuseExisting(out: string): void {
 
 /**
  * A consistent copy through SQLite's online backup API, while other processes may write; written
- * beside the target and renamed, so a failed backup leaves nothing under its name.
+ * beside the target and renamed, so a failed backup leaves nothing under its name. An existing file is
+ * refused unless `replace` says the user confirmed replacing it (the desktop's save dialog asks).
  */
-export async function backupDatabase(path: string, out: string): Promise<{ out: string; bytes: number }> {
-  refuseExisting(out);
+export async function backupDatabase(path: string, out: string, options: { replace?: boolean } = {}): Promise<{ out: string; bytes: number }> {
+  if (!options.replace) refuseExisting(out);
   const db = readOnly(path);
   const partial = `${out}.partial`;
   try {
@@ -72,6 +73,14 @@ export async function backupDatabase(path: string, out: string): Promise<{ out: 
   }
   return { out, bytes: statSync(out).size };
 }
+
+/** Columns that hold JSON (migrations.ts says which): a row whose JSON does not parse is a damaged row. */
+const JSON_COLUMNS: Record<string, string[]> = {
+  datasets: ['feature_names', 'columns', 'import_details'],
+  runs: ['hyperparams', 'tags'],
+  run_metric_blocks: ['metrics'],
+  sweeps: ['spec', 'result'],
+};
 
 /** The columns a table's rows are ordered by in its b-tree: its primary key, else its rowid. */
 function keyColumns(db: Database.Database, table: string): string[] {
@@ -152,11 +161,24 @@ export function recoverDatabase(path: string, out: string): { out: string; bytes
         const insert = target.prepare(`INSERT OR IGNORE INTO "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
         for (const row of rows) insert.run(...row);
       }
+      const lostFrom = (table: string): void => void (tablesWithLoss.includes(table) || tablesWithLoss.push(table));
+      // SQLite checks the structure of the pages it reads, not what a row holds: garbage inside a long
+      // value (an overflow page) reads back without error. A JSON column that no longer parses shows such
+      // a row; it goes, as a lost row.
+      for (const table of tables) {
+        const present = (target.prepare(`PRAGMA table_info("${table}")`).all() as { name: string }[]).map((c) => c.name);
+        const columns = (JSON_COLUMNS[table] ?? []).filter((c) => present.includes(c));
+        if (columns.length === 0) continue;
+        const broken = columns.map((c) => `("${c}" IS NOT NULL AND NOT json_valid("${c}"))`).join(' OR ');
+        if (target.prepare(`DELETE FROM "${table}" WHERE ${broken}`).run().changes > 0) lostFrom(table);
+      }
       // Children of lost parents go too, parents first so that a dropped row's own children follow it:
       // what is left is consistent.
       for (const table of tables) {
         const keys = target.pragma(`foreign_key_list("${table}")`) as { table: string; from: string; to: string }[];
-        for (const fk of keys) target.exec(`DELETE FROM "${table}" WHERE "${fk.from}" NOT IN (SELECT "${fk.to}" FROM "${fk.table}")`);
+        for (const fk of keys) {
+          if (target.prepare(`DELETE FROM "${table}" WHERE "${fk.from}" NOT IN (SELECT "${fk.to}" FROM "${fk.table}")`).run().changes > 0) lostFrom(table);
+        }
       }
     })();
     target.pragma('foreign_keys = ON');

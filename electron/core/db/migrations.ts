@@ -209,6 +209,35 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE sessions ADD COLUMN pid_start TEXT;
     `,
   },
+  {
+    version: 10,
+    sql: `
+      -- When the sweep's current execution started (ms since the epoch), NULL unless it is running: a
+      -- running sweep's elapsed time is elapsed_ms (earlier executions) plus the time since then, so it
+      -- grows live for every process that reads it, and a resumed sweep does not count the pause.
+      ALTER TABLE sweeps ADD COLUMN running_since REAL;
+    `,
+  },
+  {
+    version: 11,
+    sql: `
+      -- The queue worker that trained a cell (JSON {worker, engineHash, v8}); NULL when this machine's
+      -- pool did. A sweep's results are only ever mixed from one engine build and one V8 version.
+      ALTER TABLE sweep_cells ADD COLUMN computed_by TEXT;
+    `,
+  },
+  {
+    version: 12,
+    sql: `
+      -- The runs table reads windows of rows (runsPage.ts). A narrow covering index of what the counts
+      -- and the common filters read lets them scan it (a few MB at 100,000 runs) instead of the table
+      -- (~70 MB there); the default order (newest first) walks runs_created, which now also holds what the
+      -- table's toggles test, and stops after one window (or skips to a deep one without reading rows).
+      CREATE INDEX runs_table ON runs(deleted_at, role, archived, model, lambda, alpha, status, solver, created_at, id);
+      DROP INDEX runs_created;
+      CREATE INDEX runs_created ON runs(created_at, id, deleted_at, role, archived);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

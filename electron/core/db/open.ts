@@ -34,7 +34,7 @@ export function openDatabase(path: string): Db {
  * Electron's Node has another ABI than the system Node that builds better-sqlite3 on `npm ci`:
  * the desktop launcher builds a second binding for Electron and names it here.
  */
-function nativeBindingOption(): { nativeBinding?: string } {
+export function nativeBindingOption(): { nativeBinding?: string } {
   const binding = process.env.RIDGELINE_SQLITE_BINDING;
   return binding ? { nativeBinding: binding } : {};
 }

@@ -8,7 +8,9 @@
  * (registerRunQueryFunctions) do it the JavaScript way: case folding beyond ASCII (String.toLowerCase),
  * Date.parse for instants, String(number) for numbers compared as text. Columns known to hold ASCII only
  * (model, solver, status, role, ids) use SQLite's lower(), which then folds exactly the same, and is cheaper.
- * Every leaf is wrapped so that it is 0 or 1, never NULL: `not` then negates as JavaScript's `!` does.
+ * Every leaf is 0 or 1, never NULL (a leaf that could be NULL is wrapped in coalesce): `not` then negates
+ * as JavaScript's `!` does. Leaves on NOT NULL columns stay plain comparisons (`r.model = ?`,
+ * `r.lambda < ?`), which SQLite can answer from an index (migration 12's runs_table).
  */
 import type Database from 'better-sqlite3';
 import type { RunQueryNode } from '../../../shared/query/runQuery.ts';
@@ -51,6 +53,9 @@ const numericHyperparam = (key: string): string => `(CASE WHEN ${json(key, "IN (
 /** A boolean hyperparameter: 1 or 0 when the JSON holds true or false, else NULL. */
 const booleanHyperparam = (key: string): string => `(CASE json_type(r.hyperparams, '$.${key}') WHEN 'true' THEN 1 WHEN 'false' THEN 0 END)`;
 
+/** Number fields stored in NOT NULL columns: their comparisons are never NULL. */
+const NUMBER_NOT_NULL: ReadonlySet<string> = new Set(['lambda', 'alpha', 'iterations']);
+
 /** SQL expressions of the number fields (NULL where the run has no number). */
 const NUMBER_FIELDS: Record<string, string> = {
   lambda: 'r.lambda',
@@ -71,12 +76,14 @@ const BOOLEAN_FIELDS: Record<string, string> = {
   archived: 'r.archived',
 };
 
+/**
+ * Text fields stored lower-case in NOT NULL columns (enums the schema checks): compared as they are, no
+ * folding and never NULL.
+ */
+const LOWER_CASE_ENUMS: Record<string, string> = { model: 'r.model', solver: 'r.solver', status: 'r.status', role: 'r.role' };
+
 /** Text fields: their values (any may match), and whether SQLite's ASCII lower() folds them exactly. */
 const TEXT_FIELDS: Record<string, { values: string[]; ascii: boolean }> = {
-  model: { values: ['r.model'], ascii: true },
-  solver: { values: ['r.solver'], ascii: true },
-  status: { values: ['r.status'], ascii: true },
-  role: { values: ['r.role'], ascii: true },
   id: { values: ['r.id'], ascii: true },
   sweep: { values: ['r.sweep_id'], ascii: true },
   dataset: { values: ['d.name', 'r.dataset_id'], ascii: false },
@@ -140,6 +147,7 @@ function compile(node: RunQueryNode, params: (string | number)[]): string {
     case 'number': {
       const expr = numberExpr(node.field);
       params.push(node.value);
+      if (NUMBER_NOT_NULL.has(node.field)) return `${expr} ${COMPARISON[node.op]} ?`;
       return leaf(`${expr} IS NOT NULL AND ${expr} ${COMPARISON[node.op]} ?`);
     }
     case 'boolean': {
@@ -177,6 +185,12 @@ function compile(node: RunQueryNode, params: (string | number)[]): string {
       return node.op === '!=' ? `(NOT ${any})` : leaf(any);
     }
     case 'text': {
+      const column = LOWER_CASE_ENUMS[node.field];
+      if (column !== undefined) {
+        params.push(node.value);
+        if (node.op === '~') return `instr(${column}, ?) > 0`;
+        return `${column} ${COMPARISON[node.op]} ?`;
+      }
       const tests = foldedTexts(node.field).map((value) => {
         params.push(node.value);
         if (node.op === '~') return leaf(`instr(${value}, ?) > 0`);

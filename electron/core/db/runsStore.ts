@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { METRIC_NAMES, concatMetricBatches, packMetricBatch, unpackMetricBatch, type MetricBatch, type MetricName } from '../../../shared/domain/metrics.ts';
+import { METRIC_NAMES, packMetricBatch, type MetricBatch, type MetricName } from '../../../shared/domain/metrics.ts';
 import type { Hyperparams, RunDetail, RunEdit, RunMetrics, RunParameter, RunRole, RunStatus, RunSummary } from '../../../shared/domain/runs.ts';
 import { RidgelineError } from '../../../shared/errors.ts';
-import { bytesToF64, f64Bytes } from './datasetsStore.ts';
+import { f64Bytes } from './datasetsStore.ts';
+import { RecentBlocks, type StoredBlock } from './recentBlocks.ts';
 import type { Db } from './open.ts';
 
 export interface NewRun {
@@ -35,7 +36,7 @@ export interface RunOutcome {
   parameters: RunParameter[];
 }
 
-interface RunRow {
+export interface RunRow {
   id: string;
   name: string;
   dataset_id: string;
@@ -86,6 +87,7 @@ export class RunsStore {
   private readonly blocksStmt;
   private readonly existsStmt;
   private readonly q;
+  private readonly recent = new RecentBlocks();
 
   constructor(private readonly db: Db) {
     this.insertStmt = db.prepare(
@@ -107,7 +109,13 @@ export class RunsStore {
     this.listStmt = db.prepare(`${SELECT_RUN} ORDER BY r.created_at DESC, r.id`);
     this.byIdStmt = db.prepare(`${SELECT_RUN} AND r.id = ?`);
     this.paramsStmt = db.prepare('SELECT name, value FROM run_parameters WHERE run_id = ? ORDER BY ordinal');
-    this.blocksStmt = db.prepare('SELECT first_step, data FROM run_metric_blocks WHERE run_id = ? ORDER BY first_step');
+    // The block holding `fromStep` and those after it, found through the primary key (run_id, first_step):
+    // a poll for the newest steps reads those, not the run's whole history.
+    this.blocksStmt = db.prepare(
+      `SELECT first_step, step_count, data FROM run_metric_blocks
+       WHERE run_id = @id AND first_step >= coalesce((SELECT max(first_step) FROM run_metric_blocks WHERE run_id = @id AND first_step <= @fromStep), 0)
+       ORDER BY first_step`,
+    );
     this.existsStmt = db.prepare('SELECT 1 FROM runs WHERE id = ? AND deleted_at IS NULL').pluck();
     this.q = {
       edit: db.prepare(
@@ -150,11 +158,16 @@ export class RunsStore {
 
   appendMetrics(id: string, batch: MetricBatch): void {
     if (batch.count === 0) return;
-    this.insertBlockStmt.run(id, batch.firstStep, batch.count, JSON.stringify(METRIC_NAMES), f64Bytes(packMetricBatch(batch)));
+    const data = f64Bytes(packMetricBatch(batch));
+    this.insertBlockStmt.run(id, batch.firstStep, batch.count, JSON.stringify(METRIC_NAMES), data);
+    // Kept for live readers once committed; inside a transaction it might yet be rolled back.
+    if (this.db.inTransaction) this.recent.forget(id);
+    else this.recent.add(id, { first_step: batch.firstStep, step_count: batch.count, data });
   }
 
   /** Records the outcome, the last metrics and the parameters together: a run is finished whole or not at all. */
   finish(id: string, outcome: RunOutcome, lastBatch?: MetricBatch): void {
+    this.recent.forget(id);
     this.db.transaction(() => {
       if (lastBatch) this.appendMetrics(id, lastBatch);
       outcome.parameters.forEach((p, i) => this.insertParamStmt.run(id, i, p.name, p.value));
@@ -181,6 +194,7 @@ export class RunsStore {
 
   /** For failures before any result exists. */
   fail(id: string, status: RunStatus, reason: string): void {
+    this.recent.forget(id);
     this.finishStmt.run({
       id,
       status,
@@ -223,12 +237,34 @@ export class RunsStore {
     };
   }
 
-  metrics(id: string, names: readonly MetricName[] = METRIC_NAMES): RunMetrics {
-    const rows = this.blocksStmt.all(id) as { first_step: number; data: Buffer }[];
-    const all = concatMetricBatches(rows.map((r) => unpackMetricBatch(r.first_step, bytesToF64(r.data))));
+  /**
+   * The stored steps from `fromStep` on (all of them by default), of the named metrics only. Each column
+   * is copied straight out of the stored blocks (a block is its columns one after another), so the cost
+   * is that of the steps and metrics asked for, not of the run's whole history.
+   */
+  metrics(id: string, names: readonly MetricName[] = METRIC_NAMES, fromStep = 0): RunMetrics {
+    const rows = this.recent.from(id, fromStep) ?? (this.blocksStmt.all({ id, fromStep }) as StoredBlock[]);
+    const storedFrom = rows.length > 0 ? rows[0].first_step : fromStep;
+    const firstStep = Math.max(fromStep, storedFrom);
+    const end = rows.reduce((last, r) => Math.max(last, r.first_step + r.step_count), firstStep);
+    const count = end - firstStep;
     const columns: RunMetrics['columns'] = {};
-    for (const name of names) columns[name] = all.columns[name];
-    return { runId: id, firstStep: all.firstStep, count: all.count, columns };
+    for (const name of names) columns[name] = new Float64Array(count).fill(Number.NaN);
+    const bytesOf = Object.fromEntries(names.map((name) => [name, new Uint8Array(columns[name]!.buffer)]));
+    for (const row of rows) {
+      const skip = Math.max(0, firstStep - row.first_step);
+      if (skip >= row.step_count) continue;
+      if (row.data.byteLength !== row.step_count * METRIC_NAMES.length * 8) {
+        throw new RidgelineError('DB_CORRUPT', `run ${id}: the metric block at step ${row.first_step} holds ${row.data.byteLength} bytes, not ${row.step_count} steps × ${METRIC_NAMES.length} metrics`);
+      }
+      // Bytes, not doubles: SQLite's buffer need not be 8-byte aligned for a Float64Array view.
+      for (const name of names) {
+        const from = (METRIC_NAMES.indexOf(name) * row.step_count + skip) * 8;
+        const to = (METRIC_NAMES.indexOf(name) + 1) * row.step_count * 8;
+        bytesOf[name].set(row.data.subarray(from, to), (row.first_step + skip - firstStep) * 8);
+      }
+    }
+    return { runId: id, firstStep, count, columns };
   }
 
   edit(edit: RunEdit): RunSummary {
@@ -271,7 +307,7 @@ function defaultRunName(h: Hyperparams, createdAt: string): string {
   return `${h.model} ${h.solver} λ=${h.lambda} α=${h.alpha} · ${createdAt.slice(11, 19)}`;
 }
 
-function toSummary(row: RunRow): RunSummary {
+export function toSummary(row: RunRow): RunSummary {
   const optimum = row.optimum_objective;
   return {
     id: row.id,

@@ -65,7 +65,13 @@ export class SessionsStore {
   start(): number {
     const interrupted = this.reapDeadSessions();
     this.q.insert.run(this.id, process.pid, processStartToken(), this.host, this.kind, new Date().toISOString(), Date.now());
-    this.timer = setInterval(() => this.beat(), HEARTBEAT_INTERVAL_MS);
+    this.timer = setInterval(() => {
+      try {
+        this.beat();
+      } catch {
+        // A full disk costs a heartbeat, not the process (this runs outside any caller): the next one tries again.
+      }
+    }, HEARTBEAT_INTERVAL_MS);
     this.timer.unref();
     return interrupted;
   }

@@ -43,6 +43,24 @@ export interface CellResultRow {
   fitMs: number;
 }
 
+/** A completed cell's measured time, with what its work is computed from (for time estimates). */
+export interface CellCostRow {
+  sweepId: string;
+  datasetId: string;
+  /** The data set's size: a cell's work is computed from it. */
+  rows: number;
+  cols: number;
+  spec: SweepSpec;
+  nLambda: number;
+  /** The sweep's status and elapsed time: a completed sweep's fixed cost is measured from them. */
+  sweepStatus: SweepStatus;
+  sweepElapsedMs: number;
+  sweepCellsTotal: number;
+  kind: 'fold' | 'full';
+  configIndex: number;
+  fitMs: number;
+}
+
 export interface SweepRow {
   id: string;
   name: string;
@@ -74,6 +92,7 @@ interface SummaryRow {
   started_at: string | null;
   finished_at: string | null;
   elapsed_ms: number;
+  running_since: number | null;
 }
 
 function i32Bytes(values: Int32Array): Buffer {
@@ -104,7 +123,7 @@ export class SweepsStore {
     private readonly runs: RunsStore,
   ) {
     const select = `SELECT s.id, s.name, s.status, s.status_reason, s.dataset_id, d.name AS dataset_name, s.spec, s.measure, s.cells_total,
-              s.cells_done, s.created_at, s.started_at, s.finished_at, s.elapsed_ms
+              s.cells_done, s.created_at, s.started_at, s.finished_at, s.elapsed_ms, s.running_since
        FROM sweeps s JOIN datasets d ON d.id = s.dataset_id`;
     this.listStmt = db.prepare(`${select} ORDER BY s.created_at DESC`);
     this.summaryStmt = db.prepare(`${select} WHERE s.id = ?`);
@@ -114,7 +133,7 @@ export class SweepsStore {
     this.cellRunStmt = db.prepare('SELECT run_id FROM sweep_cells WHERE sweep_id = ? AND cell_index = ?').pluck();
     this.completeCellStmt = db.prepare(
       `UPDATE sweep_cells SET status = 'completed', size = @size, errors = @errors, nonzero = @nonzero, intercepts = @intercepts,
-         coefs = @coefs, fit_ms = @fit_ms WHERE sweep_id = @sweep_id AND cell_index = @cell_index AND status != 'completed'`,
+         coefs = @coefs, fit_ms = @fit_ms, computed_by = @computed_by WHERE sweep_id = @sweep_id AND cell_index = @cell_index AND status != 'completed'`,
     );
     this.bumpDoneStmt = db.prepare('UPDATE sweeps SET cells_done = cells_done + 1 WHERE id = ?');
     this.cellStatusStmt = db.prepare('UPDATE sweep_cells SET status = ?, attempts = attempts + ?, error = ? WHERE sweep_id = ? AND cell_index = ?');
@@ -126,13 +145,24 @@ export class SweepsStore {
       insertCell: db.prepare(`INSERT INTO sweep_cells (sweep_id, cell_index, kind, repeat, fold, config_index, status, run_id) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)`),
       row: db.prepare('SELECT * FROM sweeps WHERE id = ?'),
       cellResults: db.prepare("SELECT cell_index, size, errors, nonzero, intercepts, coefs, fit_ms FROM sweep_cells WHERE sweep_id = ? AND status = 'completed'"),
-      claim: db.prepare(`UPDATE sweeps SET status = 'running', status_reason = NULL, owner_session = ?, started_at = coalesce(started_at, ?), finished_at = NULL WHERE id = ?`),
+      cellTimes: db.prepare("SELECT cell_index, fit_ms FROM sweep_cells WHERE sweep_id = ? AND status = 'completed' AND fit_ms IS NOT NULL"),
+      claim: db.prepare(
+        `UPDATE sweeps SET status = 'running', status_reason = NULL, owner_session = ?, started_at = coalesce(started_at, ?), finished_at = NULL, running_since = ? WHERE id = ?`,
+      ),
       resetCells: db.prepare(`UPDATE sweep_cells SET status = 'pending' WHERE sweep_id = ? AND status IN ('running', 'failed')`),
       ownRuns: db.prepare(`UPDATE runs SET owner_session = ? WHERE sweep_id = ?`),
       cellRunning: db.prepare("UPDATE sweep_cells SET status = 'running', attempts = attempts + 1 WHERE sweep_id = ? AND cell_index = ?"),
       runRunning: db.prepare(`UPDATE runs SET status = 'running', started_at = ?, status_reason = NULL, finished_at = NULL WHERE id = ?`),
-      finish: db.prepare('UPDATE sweeps SET status = ?, status_reason = ?, finished_at = ?, elapsed_ms = elapsed_ms + ?, result = coalesce(?, result) WHERE id = ?'),
+      finish: db.prepare(
+        'UPDATE sweeps SET status = ?, status_reason = ?, finished_at = ?, elapsed_ms = elapsed_ms + ?, running_since = NULL, result = coalesce(?, result) WHERE id = ?',
+      ),
       runningCellsPending: db.prepare(`UPDATE sweep_cells SET status = 'pending' WHERE sweep_id = ? AND status = 'running'`),
+      costHistory: db.prepare(
+        `SELECT s.id AS sweep_id, s.dataset_id, d.rows, d.cols, s.spec, s.n_lambda, s.status, s.elapsed_ms, s.cells_total, c.kind, c.config_index, c.fit_ms
+         FROM sweeps s JOIN sweep_cells c ON c.sweep_id = s.id JOIN datasets d ON d.id = s.dataset_id
+         WHERE s.id IN (SELECT id FROM sweeps ORDER BY created_at DESC LIMIT ?) AND c.status = 'completed' AND c.fit_ms IS NOT NULL
+         ORDER BY s.created_at DESC, c.cell_index LIMIT ?`,
+      ),
       endRuns: db.prepare(`UPDATE runs SET status = ?, status_reason = ?, finished_at = ? WHERE sweep_id = ? AND status IN ('queued', 'running')`),
     };
   }
@@ -165,13 +195,14 @@ export class SweepsStore {
   }
 
   list(): SweepSummary[] {
-    return (this.listStmt.all() as SummaryRow[]).map(toSummary);
+    const readAt = Date.now();
+    return (this.listStmt.all() as SummaryRow[]).map((row) => toSummary(row, readAt));
   }
 
   summary(id: string): SweepSummary {
     const row = this.summaryStmt.get(id) as SummaryRow | undefined;
     if (!row) throw new RidgelineError('NOT_FOUND', `no sweep with id ${id}`);
-    return toSummary(row);
+    return toSummary(row, Date.now());
   }
 
   row(id: string): SweepRow {
@@ -225,10 +256,38 @@ export class SweepsStore {
     );
   }
 
+  /** The measured time of each completed cell (a running sweep's estimate reads it several times a second). */
+  cellTimes(id: string): Map<number, number> {
+    return new Map((this.q.cellTimes.all(id) as { cell_index: number; fit_ms: number }[]).map((r) => [r.cell_index, r.fit_ms]));
+  }
+
+  /** The measured cells of the latest `sweeps` sweeps, newest sweep first (at most `cells` of them). */
+  costHistory(sweeps: number, cells: number): CellCostRow[] {
+    const rows = this.q.costHistory.all(sweeps, cells) as {
+      sweep_id: string;
+      dataset_id: string;
+      rows: number;
+      cols: number;
+      spec: string;
+      n_lambda: number;
+      status: SweepStatus;
+      elapsed_ms: number;
+      cells_total: number;
+      kind: 'fold' | 'full';
+      config_index: number;
+      fit_ms: number;
+    }[];
+    const specs = new Map<string, SweepSpec>();
+    return rows.map((r) => {
+      if (!specs.has(r.sweep_id)) specs.set(r.sweep_id, JSON.parse(r.spec) as SweepSpec);
+      return { sweepId: r.sweep_id, datasetId: r.dataset_id, rows: r.rows, cols: r.cols, spec: specs.get(r.sweep_id)!, nLambda: r.n_lambda, sweepStatus: r.status, sweepElapsedMs: r.elapsed_ms, sweepCellsTotal: r.cells_total, kind: r.kind, configIndex: r.config_index, fitMs: r.fit_ms };
+    });
+  }
+
   /** Claims the sweep for this process: running, owned by `session`; unfinished cells go back to pending. */
   start(id: string, session: string): void {
     this.db.transaction(() => {
-      this.q.claim.run(session, now(), id);
+      this.q.claim.run(session, now(), Date.now(), id);
       this.q.resetCells.run(id);
       this.q.ownRuns.run(session, id);
     })();
@@ -243,8 +302,15 @@ export class SweepsStore {
     })();
   }
 
-  /** Results, completion, the sweep's count and the cell's run: one transaction. */
-  completeCell(sweepId: string, index: number, result: CellResultRow & { iterations: number; statusReason: string | null }): void {
+  /**
+   * Results, completion, the sweep's count and the cell's run: one transaction. A cell already completed
+   * is left as it is (a result is committed once). `computedBy`: the queue worker that trained it.
+   */
+  completeCell(
+    sweepId: string,
+    index: number,
+    result: CellResultRow & { iterations: number; statusReason: string | null; computedBy?: { worker: string; engineHash: string; v8: string } },
+  ): void {
     this.db.transaction(() => {
       const changed = this.completeCellStmt.run({
         sweep_id: sweepId,
@@ -255,6 +321,7 @@ export class SweepsStore {
         intercepts: result.intercepts ? f64Bytes(result.intercepts) : null,
         coefs: result.coefs ? f64Bytes(result.coefs) : null,
         fit_ms: result.fitMs,
+        computed_by: result.computedBy ? JSON.stringify(result.computedBy) : null,
       }).changes;
       if (changed === 0) return;
       this.bumpDoneStmt.run(sweepId);
@@ -299,7 +366,11 @@ export class SweepsStore {
   }
 }
 
-function toSummary(row: SummaryRow): SweepSummary {
+/**
+ * A sweep as lists show it. `readAt` (ms since the epoch) is when it was read: a running sweep's elapsed
+ * time is its earlier executions' plus its current one's so far, so it grows between reads.
+ */
+function toSummary(row: SummaryRow, readAt: number): SweepSummary {
   const spec = JSON.parse(row.spec) as SweepSpec;
   return {
     id: row.id,
@@ -318,6 +389,6 @@ function toSummary(row: SummaryRow): SweepSummary {
     createdAt: row.created_at,
     startedAt: row.started_at,
     finishedAt: row.finished_at,
-    elapsedMs: row.elapsed_ms,
+    elapsedMs: row.elapsed_ms + (row.status === 'running' && row.running_since !== null ? Math.max(0, readAt - row.running_since) : 0),
   };
 }

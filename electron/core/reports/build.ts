@@ -24,6 +24,8 @@ export interface BuildOptions {
   pdf?: PdfRenderer;
   /** The time shown in HTML/PDF reports (JSON and CSV carry none: they depend on stored data only). */
   now?: Date;
+  /** The database the data come from, named by HTML/PDF reproduce commands (absolute). */
+  databasePath?: string;
 }
 
 const MIME: Record<ReportFormat, string> = {
@@ -41,13 +43,14 @@ export async function buildReport(store: ReportStore, target: ReportTarget, form
 
 export async function renderReport(data: ReportData, format: ReportFormat, options: BuildOptions = {}): Promise<BuiltReport> {
   const fileName = `${reportBaseName(data)}.${format}`;
+  const htmlOptions = { generatedAt: (options.now ?? new Date()).toISOString(), databasePath: options.databasePath ?? null };
   const text = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'utf8'));
   switch (format) {
     case 'html':
-      return { fileName, mimeType: MIME.html, bytes: text(reportHtml(data, { generatedAt: (options.now ?? new Date()).toISOString() })) };
+      return { fileName, mimeType: MIME.html, bytes: text(reportHtml(data, htmlOptions)) };
     case 'pdf': {
       if (!options.pdf) throw new RidgelineError('INTERNAL', 'PDF reports need a PDF renderer, and this shell gave none');
-      const html = reportHtml(data, { generatedAt: (options.now ?? new Date()).toISOString() });
+      const html = reportHtml(data, htmlOptions);
       return { fileName, mimeType: MIME.pdf, bytes: await options.pdf(html) };
     }
     case 'csv':

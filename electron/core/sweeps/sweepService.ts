@@ -13,14 +13,17 @@ import { columnScaling, type ColumnScaling } from '../../../shared/engine/design
 import { fitObjective } from '../../../shared/engine/objective.ts';
 import { DEFAULT_FIT_OPTIONS, type Design, type FitOptions } from '../../../shared/engine/types.ts';
 import { encodeSweepData } from '../../../shared/protocol/sweepData.ts';
-import type { CellJob, CellOutput } from '../../../shared/protocol/trainer.ts';
+import type { CellJob } from '../../../shared/protocol/trainer.ts';
 import { describeIssues, issueList } from '../../../shared/validate.ts';
 import type { DatasetsStore } from '../db/datasetsStore.ts';
 import type { RunsStore } from '../db/runsStore.ts';
-import type { CellKey, StoredCell, SweepsStore } from '../db/sweepsStore.ts';
+import type { CellKey, StoredCell, SweepRow, SweepsStore } from '../db/sweepsStore.ts';
+import { cellUnits, costFamily, remainingMs } from '../../../shared/sweeps/timeEstimate.ts';
 import type { EventHub } from '../events.ts';
 import { TrainerPool } from '../training/trainerPool.ts';
 import type { TrainerLauncher } from '../training/trainerHost.ts';
+import { SweepTimeEstimator } from './timeEstimator.ts';
+import { poolRunner, type CellRunner, type CellRunnerFactory, type CellRunOutput } from './cellRunner.ts';
 
 /**
  * Paths in a sweep stop at glmnet's default threshold (1e-7) unless the spec says otherwise: CV error
@@ -28,7 +31,7 @@ import type { TrainerLauncher } from '../training/trainerHost.ts';
  */
 export const SWEEP_DEFAULT_TOL = 1e-7;
 
-/** A cell is tried at most this often: a crash is retried once on a fresh process. */
+/** A cell is tried at most this often in one execution: a crash is retried once on a fresh process. */
 const MAX_ATTEMPTS = 2;
 
 export interface SweepServiceDeps {
@@ -41,6 +44,8 @@ export interface SweepServiceDeps {
   sessionId: string;
   /** Starts a run linked to the sweep (MLP refits); absent where no run service exists (the CLI). */
   startRefit?: (spec: RunSpec, sweepId: string) => { runId: string };
+  /** Trains the cells elsewhere (workers through a queue); without it, on a pool of trainer processes. */
+  openCellRunner?: CellRunnerFactory;
 }
 
 function isClassificationSpec(spec: Pick<SweepSpec, 'model' | 'task'>): boolean {
@@ -69,8 +74,12 @@ export function fitOptionsOf(spec: SweepSpec, config: SweepConfig): FitOptions {
 }
 
 interface Execution {
-  pool: TrainerPool;
+  pool: CellRunner;
   cancelled: boolean;
+  /** performance.now() when it started: its time is added to the sweep's elapsed time when it ends. */
+  startedAt: number;
+  /** Set by shutdown(), which records the sweep as interrupted itself (the database closes right after). */
+  interrupted: SweepSummary | null;
   done: Promise<SweepSummary>;
 }
 
@@ -102,9 +111,14 @@ export class SweepService {
   /** A pool started ahead of the next sweep (see prestartPool). */
   private spare: TrainerPool | null = null;
 
-  constructor(private readonly deps: SweepServiceDeps) {}
+  /** The launcher's time estimates, calibrated on measured cells. */
+  private readonly estimator: SweepTimeEstimator;
 
-  /** The launcher's preview: λ grids, cell count and a rough time estimate, or the spec's problems. */
+  constructor(private readonly deps: SweepServiceDeps) {
+    this.estimator = new SweepTimeEstimator(deps.sweeps, fitOptionsOf);
+  }
+
+  /** The launcher's preview: λ grids, cell count and a time estimate from measured cells, or the spec's problems. */
   preview(input: unknown): SweepPreview {
     const parsed = SweepSpecSchema.safeParse(input);
     const poolSize = defaultPoolSize();
@@ -123,16 +137,11 @@ export class SweepService {
       });
       const k = spec.foldMethod === 'column' ? foldsFromColumn(Float64Array.from(spec.foldIds ?? [])).k : spec.folds;
       const cells = configs.length * (spec.repeats * k + 1);
-      const width = spec.model === 'mlp' ? design.p * (spec.grid.hidden?.[0]?.[0] ?? DEFAULT_FIT_OPTIONS.hidden[0]) : design.p;
-      // Along a warm cd path, a few nanoseconds per (λ, row, column); a fit per λ costs its iterations' passes.
-      const seconds = configs.reduce((sum, config) => {
-        const options = fitOptionsOf(spec, config);
-        const passes = fitsAsPath(options) ? 1 : 2 * (options.maxIter ?? 100);
-        return sum + (spec.repeats * k + 1) * table.n * design.m * width * passes * 3e-9;
-      }, 0);
       const workUnits = cells * table.n * design.m * design.p;
       const pool = spec.poolSize ?? poolSize;
-      return { problems: [], grids, cells, workUnits, estimatedSeconds: seconds / Math.min(pool, cells) + 0.2, poolSize: pool };
+      const measure = (spec.measure ?? (isClassificationSpec(spec) ? 'deviance' : 'mse')) as CvMeasure;
+      const ms = this.estimator.estimateMs({ datasetId: dataset.id, design, spec, configs, lambdas: table.values, nLambda: table.n, folds: k, measure, poolSize: pool, defaultPoolSize: poolSize });
+      return { problems: [], grids, cells, workUnits, estimatedSeconds: ms / 1000, poolSize: pool };
     } catch (error) {
       return { problems: [error instanceof Error ? error.message : String(error)], grids: [], cells: 0, workUnits: 0, estimatedSeconds: null, poolSize };
     }
@@ -262,8 +271,10 @@ export class SweepService {
     const row = this.deps.sweeps.row(id);
     if (row.status === 'completed') return Promise.resolve(this.deps.sweeps.summary(id));
     const size = poolSize ?? row.spec.poolSize ?? defaultPoolSize();
-    const pool = this.takeSpare(size) ?? new TrainerPool(this.deps.launchTrainer, size);
-    const execution: Execution = { pool, cancelled: false, done: Promise.resolve(null as unknown as SweepSummary) };
+    const pool = this.deps.openCellRunner
+      ? this.deps.openCellRunner(id, size)
+      : poolRunner(this.takeSpare(size) ?? new TrainerPool(this.deps.launchTrainer, size));
+    const execution: Execution = { pool, cancelled: false, startedAt: performance.now(), interrupted: null, done: Promise.resolve(null as unknown as SweepSummary) };
     execution.done = this.run(id, execution).finally(() => {
       pool.close();
       this.executions.delete(id);
@@ -276,7 +287,7 @@ export class SweepService {
     const { sweeps, events } = this.deps;
     sweeps.start(id, this.deps.sessionId);
     const row = sweeps.row(id);
-    const started = performance.now();
+    const started = execution.startedAt;
     events.emit({ type: 'sweepStatus', sweepId: id, status: 'running', statusReason: null });
     const design = this.design(row.datasetId);
     const dir = mkdtempSync(join(tmpdir(), 'ridgeline-sweep-'));
@@ -298,12 +309,14 @@ export class SweepService {
             ...(fitsAsPath(options) ? {} : { fit: options }),
             measure: row.measure as CvMeasure,
           };
-          for (let attempt = cell.attempts + 1; ; attempt++) {
+          // The budget is per execution: a cell cut off by a cancel or a closed app did not fail, and a
+          // resumed sweep gives each cell a fresh one.
+          for (let attempt = 1; ; attempt++) {
             if (execution.cancelled) return;
-            sweeps.markCellRunning(id, cell.index);
-            let output: CellOutput;
+            let output: CellRunOutput;
             try {
-              output = await execution.pool.runCell(`${id}#${cell.index}`, dataFile, job);
+              // Marked running when a process takes it, not while it waits in the queue.
+              output = await execution.pool.runCell({ sweepId: id, cellIndex: cell.index, dataFile, job, onStart: () => sweeps.markCellRunning(id, cell.index) });
             } catch (error) {
               if (execution.cancelled) return;
               const message = error instanceof Error ? error.message : String(error);
@@ -321,6 +334,7 @@ export class SweepService {
           }
         }),
       );
+      if (execution.interrupted) return execution.interrupted;
       const elapsed = performance.now() - started;
       if (execution.cancelled) {
         sweeps.finish(id, 'cancelled', 'cancelled by the user', elapsed, null);
@@ -330,6 +344,7 @@ export class SweepService {
         sweeps.finish(id, 'completed', null, elapsed, this.summarize(id, design));
       }
     } catch (error) {
+      if (execution.interrupted) return execution.interrupted;
       sweeps.finish(id, 'failed', error instanceof Error ? error.message : String(error), performance.now() - started, null);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -489,7 +504,8 @@ export class SweepService {
     for (const [id, execution] of this.executions) {
       execution.cancelled = true;
       execution.pool.close();
-      this.deps.sweeps.finish(id, 'interrupted', reason, 0, null);
+      this.deps.sweeps.finish(id, 'interrupted', reason, performance.now() - execution.startedAt, null);
+      execution.interrupted = this.deps.sweeps.summary(id);
     }
     this.executions.clear();
   }
@@ -529,5 +545,27 @@ export function readSweepDetail(stores: Pick<SweepServiceDeps, 'sweeps' | 'datas
     featureNames,
     path,
     refits: stored ? stored.refits : { lambdaMin: null, lambda1se: null },
+    remainingSeconds: summary.status === 'running' ? remainingSecondsOf(stores, id, row, configs, cells) : null,
   };
+}
+
+/** A running sweep's remaining time, from its own measured cells (see remainingMs). */
+function remainingSecondsOf(stores: Pick<SweepServiceDeps, 'sweeps' | 'datasets'>, id: string, row: SweepRow, configs: SweepConfig[], cells: StoredCell[]): number | null {
+  const dataset = stores.datasets.get(row.datasetId);
+  if (!dataset) return null;
+  const times = stores.sweeps.cellTimes(id);
+  const shape = { m: dataset.rows, p: dataset.features.length, folds: row.spec.folds, lambdas: row.nLambda };
+  const options = configs.map((config) => fitOptionsOf(row.spec, config));
+  const ms = remainingMs(
+    cells.map((cell) => ({
+      index: cell.index,
+      configIndex: cell.configIndex,
+      status: cell.status,
+      fitMs: times.get(cell.index) ?? null,
+      units: cellUnits({ ...shape, kind: cell.kind }, options[cell.configIndex]),
+      family: costFamily(options[cell.configIndex], shape.p),
+    })),
+    row.spec.poolSize ?? defaultPoolSize(),
+  );
+  return ms === null ? null : ms / 1000;
 }

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { FromTrainer } from '../../../shared/protocol/trainer.ts';
 import { TailBuffer, type TrainerHost } from './trainerHost.ts';
+import { lowerTrainerPriority } from './trainerPriority.ts';
 
 const sourceEntry = fileURLToPath(new URL('../../worker/trainer.ts', import.meta.url));
 
@@ -22,6 +23,7 @@ export function forkChildTrainer(entry?: string): TrainerHost {
   const execArgv = script.endsWith('.ts') ? ['--import', tsxLoaderUrl()] : [];
   if (!existsSync(script)) throw new Error(`trainer entry not found: ${script}`);
   const child = fork(script, [], { serialization: 'advanced', execArgv, stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
+  lowerTrainerPriority(child.pid);
   const stderr = new TailBuffer();
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr.push(chunk);

@@ -1,7 +1,7 @@
-import type { MetricBatch } from '../../../shared/domain/metrics.ts';
+import { progressBatch, type MetricBatch } from '../../../shared/domain/metrics.ts';
 import { RunSpecSchema, type RunParameter, type RunSpec } from '../../../shared/domain/runs.ts';
 import { issueList } from '../../../shared/validate.ts';
-import { RidgelineError } from '../../../shared/errors.ts';
+import { RidgelineError, toErrorInfo } from '../../../shared/errors.ts';
 import type { Design, FitOptions, FitResult } from '../../../shared/engine/types.ts';
 import { DEFAULT_FIT_OPTIONS } from '../../../shared/engine/types.ts';
 import type { FromTrainer } from '../../../shared/protocol/trainer.ts';
@@ -9,6 +9,7 @@ import type { RunCheck } from '../../../shared/api.ts';
 import { resolveSolver } from '../../../shared/engine/fit.ts';
 import { dataSmoothness, learningRateWarnings, stepBoundFrom } from '../../../shared/engine/stepBound.ts';
 import { heldOutCounts } from '../../../shared/engine/validation.ts';
+import { dataProblems, isClassification, optionProblems } from '../../../shared/runPreflight.ts';
 import type { DatasetsStore } from '../db/datasetsStore.ts';
 import type { RunOutcome, RunsStore } from '../db/runsStore.ts';
 import type { EventHub } from '../events.ts';
@@ -89,6 +90,8 @@ export class RunService {
   private readonly active = new Map<string, ActiveRun>();
   /** Data smoothness per data set and setting: data sets are immutable, so it never goes stale. */
   private readonly smoothnessCache = new Map<string, number | null>();
+  /** A classifier's label problems per data set and intercept setting (immutable data, as above). */
+  private readonly labelCache = new Map<string, string[]>();
 
   constructor(private readonly deps: RunServiceDeps) {}
 
@@ -102,6 +105,8 @@ export class RunService {
     const options = fitOptionsFrom(spec.hyperparams);
     const split = splitProblem(dataset.rows, options);
     if (split !== null) return { problems: [split], resolvedSolver: null, maxStableStep: null, warnings: [] };
+    const problems = [...optionProblems(options, dataset.features.length), ...this.labelProblems(dataset.id, options)];
+    if (problems.length > 0) return { problems, resolvedSolver: null, maxStableStep: null, warnings: [] };
     const key = `${dataset.id}|${options.model}|${options.standardize}|${options.fitIntercept}`;
     if (!this.smoothnessCache.has(key)) {
       this.smoothnessCache.set(key, dataSmoothness(this.deps.datasets.loadDesign(dataset.id), options));
@@ -116,6 +121,17 @@ export class RunService {
     };
   }
 
+  private labelProblems(datasetId: string, options: FitOptions): string[] {
+    if (!isClassification(options)) return [];
+    const key = `${datasetId}|${options.fitIntercept}`;
+    let problems = this.labelCache.get(key);
+    if (problems === undefined) {
+      problems = dataProblems(this.deps.datasets.loadDesign(datasetId), options);
+      this.labelCache.set(key, problems);
+    }
+    return problems;
+  }
+
   start(spec: RunSpec, sweepId: string | null = null): { runId: string } {
     const { runs, datasets, events } = this.deps;
     const dataset = datasets.get(spec.datasetId);
@@ -126,6 +142,9 @@ export class RunService {
     const design = datasets.loadDesign(dataset.id);
     const loadMs = performance.now() - loadStart;
     const options = fitOptionsFrom(spec.hyperparams);
+    // What the engine would refuse at its start is refused here, before a run is recorded to fail.
+    const problems = [...optionProblems(options, design.p), ...dataProblems(design, options)];
+    if (problems.length > 0) throw new RidgelineError('BAD_REQUEST', problems.join('; '));
     const runId = runs.create({
       name: spec.name,
       datasetId: dataset.id,
@@ -154,13 +173,19 @@ export class RunService {
       if (run.finished) return;
       run.finished = true;
       this.active.delete(runId);
-      runs.fail(runId, status, reason);
-      events.emit({ type: 'runStatus', runId, status, statusReason: reason });
       host.kill();
+      try {
+        runs.fail(runId, status, reason);
+      } catch (error) {
+        // Not even that could be written (a full disk): the run reads as running until this session ends
+        // or is found dead, and then as interrupted. The windows hear why now.
+        console.error(`run ${runId}: could not record its end (${toErrorInfo(error).message})`);
+      }
+      events.emit({ type: 'runStatus', runId, status, statusReason: reason });
     };
 
-    host.onMessage((message: FromTrainer) => {
-      if (run.finished) return;
+    // What the trainer reports, recorded; a write that throws is handled below.
+    const record = (message: FromTrainer): void => {
       switch (message.type) {
         case 'ready':
           runs.markRunning(runId);
@@ -171,21 +196,33 @@ export class RunService {
         case 'progress':
           lastBatch = message.batch;
           runs.appendMetrics(runId, message.batch);
-          events.emit({ type: 'runProgress', runId, batch: message.batch });
+          events.emit({ type: 'runProgress', runId, batch: progressBatch(message.batch) });
           return;
         case 'done': {
           run.finished = true;
           this.active.delete(runId);
           const batch = message.batch.count > 0 ? message.batch : lastBatch;
           runs.finish(runId, outcomeOf(message.result, design, batch, { optimumObjective: message.optimumObjective, loadMs, fitMs: message.fitMs, testLoss: message.testLoss }), message.batch);
-          if (message.batch.count > 0) events.emit({ type: 'runProgress', runId, batch: message.batch });
+          if (message.batch.count > 0) events.emit({ type: 'runProgress', runId, batch: progressBatch(message.batch) });
           events.emit({ type: 'runStatus', runId, status: message.result.status, statusReason: message.result.statusReason });
           host.kill();
           return;
         }
         case 'error':
-          finishWith('failed', `${message.error.code}: ${message.error.message}`);
+          // The reason is for people: the code stays with the program that got it.
+          finishWith('failed', message.error.message);
           return;
+      }
+    };
+
+    host.onMessage((message: FromTrainer) => {
+      if (run.finished) return;
+      try {
+        record(message);
+      } catch (error) {
+        // A write that fails (a full disk) ends this run, saying why, not the process that serves every run.
+        run.finished = false; // ('done' marks it finished before its write)
+        finishWith('failed', toErrorInfo(error).message);
       }
     });
     host.onExit((code, stderrTail) => {

@@ -6,6 +6,7 @@ interface Job {
   id: string;
   dataFile: string;
   job: CellJob;
+  onStart?: () => void;
   resolve: (output: CellOutput) => void;
   reject: (error: RidgelineError) => void;
 }
@@ -42,10 +43,14 @@ export class TrainerPool {
     while (this.slots.length < this.size && !this.closed) this.spawn(model);
   }
 
-  runCell(id: string, dataFile: string, job: CellJob): Promise<CellOutput> {
+  /**
+   * Queues a cell; `onStart` is called when a process takes it (a queued cell is not running yet, and
+   * one dropped by cancelAll before that never started).
+   */
+  runCell(id: string, dataFile: string, job: CellJob, onStart?: () => void): Promise<CellOutput> {
     if (this.closed) return Promise.reject(new RidgelineError('CANCELLED', 'the trainer pool is closed'));
     return new Promise((resolve, reject) => {
-      this.queue.push({ id, dataFile, job, resolve, reject });
+      this.queue.push({ id, dataFile, job, onStart, resolve, reject });
       this.dispatch();
     });
   }
@@ -53,7 +58,8 @@ export class TrainerPool {
   /** Drops queued cells and kills busy processes; their promises reject with CANCELLED. */
   cancelAll(reason: string): void {
     for (const job of this.queue.splice(0)) job.reject(new RidgelineError('CANCELLED', reason));
-    for (const slot of this.slots) {
+    // Over a copy: retire() takes the slot out of the list, which would skip the next one.
+    for (const slot of [...this.slots]) {
       if (slot.job) {
         const job = slot.job;
         slot.job = null;
@@ -61,6 +67,25 @@ export class TrainerPool {
         job.reject(new RidgelineError('CANCELLED', reason));
       }
     }
+  }
+
+  /**
+   * Drops one cell: queued, it leaves the queue; running, its process is killed (a cell cannot be
+   * interrupted otherwise) and replaced for the next one. Its promise rejects with CANCELLED.
+   */
+  cancel(id: string, reason: string): void {
+    const queued = this.queue.findIndex((job) => job.id === id);
+    if (queued >= 0) {
+      this.queue.splice(queued, 1)[0].reject(new RidgelineError('CANCELLED', reason));
+      return;
+    }
+    const slot = this.slots.find((s) => s.job?.id === id);
+    if (!slot) return;
+    const job = slot.job!;
+    slot.job = null;
+    this.retire(slot);
+    job.reject(new RidgelineError('CANCELLED', reason));
+    this.dispatch();
   }
 
   close(): void {
@@ -79,6 +104,7 @@ export class TrainerPool {
       if (!slot.ready || slot.job !== null || slot.dead) continue;
       const job = this.queue.shift()!;
       slot.job = job;
+      job.onStart?.();
       slot.host.send({ type: 'cell', id: job.id, dataFile: job.dataFile, job: job.job });
     }
     // Start processes for what is still queued (they take their cells once they report ready).
@@ -123,7 +149,9 @@ export class TrainerPool {
     });
     host.onExit((code, stderrTail) => {
       slot.dead = true;
-      this.slots.splice(this.slots.indexOf(slot), 1);
+      // A retired slot has left the list already (indexOf −1 would splice away the last live one).
+      const index = this.slots.indexOf(slot);
+      if (index >= 0) this.slots.splice(index, 1);
       const job = slot.job;
       slot.job = null;
       if (job) {

@@ -1,6 +1,6 @@
 import { mkdirSync, readdirSync, renameSync, statSync, existsSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -31,7 +31,9 @@ export async function ensureWorkerBundle(): Promise<string | null> {
   const { build } = await import('esbuild');
   // Build beside the target and rename: two processes building at once never see half a file.
   const temp = `${out}.${process.pid}.tmp`;
-  await build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: temp, logLevel: 'warning' });
+  // absWorkingDir: the bundle's path comments are relative to it, so the same sources give the same
+  // bytes on every machine whatever the working directory (its hash names the engine, engineIdentity.ts).
+  await build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: temp, logLevel: 'warning', absWorkingDir: resolve(repoRoot) });
   renameSync(temp, out);
   return out;
 }

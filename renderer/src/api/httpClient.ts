@@ -64,9 +64,12 @@ export function createHttpClient(token: string, baseUrl = ''): RidgelineApi {
     throw failure(method, response, body);
   }
 
-  /** `exportReport` answers with the file itself (not a JSON envelope), which the browser then saves. */
-  async function download(input: ApiInput<'exportReport'>): Promise<ApiOutput<'exportReport'>> {
-    const response = await post('exportReport', input);
+  /**
+   * `exportReport` and `backupDatabase` answer with the file itself (not a JSON envelope), which the
+   * browser then saves where its downloads go (asking before it replaces anything).
+   */
+  async function download(method: 'exportReport' | 'backupDatabase', input: unknown, fallbackName: string): Promise<{ fileName: string; bytes: number }> {
+    const response = await post(method, input);
     let bytes: Blob;
     try {
       bytes = await response.blob();
@@ -80,9 +83,9 @@ export function createHttpClient(token: string, baseUrl = ''): RidgelineApi {
       } catch {
         // Not an envelope: reported by status.
       }
-      throw failure('exportReport', response, body);
+      throw failure(method, response, body);
     }
-    const fileName = decodeURIComponent(response.headers.get('X-Ridgeline-File-Name') ?? '') || `ridgeline-report.${input.format}`;
+    const fileName = decodeURIComponent(response.headers.get('X-Ridgeline-File-Name') ?? '') || fallbackName;
     const url = URL.createObjectURL(bytes);
     try {
       const link = document.createElement('a');
@@ -96,7 +99,7 @@ export function createHttpClient(token: string, baseUrl = ''): RidgelineApi {
       // Revoked after the click has been handled: the download has its own reference by then.
       setTimeout(() => URL.revokeObjectURL(url), 60_000);
     }
-    return { fileName, bytes: bytes.size, delivered: 'downloaded', savedTo: null };
+    return { fileName, bytes: bytes.size };
   }
 
   const events = new EventStream(`${baseUrl}/api/events`, token);
@@ -105,6 +108,9 @@ export function createHttpClient(token: string, baseUrl = ''): RidgelineApi {
     getAppInfo: (input) => call('getAppInfo', input),
     listDatasets: (input) => call('listDatasets', input),
     listRuns: (input) => call('listRuns', input),
+    queryRuns: (input) => call('queryRuns', input),
+    listRunIds: (input) => call('listRunIds', input),
+    getRunSummaries: (input) => call('getRunSummaries', input),
     getRun: (input) => call('getRun', input),
     getRunMetrics: (input) => call('getRunMetrics', input),
     checkRun: (input) => call('checkRun', input),
@@ -123,8 +129,12 @@ export function createHttpClient(token: string, baseUrl = ''): RidgelineApi {
     editRun: (input) => call('editRun', input),
     deleteRuns: (input) => call('deleteRuns', input),
     restoreRuns: (input) => call('restoreRuns', input),
-    exportReport: (input) => download(input),
+    exportReport: async (input) => ({ ...(await download('exportReport', input, `ridgeline-report.${input.format}`)), delivered: 'downloaded', savedTo: null }),
     importReport: (input) => call('importReport', input),
+    checkDatabase: (input) => call('checkDatabase', input),
+    backupDatabase: async (input) => ({ ...(await download('backupDatabase', input, 'ridgeline-backup.db')), delivered: 'downloaded', savedTo: null }),
+    recoverDatabase: (input) => call('recoverDatabase', input),
+    openRecoveredDatabase: (input) => call('openRecoveredDatabase', input),
     subscribe: (listener) => events.add(listener),
   };
   return client;

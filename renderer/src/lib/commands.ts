@@ -18,10 +18,12 @@ export function runCommand(command: AppCommand, workbench: Workbench): void {
   switch (command) {
     case 'newRun':
       workbench.nav.show('runs');
+      workbench.forms.newRun = true;
       focusSoon('[data-testid="new-run-form"] [name="datasetId"]');
       return;
     case 'newSweep':
       workbench.nav.show('sweeps');
+      workbench.forms.newSweep = true;
       focusSoon('[data-testid="sweep-launcher"] [name="datasetId"]');
       return;
     case 'find':

@@ -54,3 +54,8 @@ export function formatInteger(value: number | null | undefined): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return DASH;
   return value.toLocaleString();
 }
+
+/** A file's size for messages: KB below a megabyte, else MB with one decimal. */
+export function formatSize(bytes: number): string {
+  return bytes < 1024 * 1024 ? `${formatInteger(Math.max(1, Math.round(bytes / 1024)))} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}

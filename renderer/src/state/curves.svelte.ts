@@ -39,6 +39,8 @@ const ALIGN_BUDGET = 10_000_000;
 /** Steps beyond this are ignored: a guard against a corrupt `firstStep`, far above any real run. */
 const MAX_STEPS = 50_000_000;
 const INITIAL_CAPACITY = 1024;
+/** How often a curve of a metric that progress events do not carry is brought up to date while it trains. */
+const LIVE_FETCH_MS = 250;
 
 /**
  * One metric of one run, indexed by step. The buffer doubles when it fills, so live growth costs
@@ -51,6 +53,11 @@ class Series {
   /** Whether the stored times were fetched (live progress carries them anyway). */
   timed = false;
   length = 0;
+  /**
+   * Steps 0 … contiguous − 1 are all known: a fetch asks for the steps from here on only (live events
+   * may have written islands further on; the store holds at least those, so the fetch covers them too).
+   */
+  contiguous = 0;
   /** The first step whose value is NaN or ±∞ (a diverged run): the curve is drawn up to it. */
   finiteEnd = Number.POSITIVE_INFINITY;
   fetching = false;
@@ -65,6 +72,7 @@ class Series {
     this.values.set(source.subarray(0, count), firstStep);
     if (elapsedMs !== undefined) for (let i = 0; i < count; i++) this.seconds[firstStep + i] = elapsedMs[i] / 1000;
     if (end > this.length) this.length = end;
+    if (firstStep <= this.contiguous && end > this.contiguous) this.contiguous = end;
     for (let i = 0; i < count && firstStep + i < this.finiteEnd; i++) {
       if (!Number.isFinite(source[i])) {
         this.finiteEnd = firstStep + i;
@@ -88,7 +96,9 @@ class Series {
 
 /**
  * Per-step curves of the tracked (selected) runs: fetched once with getRunMetrics, then grown from
- * `runProgress` events. `data` is rebuilt at most once per animation frame, from views of the buffers.
+ * `runProgress` events (which carry the live metrics only); later fetches (another metric's new steps,
+ * a gap, a finished run, a reconnect) ask only for the steps not yet held (`fromStep`) and append them.
+ * `data` is rebuilt at most once per animation frame, from views of the buffers.
  */
 export class CurvesState {
   /** Run ids of the plotted runs, in order. */
@@ -110,6 +120,8 @@ export class CurvesState {
   private order: string[] = [];
   private steps = new Float64Array(0);
   private frame = 0;
+  private readonly stale = new Set<Series>();
+  private staleTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     private readonly api: RidgelineApi,
@@ -173,8 +185,13 @@ export class CurvesState {
   handle(event: ApiEvent): void {
     if (event.type === 'runProgress') {
       const series = this.series.get(event.runId);
+      if (series === undefined) return;
       const column = event.batch.columns[this.column];
-      if (series === undefined || column === undefined) return;
+      if (column === undefined) {
+        // Progress events carry the live metrics only (LIVE_METRICS): this one's new steps are fetched.
+        this.fetchSoon(series);
+        return;
+      }
       const gap = event.batch.firstStep > series.length && !series.fetching;
       series.write(event.batch.firstStep, column, event.batch.count, event.batch.columns.elapsedMs);
       // Steps were missed (the run was selected while it ran, or the stream dropped): fill them in.
@@ -190,6 +207,18 @@ export class CurvesState {
     }
   }
 
+  /** Fetches the new steps of these series together, at most once every LIVE_FETCH_MS while runs train. */
+  private fetchSoon(series: Series): void {
+    this.stale.add(series);
+    if (this.staleTimer !== null) return;
+    this.staleTimer = setTimeout(() => {
+      this.staleTimer = null;
+      const list = [...this.stale].filter((s) => this.series.get(s.runId) === s);
+      this.stale.clear();
+      if (list.length > 0) void this.fetch(list);
+    }, LIVE_FETCH_MS);
+  }
+
   private async fetch(list: Series[]): Promise<void> {
     const wanted = list.filter((series) => {
       if (series.fetching) series.fetchAgain = true;
@@ -199,17 +228,20 @@ export class CurvesState {
     for (const series of wanted) series.fetching = true;
     try {
       const metric = this.column;
-      const withTimes = this.axis === 'time';
-      const results = await this.api.getRunMetrics({ ids: wanted.map((s) => s.runId), metrics: withTimes ? [metric, 'elapsedMs'] : [metric] });
-      for (const result of results) {
-        const series = this.series.get(result.runId);
+      // Times ride along for the time axis, and for series that have them, so theirs stay complete.
+      const withTimes = this.axis === 'time' || wanted.some((s) => s.timed);
+      // A series without stored times needs them from step 0; otherwise only what it lacks.
+      const fromStep = wanted.map((s) => (withTimes && !s.timed ? 0 : s.contiguous));
+      const results = await this.api.getRunMetrics({ ids: wanted.map((s) => s.runId), metrics: withTimes ? [metric, 'elapsedMs'] : [metric], fromStep });
+      results.forEach((result, k) => {
+        const series = wanted[k];
         const column = result.columns[metric];
-        if (metric !== this.column) continue; // the view changed while this was in flight
+        // The view changed, or the run was dropped (or dropped and picked again) while this was in flight.
+        if (metric !== this.column || this.series.get(series.runId) !== series || column === undefined) return;
         // Writing the same step twice is harmless: live events and stored metrics agree.
-        if (series === undefined || column === undefined) continue;
         series.write(result.firstStep, column, result.count, result.columns.elapsedMs);
         if (withTimes) series.timed = true;
-      }
+      });
       this.scheduleFlush();
     } catch (error) {
       // A run dropped from the selection meanwhile is no error worth showing.
@@ -293,6 +325,9 @@ export class CurvesState {
   dispose(): void {
     if (this.frame !== 0) cancelAnimationFrame(this.frame);
     this.frame = 0;
+    if (this.staleTimer !== null) clearTimeout(this.staleTimer);
+    this.staleTimer = null;
+    this.stale.clear();
     this.series.clear();
   }
 }

@@ -1,6 +1,7 @@
 export const TABS = [
   { id: 'runs', label: 'Runs' },
   { id: 'sweeps', label: 'Sweeps' },
+  { id: 'settings', label: 'Settings' },
 ] as const;
 export type Tab = (typeof TABS)[number]['id'];
 

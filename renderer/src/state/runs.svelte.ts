@@ -1,12 +1,18 @@
-import type { ApiEvent, RidgelineApi } from '../../../shared/api.ts';
+import type { ApiEvent, RidgelineApi, RunsView } from '../../../shared/api.ts';
 import type { RunSummary } from '../../../shared/domain/runs.ts';
-import { parseRunQuery, type RunPredicate } from '../../../shared/query/runQuery.ts';
-import { DEFAULT_HIDDEN_COLUMNS, RUN_COLUMNS, sortRuns, type RunColumnKey, type RunSort } from '../lib/runColumns.ts';
+import { parseRunQuery } from '../../../shared/query/runQuery.ts';
+import { DEFAULT_HIDDEN_COLUMNS, RUN_COLUMNS, type RunColumnKey, type RunSort } from '../lib/runColumns.ts';
 
 const RELOAD_DELAY_MS = 120;
 /** How long the "Deleted N runs · Undo" toast stays. The service keeps deleted runs restorable far longer. */
 export const UNDO_TOAST_MS = 10_000;
 const COLUMNS_STORAGE_KEY = 'ridgeline.runs.hiddenColumns';
+/** Rows fetched per request; the table asks for the pages around what it draws. */
+export const PAGE_ROWS = 100;
+/** Pages kept around the drawn window; farther ones are dropped (the table never holds the whole list). */
+const KEEP_PAGES = 12;
+/** Above this many selected runs their summaries are not all fetched (views of a selection use the first ones). */
+const SELECTED_SUMMARIES_MAX = 1000;
 
 export interface DeletedBatch {
   ids: string[];
@@ -30,13 +36,13 @@ function loadHiddenColumns(): ReadonlySet<RunColumnKey> {
 const isActive = (run: RunSummary): boolean => run.status === 'queued' || run.status === 'running';
 
 /**
- * Every loaded run, and the table's view of them: which are shown (cells, archived, the filter query),
- * in which order, which are selected; and the edits a person makes to runs (rename, tags, notes,
- * archive, delete with undo).
+ * The runs table's view (filter, order, toggles) and the window of it the table draws: the service
+ * filters, sorts and counts where the runs are stored (queryRuns), and this keeps only the pages of rows
+ * around the drawn window, fetched on demand. Selections are sets of ids ("select all" asks for the ids
+ * only); the summaries of selected runs are fetched for the views that show them (curves, Compare).
+ * Also the edits a person makes to runs (rename, tags, notes, archive, delete with undo).
  */
 export class RunsState {
-  /** Every run the service listed (cells and archived ones too). */
-  all = $state.raw<RunSummary[]>([]);
   loaded = $state(false);
   /** The last load failed (the error went to the banner). */
   failed = $state(false);
@@ -45,6 +51,8 @@ export class RunsState {
   showCells = $state(false);
   showArchived = $state(false);
   sort = $state.raw<RunSort>({ key: 'created', direction: 'desc' });
+  /** The order of the rows drawn now: `sort` once the rows asked for in its order have arrived. */
+  displayedSort = $state.raw<RunSort>({ key: 'created', direction: 'desc' });
   /** The filter text as last applied, and its error when it does not parse (the last good filter stays). */
   query = $state('');
   queryError = $state<string | null>(null);
@@ -53,41 +61,138 @@ export class RunsState {
   lastDeleted = $state.raw<DeletedBatch | null>(null);
   /** A short message about the last action (e.g. running runs that could not be deleted). */
   notice = $state<string | null>(null);
-  /** Asks the table to scroll a run into view (reveal from another view); seq makes repeats count. */
-  scrollRequest = $state.raw<{ id: string; seq: number } | null>(null);
-  /** The anchor of Shift-click range selection. */
+  /** Asks the table to scroll a row into view (reveal from another view); seq makes repeats count. */
+  scrollRequest = $state.raw<{ id: string; index: number; seq: number } | null>(null);
+  /** The anchor of Shift-click range selection, and its row index in the current view. */
   anchorId: string | null = null;
+  private anchorIndex = -1;
 
-  private predicate = $state.raw<RunPredicate>(() => true);
+  /** Rows the view shows (toggles and filter applied), every run (cells when shown), archived runs. */
+  count = $state(0);
+  total = $state(0);
+  archivedCount = $state(0);
+  /** Bumped when cached rows change, so that what reads rowAt draws again. */
+  private rowsVersion = $state(0);
+  private readonly pages = new Map<number, RunSummary[]>();
+  private readonly pending = new Map<number, Promise<void>>();
+  /** The filter as last applied successfully (what the service is asked for). */
+  private appliedQuery = $state('');
+  /** Counts views: a response for an older view is dropped. */
+  private viewSeq = 0;
+  /** Summaries by id: rows of the cached pages, and selected runs. */
+  private readonly known = new Map<string, RunSummary>();
+  private knownVersion = $state(0);
 
-  readonly byId = $derived(new Map(this.all.map((run) => [run.id, run])));
-  /** Runs that the toggles let through, sorted: the filter then only walks this list. */
-  private readonly sortedBase = $derived(
-    sortRuns(
-      this.all.filter((run) => (this.showCells || run.role !== 'cell') && (this.showArchived || !run.archived)),
-      this.sort,
-    ),
-  );
-  /** The runs the table shows: toggles, filter and sort applied. */
-  readonly runs = $derived(this.sortedBase.filter(this.predicate));
-  /** What "N of M runs" counts against: every run except sweep cells unless they are shown. */
-  readonly total = $derived(this.showCells ? this.all.length : this.all.reduce((n, run) => n + (run.role === 'cell' ? 0 : 1), 0));
-  readonly archivedCount = $derived(this.all.reduce((n, run) => n + (run.archived ? 1 : 0), 0));
-  /** Selected runs that are in the list, in list order. */
-  readonly selectedRuns = $derived(this.runs.filter((run) => this.selected.has(run.id)));
   readonly visibleColumns = $derived(RUN_COLUMNS.filter((c) => !this.hiddenColumns.has(c.key)));
+  /** Selected runs whose summaries are here (all of them up to SELECTED_SUMMARIES_MAX), in selection order. */
+  readonly selectedRuns = $derived.by(() => {
+    void this.knownVersion;
+    const out: RunSummary[] = [];
+    for (const id of this.selected) {
+      const run = this.known.get(id);
+      if (run) out.push(run);
+    }
+    return out;
+  });
+  readonly selectedCount = $derived(this.selected.size);
 
   private inFlight: Promise<void> | null = null;
   private again = false;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private deleteSeq = 0;
+  /** The rows the table draws, as last reported (pages around them are kept and fetched). */
+  private drawn = { first: 0, last: PAGE_ROWS };
 
   constructor(
     private readonly api: RidgelineApi,
     private readonly onError: (error: unknown) => void,
   ) {}
 
-  /** Reloads the list; calls made while a load is running coalesce into one more load. */
+  /** What the service is asked for. */
+  get view(): RunsView {
+    return { query: this.appliedQuery, sort: this.sort, showCells: this.showCells, showArchived: this.showArchived };
+  }
+
+  /** The run shown at row `index`, or undefined while its page is on its way. */
+  rowAt(index: number): RunSummary | undefined {
+    void this.rowsVersion;
+    return this.pages.get(Math.floor(index / PAGE_ROWS))?.[index % PAGE_ROWS];
+  }
+
+  /** A run's summary if it is here (a cached row or a selected run). */
+  runById(id: string): RunSummary | undefined {
+    void this.knownVersion;
+    return this.known.get(id);
+  }
+
+  /** The row index of a run in the view, when its row is cached; −1 otherwise. */
+  cachedIndexOf(id: string): number {
+    for (const [page, rows] of this.pages) {
+      const at = rows.findIndex((run) => run.id === id);
+      if (at >= 0) return page * PAGE_ROWS + at;
+    }
+    return -1;
+  }
+
+  /**
+   * The table draws rows first..last (exclusive): fetches the pages that cover them and one page on
+   * either side (so scrolling finds its rows there), and forgets pages far from them.
+   */
+  showRows(first: number, last: number): void {
+    this.drawn = { first, last };
+    const from = Math.max(0, Math.floor(first / PAGE_ROWS) - 1);
+    const to = Math.floor(Math.max(first, last - 1) / PAGE_ROWS) + 1;
+    for (let page = from; page <= to; page++) if (page * PAGE_ROWS < this.count) void this.fetchPage(page);
+    let dropped = false;
+    for (const page of [...this.pages.keys()]) {
+      if (page < from - KEEP_PAGES / 2 || page > to + KEEP_PAGES / 2) {
+        this.pages.delete(page);
+        dropped = true;
+      }
+    }
+    if (dropped) this.rowsVersion++;
+  }
+
+  private fetchPage(page: number): Promise<void> {
+    if (this.pages.has(page)) return Promise.resolve();
+    const running = this.pending.get(page);
+    if (running) return running;
+    const seq = this.viewSeq;
+    const task: Promise<void> = this.loadPage(page, seq).finally(() => {
+      if (this.pending.get(page) === task) this.pending.delete(page);
+    });
+    this.pending.set(page, task);
+    return task;
+  }
+
+  private async loadPage(page: number, seq: number): Promise<void> {
+    try {
+      const result = await this.api.queryRuns({ view: this.view, offset: page * PAGE_ROWS, limit: PAGE_ROWS });
+      if (seq !== this.viewSeq) return;
+      this.applyCounts(result);
+      this.pages.set(page, result.rows);
+      this.remember(result.rows);
+      this.rowsVersion++;
+    } catch (error) {
+      if (seq === this.viewSeq) this.onError(error);
+    }
+  }
+
+  private applyCounts(result: { matching: number; total: number; archived: number }): void {
+    this.count = result.matching;
+    this.total = result.total;
+    this.archivedCount = result.archived;
+  }
+
+  private remember(runs: readonly RunSummary[]): void {
+    for (const run of runs) this.known.set(run.id, run);
+    this.knownVersion++;
+  }
+
+  /**
+   * Reloads the view: the counts and the pages around the drawn rows (not the whole list); calls made
+   * while a load is running coalesce into one more load.
+   */
   load(): Promise<void> {
     if (this.inFlight !== null) {
       this.again = true;
@@ -97,7 +202,8 @@ export class RunsState {
       try {
         do {
           this.again = false;
-          this.all = await this.api.listRuns({});
+          await this.reloadWindow();
+          await this.refreshSelected();
           this.loaded = true;
           this.failed = false;
         } while (this.again);
@@ -111,16 +217,50 @@ export class RunsState {
     return this.inFlight;
   }
 
+  /** A new view (or fresh data): the drawn window's pages fetched anew in one request, then swapped in at once. */
+  private async reloadWindow(): Promise<void> {
+    const seq = ++this.viewSeq;
+    this.pending.clear();
+    const view = this.view;
+    const from = Math.max(0, Math.floor(this.drawn.first / PAGE_ROWS) - 1);
+    const to = Math.floor(Math.max(this.drawn.first, this.drawn.last - 1) / PAGE_ROWS) + 1;
+    const result = await this.api.queryRuns({ view, offset: from * PAGE_ROWS, limit: Math.min(1000, (to - from + 1) * PAGE_ROWS) });
+    if (seq !== this.viewSeq) return;
+    this.pages.clear();
+    for (let k = 0; k * PAGE_ROWS < result.rows.length; k++) this.pages.set(from + k, result.rows.slice(k * PAGE_ROWS, (k + 1) * PAGE_ROWS));
+    this.remember(result.rows);
+    this.applyCounts(result);
+    this.displayedSort = view.sort;
+    this.rowsVersion++;
+    // A row index of the old view means nothing in the new one.
+    this.anchorIndex = this.anchorId === null ? -1 : this.cachedIndexOf(this.anchorId);
+  }
+
+  /** Fetches the summaries of selected runs that are not here yet (up to SELECTED_SUMMARIES_MAX). */
+  private async refreshSelected(ids: readonly string[] = [...this.selected].slice(0, SELECTED_SUMMARIES_MAX)): Promise<void> {
+    if (ids.length === 0) return;
+    const summaries = await this.api.getRunSummaries({ ids: [...ids] });
+    this.remember(summaries);
+    // Runs deleted elsewhere leave the selection.
+    const found = new Set(summaries.map((run) => run.id));
+    const gone = ids.filter((id) => !found.has(id));
+    if (gone.length > 0) this.selected = new Set([...this.selected].filter((id) => !gone.includes(id)));
+  }
+
+  private fetchMissingSelected(): void {
+    const missing = [...this.selected].slice(0, SELECTED_SUMMARIES_MAX).filter((id) => !this.known.has(id));
+    if (missing.length > 0) void this.refreshSelected(missing).catch((error) => this.onError(error));
+  }
+
   handle(event: ApiEvent): void {
     if (event.type === 'runsChanged') {
       this.scheduleReload();
     } else if (event.type === 'runStatus') {
-      // Show the new status at once; the reload brings the final metrics with it.
-      const index = this.all.findIndex((run) => run.id === event.runId);
-      if (index >= 0 && this.all[index].status !== event.status) {
-        const all = this.all.slice();
-        all[index] = { ...all[index], status: event.status };
-        this.all = all;
+      // Patch the row at once; the reload brings the final metrics (and any change of order) with it.
+      const run = this.known.get(event.runId);
+      if (run && run.status !== event.status) {
+        const patched = { ...run, status: event.status };
+        this.replace(patched);
       }
       this.scheduleReload();
     }
@@ -135,19 +275,44 @@ export class RunsState {
   }
 
   /**
-   * Selects exactly this run and scrolls it into view, reloading the list first when it is not in it
-   * yet and lifting whatever hides it (the filter, the archived or cells toggle); false if it is not there.
+   * Selects exactly this run and scrolls it into view, lifting whatever hides it (the filter, the
+   * archived or cells toggle); false if it does not exist.
    */
   async reveal(id: string): Promise<boolean> {
-    if (!this.byId.has(id)) await this.load();
-    const run = this.byId.get(id);
+    let run: RunSummary | undefined;
+    try {
+      [run] = await this.api.getRunSummaries({ ids: [id] });
+    } catch (error) {
+      this.onError(error);
+      return false;
+    }
     if (run === undefined) return false;
-    if (run.role === 'cell' && !this.showCells) this.showCells = true;
-    if (run.archived && !this.showArchived) this.showArchived = true;
-    if (!this.predicate(run)) this.setQuery('');
+    this.remember([run]);
+    let changed = false;
+    if (run.role === 'cell' && !this.showCells) {
+      this.showCells = true;
+      changed = true;
+    }
+    if (run.archived && !this.showArchived) {
+      this.showArchived = true;
+      changed = true;
+    }
+    let index = await this.indexOf(id);
+    if (index < 0 && this.appliedQuery !== '') {
+      this.setQuery('', false);
+      changed = true;
+      index = await this.indexOf(id);
+    }
+    if (changed) await this.load();
     this.selectOnly(id);
-    this.scrollRequest = { id, seq: (this.scrollRequest?.seq ?? 0) + 1 };
-    return true;
+    this.anchorIndex = index;
+    if (index >= 0) this.scrollRequest = { id, index, seq: (this.scrollRequest?.seq ?? 0) + 1 };
+    return index >= 0;
+  }
+
+  private async indexOf(id: string): Promise<number> {
+    const ids = await this.api.listRunIds({ view: this.view });
+    return ids.indexOf(id);
   }
 
   setShowCells(show: boolean): void {
@@ -157,15 +322,19 @@ export class RunsState {
 
   setShowArchived(show: boolean): void {
     this.showArchived = show;
+    void this.load();
   }
 
   /** Applies a filter query; a query that does not parse leaves the last good filter in place. */
-  setQuery(text: string): void {
+  setQuery(text: string, reload = true): void {
     this.query = text;
     const parsed = parseRunQuery(text);
     if (parsed.ok) {
-      this.predicate = parsed.predicate;
       this.queryError = null;
+      if (this.appliedQuery !== text) {
+        this.appliedQuery = text;
+        if (reload) void this.load();
+      }
     } else {
       this.queryError = parsed.error;
     }
@@ -175,6 +344,7 @@ export class RunsState {
   sortBy(key: RunColumnKey): void {
     if (this.sort.key === key) this.sort = { key, direction: this.sort.direction === 'asc' ? 'desc' : 'asc' };
     else this.sort = { key, direction: key === 'created' ? 'desc' : 'asc' };
+    void this.load();
   }
 
   setColumnVisible(key: RunColumnKey, visible: boolean): void {
@@ -193,49 +363,86 @@ export class RunsState {
     return this.selected.has(id);
   }
 
-  selectOnly(id: string): void {
+  /** Selects exactly this run; `index` is its row in the view when known (for Shift-click ranges). */
+  selectOnly(id: string, index = this.cachedIndexOf(id)): void {
     this.selected = new Set([id]);
     this.anchorId = id;
+    this.anchorIndex = index;
   }
 
-  toggle(id: string): void {
+  toggle(id: string, index = this.cachedIndexOf(id)): void {
     const next = new Set(this.selected);
     if (!next.delete(id)) next.add(id);
     this.selected = next;
     this.anchorId = id;
+    this.anchorIndex = index;
+    this.fetchMissingSelected();
   }
 
-  /** Shift-click: the visible runs from the anchor to this one; added to the selection when `extend`. */
-  selectRange(id: string, extend: boolean): void {
-    const list = this.runs;
-    const to = list.findIndex((run) => run.id === id);
-    const from = this.anchorId === null ? -1 : list.findIndex((run) => run.id === this.anchorId);
-    if (to < 0) return;
-    if (from < 0) {
-      this.selectOnly(id);
+  /** Shift-click: the rows from the anchor to row `index` (run `id`); added to the selection when `extend`. */
+  async selectRange(id: string, index: number, extend: boolean): Promise<void> {
+    const from = this.anchorIndex;
+    if (from < 0 || index < 0) {
+      this.selectOnly(id, index);
       return;
     }
-    const next = new Set(extend ? this.selected : []);
-    for (let i = Math.min(from, to); i <= Math.max(from, to); i++) next.add(list[i].id);
-    this.selected = next;
+    const lo = Math.min(from, index);
+    const hi = Math.max(from, index);
+    const base = extend ? this.selected : new Set<string>();
+    try {
+      // Rows at hand are selected at once; a range reaching past them asks for the ids in between.
+      const ids = this.cachedIds(lo, hi + 1) ?? (await this.api.listRunIds({ view: this.view, offset: lo, limit: hi - lo + 1 }));
+      this.selected = new Set([...base, ...ids]);
+      this.fetchMissingSelected();
+    } catch (error) {
+      this.onError(error);
+    }
   }
 
-  selectAllVisible(): void {
-    this.selected = new Set(this.runs.map((run) => run.id));
+  /** Every run the view shows (ids only: 100,000 of them are a few MB, their rows are not fetched). */
+  async selectAllVisible(): Promise<void> {
+    try {
+      const ids = this.cachedIds(0, this.count) ?? (await this.api.listRunIds({ view: this.view }));
+      this.selected = new Set(ids);
+      this.fetchMissingSelected();
+    } catch (error) {
+      this.onError(error);
+    }
+  }
+
+  /** The ids of rows from..to (exclusive) when every one of them is cached, else null. */
+  private cachedIds(from: number, to: number): string[] | null {
+    const ids: string[] = [];
+    for (let index = from; index < to; index++) {
+      const run = this.pages.get(Math.floor(index / PAGE_ROWS))?.[index % PAGE_ROWS];
+      if (run === undefined) return null;
+      ids.push(run.id);
+    }
+    return ids;
   }
 
   clearSelection(): void {
     if (this.selected.size > 0) this.selected = new Set();
   }
 
+  /** A changed run: its cached row and summary replaced in place. */
   private replace(updated: RunSummary): void {
-    this.all = this.all.map((run) => (run.id === updated.id ? updated : run));
+    for (const [page, rows] of this.pages) {
+      const at = rows.findIndex((run) => run.id === updated.id);
+      if (at >= 0) {
+        const next = rows.slice();
+        next[at] = updated;
+        this.pages.set(page, next);
+      }
+    }
+    this.remember([updated]);
+    this.rowsVersion++;
   }
 
   /** Renames a run; false (and the error on the banner) when the service refuses. */
   async rename(id: string, name: string): Promise<boolean> {
     const trimmed = name.trim();
-    if (trimmed === this.byId.get(id)?.name) return true;
+    if (trimmed === this.known.get(id)?.name) return true;
     return this.edit({ id, name: trimmed });
   }
 
@@ -251,6 +458,8 @@ export class RunsState {
     const results = await Promise.all(ids.map((id) => this.edit({ id, archived })));
     const done = results.filter(Boolean).length;
     this.notice = `${archived ? 'Archived' : 'Unarchived'} ${done} run${done === 1 ? '' : 's'}${archived && !this.showArchived ? ' (hidden: use "Archived" to show them)' : ''}.`;
+    // Archiving moves runs out of (or into) the view.
+    await this.load();
   }
 
   private async edit(edit: { id: string; name?: string; notes?: string; tags?: string[]; archived?: boolean }): Promise<boolean> {
@@ -265,9 +474,10 @@ export class RunsState {
 
   /** Deletes the given runs (running ones are refused, by the service as well) and offers undo. */
   async deleteRuns(ids: readonly string[]): Promise<void> {
-    const runs = ids.map((id) => this.byId.get(id)).filter((run): run is RunSummary => run !== undefined);
+    const runs = ids.map((id) => this.known.get(id)).filter((run): run is RunSummary => run !== undefined);
     const active = runs.filter(isActive);
-    const deletable = runs.filter((run) => !isActive(run)).map((run) => run.id);
+    const activeIds = new Set(active.map((run) => run.id));
+    const deletable = ids.filter((id) => !activeIds.has(id));
     const refusedNote = active.length > 0 ? `${active.length} running run${active.length === 1 ? '' : 's'} cannot be deleted: cancel ${active.length === 1 ? 'it' : 'them'} first.` : null;
     if (deletable.length === 0) {
       this.notice = refusedNote;
@@ -281,12 +491,12 @@ export class RunsState {
     try {
       const { deleted } = await this.api.deleteRuns({ ids: deletable });
       const gone = new Set(deleted);
-      this.all = this.all.filter((run) => !gone.has(run.id));
       const kept = [...selectedBefore].filter((id) => going.has(id) && !gone.has(id));
       if (kept.length > 0) this.selected = new Set([...this.selected, ...kept]);
       const refused = deletable.length - deleted.length + active.length;
       this.notice = refused > 0 ? `${refused} run${refused === 1 ? ' was' : 's were'} not deleted: running runs cannot be deleted (cancel them first).` : null;
       if (deleted.length > 0) this.lastDeleted = { ids: deleted, seq: ++this.deleteSeq };
+      await this.load();
     } catch (error) {
       this.selected = selectedBefore;
       this.onError(error);
@@ -300,8 +510,8 @@ export class RunsState {
     this.lastDeleted = null;
     try {
       const { restored } = await this.api.restoreRuns({ ids: batch.ids });
-      await this.load();
       this.selected = new Set(restored);
+      await this.load();
     } catch (error) {
       this.onError(error);
     }

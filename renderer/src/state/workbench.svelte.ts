@@ -4,6 +4,7 @@ import { CurvesState } from './curves.svelte.ts';
 import { RunDetailState } from './details.svelte.ts';
 import { RerunState } from './rerun.svelte.ts';
 import { ErrorBanner } from './errors.svelte.ts';
+import { FormPanels } from './formPanels.svelte.ts';
 import { Navigation } from './navigation.svelte.ts';
 import { RunsState } from './runs.svelte.ts';
 import { SweepsState } from './sweeps.svelte.ts';
@@ -18,11 +19,12 @@ export class Workbench {
   readonly reruns: RerunState;
   readonly sweeps: SweepsState;
   readonly nav = new Navigation();
+  readonly forms = new FormPanels();
   appInfo = $state.raw<AppInfo | null>(null);
 
   constructor(readonly api: RidgelineApi) {
     this.runs = new RunsState(api, this.errors.report);
-    this.curves = new CurvesState(api, this.errors.report, (id) => this.runs.byId.get(id)?.final.optimumObjective ?? null);
+    this.curves = new CurvesState(api, this.errors.report, (id) => this.runs.runById(id)?.final.optimumObjective ?? null);
     this.details = new RunDetailState(api);
     this.reruns = new RerunState(api);
     this.sweeps = new SweepsState(api, this.errors.report);

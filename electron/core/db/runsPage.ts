@@ -1,0 +1,152 @@
+/**
+ * The runs table's data as windows of rows: counts first, then the rows a table draws, filtered (the
+ * query language compiled to SQL, runQuerySql.ts) and sorted (shared/query/runSort.ts's order, in SQL)
+ * where they are stored. So opening, filtering and sorting cost what is shown, not what is stored: a
+ * database of 100,000 runs sends 100 rows, not 100,000.
+ */
+import type Database from 'better-sqlite3';
+import { RidgelineError } from '../../../shared/errors.ts';
+import type { RunsPage, RunsView } from '../../../shared/api.ts';
+import type { RunSummary } from '../../../shared/domain/runs.ts';
+import { parseRunQuery } from '../../../shared/query/runQuery.ts';
+import type { RunSort, RunSortKey } from '../../../shared/query/runSort.ts';
+import { compileRunQuery, folded, registerRunQueryFunctions } from './runQuerySql.ts';
+import { toSummary, type RunRow } from './runsStore.ts';
+
+/** runsStore's SELECT_RUN, with the deleted_at test kept out of index choice (see summaries). */
+const SUMMARIES = `SELECT r.*, d.name AS dataset_name FROM runs r JOIN datasets d ON d.id = r.dataset_id WHERE +r.deleted_at IS NULL`;
+
+/**
+ * The sort keys' SQL values, as RUN_SORT_VALUES computes them (`folded` lower-cases as JavaScript does).
+ * Tags sort on their comma-joined, lower-cased list; no tags is null.
+ */
+const SORT_SQL: Record<RunSortKey, string> = {
+  name: folded('r.name'),
+  status: 'r.status',
+  dataset: folded('d.name'),
+  model: 'r.model',
+  solver: 'r.solver',
+  lambda: 'r.lambda',
+  alpha: 'r.alpha',
+  objective: 'r.final_objective',
+  testLoss: 'r.final_test_loss',
+  suboptimality: '(r.final_objective - r.optimum_objective)',
+  nonzero: 'r.final_nonzero',
+  duration: 'r.fit_ms',
+  created: 'r.created_at',
+  tags: `(CASE WHEN r.tags = '[]' THEN NULL ELSE ${folded(`(SELECT group_concat(value, ',') FROM json_each(r.tags))`)} END)`,
+};
+
+/**
+ * Sort keys that are never null (NOT NULL columns): their ORDER BY needs no nulls-last term, so SQLite
+ * can walk an index on the column (migration 12) and stop after one window of rows.
+ */
+const NEVER_NULL: ReadonlySet<RunSortKey> = new Set(['status', 'model', 'solver', 'lambda', 'alpha', 'created']);
+/** Whether the filter or the order reads the data set's name (the join is needed then only). */
+const needsDataset = (sql: string): boolean => sql.includes('d.name');
+
+/** Distinct statements kept prepared (a filter typed letter by letter makes a new one per keystroke). */
+const STATEMENT_CACHE = 64;
+
+export class RunsPages {
+  private readonly statements = new Map<string, Database.Statement>();
+  private readonly countsStmt: Database.Statement;
+  private readonly changesStmt: Database.Statement;
+  /**
+   * Counts by the database's state they were taken in (see `state`): a table scrolling through one view
+   * asks for many windows of unchanged data, and counting is the costly part of each.
+   */
+  private counts: { state: string; value: { everything: number; notCells: number; archived: number } } | null = null;
+  private readonly matching = new Map<string, { state: string; value: number }>();
+
+  constructor(private readonly db: Database.Database) {
+    registerRunQueryFunctions(db);
+    this.countsStmt = db.prepare(
+      `SELECT count(*) AS everything, coalesce(sum(role != 'cell'), 0) AS notCells, coalesce(sum(archived), 0) AS archived FROM runs WHERE deleted_at IS NULL`,
+    );
+    this.changesStmt = db.prepare('SELECT total_changes()').pluck();
+  }
+
+  /** Changes whenever the data may have: another connection committed (data_version) or this one wrote (total_changes). */
+  private state(): string {
+    return `${this.db.pragma('data_version', { simple: true })}:${this.changesStmt.get()}`;
+  }
+
+  /** The view's counts and the rows from `offset` (at most `limit`), in the view's order. */
+  page(view: RunsView, offset: number, limit: number): RunsPage {
+    const { where, params } = this.where(view);
+    const state = this.state();
+    if (this.counts?.state !== state) this.counts = { state, value: this.countsStmt.get() as { everything: number; notCells: number; archived: number } };
+    const counts = this.counts.value;
+    const key = `${where}\u0000${JSON.stringify(params)}`;
+    let matching = this.matching.get(key)?.state === state ? this.matching.get(key)!.value : undefined;
+    if (matching === undefined) {
+      matching = (this.statement(`SELECT count(*) FROM ${from(where)} WHERE r.deleted_at IS NULL AND ${where}`).pluck().get(...params) as number) ?? 0;
+      if (this.matching.size >= STATEMENT_CACHE) this.matching.delete(this.matching.keys().next().value as string);
+      this.matching.set(key, { state, value: matching });
+    }
+    // The window's ids first (the sort then moves narrow records, or walks an index), then their rows.
+    const rows = this.summaries(this.ids(view, offset, limit));
+    return { matching, total: view.showCells ? counts.everything : counts.notCells, archived: counts.archived, offset, rows };
+  }
+
+  /** The ids of the view's rows from `offset` (at most `limit`; all with limit −1), in order: for selections. */
+  ids(view: RunsView, offset = 0, limit = -1): string[] {
+    const { where, params } = this.where(view);
+    const order = orderBy(view.sort);
+    // Newest first (the default) walks the creation-time index and stops after the window; the planner,
+    // seeing the narrow index that serves the filters, would otherwise scan and sort everything.
+    const table = view.sort.key === 'created' ? 'runs r INDEXED BY runs_created' : 'runs r';
+    return this.statement(`SELECT r.id FROM ${from(where + order, table)} WHERE r.deleted_at IS NULL AND ${where} ORDER BY ${order} LIMIT ? OFFSET ?`)
+      .pluck()
+      .all(...params, limit, offset) as string[];
+  }
+
+  /** The summaries of these runs (those that exist, not deleted), in the order asked. */
+  summaries(ids: readonly string[]): RunSummary[] {
+    const found = new Map<string, RunSummary>();
+    // SQLite's default limit on bound parameters is 32,766: ask in chunks.
+    for (let from = 0; from < ids.length; from += 500) {
+      const chunk = ids.slice(from, from + 500);
+      // `+`: look the ids up by primary key, not by scanning the index on deleted_at.
+      const rows = this.statement(`${SUMMARIES} AND r.id IN (${chunk.map(() => '?').join(',')})`).all(...chunk) as RunRow[];
+      for (const row of rows) found.set(row.id, toSummary(row));
+    }
+    return ids.map((id) => found.get(id)).filter((run): run is RunSummary => run !== undefined);
+  }
+
+  private where(view: RunsView): { where: string; params: (string | number)[] } {
+    const parsed = parseRunQuery(view.query);
+    if (!parsed.ok) throw new RidgelineError('BAD_REQUEST', `the filter does not parse: ${parsed.error}`);
+    const condition = compileRunQuery(parsed.tree);
+    // Written as index seeks on runs_table (deleted_at, role, archived, model, lambda, …): role IN, not role !=.
+    const toggles = `${view.showCells ? '1' : "r.role IN ('run', 'refit')"} AND ${view.showArchived ? '1' : 'r.archived = 0'}`;
+    return { where: `(${toggles} AND ${condition.sql})`, params: condition.params };
+  }
+
+  private statement(sql: string): Database.Statement {
+    let stmt = this.statements.get(sql);
+    if (stmt) {
+      // Most recently used last: the oldest goes first when the cache is full.
+      this.statements.delete(sql);
+    } else {
+      stmt = this.db.prepare(sql);
+      if (this.statements.size >= STATEMENT_CACHE) this.statements.delete(this.statements.keys().next().value as string);
+    }
+    this.statements.set(sql, stmt);
+    return stmt;
+  }
+}
+
+function from(sql: string, table = 'runs r'): string {
+  return needsDataset(sql) ? `${table} JOIN datasets d ON d.id = r.dataset_id` : table;
+}
+
+/** Nulls last in either direction, then newest first, then id: sortRuns's order. */
+function orderBy(sort: RunSort): string {
+  const value = SORT_SQL[sort.key];
+  if (value === undefined) throw new RidgelineError('BAD_REQUEST', `runs cannot be sorted by "${sort.key}"`);
+  const direction = sort.direction === 'asc' ? 'ASC' : 'DESC';
+  if (sort.key === 'created') return `r.created_at ${direction}, r.id ASC`;
+  return `${NEVER_NULL.has(sort.key) ? '' : `(${value}) IS NULL, `}${value} ${direction}, r.created_at DESC, r.id ASC`;
+}
