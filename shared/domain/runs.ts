@@ -54,6 +54,8 @@ export interface FinalMetrics {
   nonzero: number | null;
   /** Data loss on the held-out test rows (hyperparams.testFraction > 0), measured on the final parameters. */
   testLoss: number | null;
+  /** Data loss on the validation rows at the last step (hyperparams.validationFraction > 0), else null. */
+  validationLoss?: number | null;
 }
 
 export interface RunSummary {

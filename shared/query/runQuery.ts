@@ -73,6 +73,7 @@ field(['iterations', 'iter'], 'number', (r) => r.iterations);
 field(['objective', 'J'], 'number', (r) => r.final.objective);
 field(['dataLoss'], 'number', (r) => r.final.dataLoss);
 field(['testLoss'], 'number', (r) => r.final.testLoss ?? null);
+field(['validationLoss', 'valLoss'], 'number', (r) => r.final.validationLoss ?? null);
 field(['penalty'], 'number', (r) => r.final.penalty);
 field(['suboptimality', 'gap'], 'number', (r) => r.final.suboptimality);
 field(['nonzero', 'nonzeros', 'nnz'], 'number', (r) => r.final.nonzero);

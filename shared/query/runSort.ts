@@ -5,7 +5,7 @@
  */
 import type { RunSummary } from '../domain/runs.ts';
 
-export const RUN_SORT_KEYS = ['name', 'status', 'dataset', 'model', 'solver', 'lambda', 'alpha', 'objective', 'testLoss', 'suboptimality', 'nonzero', 'duration', 'created', 'tags'] as const;
+export const RUN_SORT_KEYS = ['name', 'status', 'dataset', 'model', 'solver', 'lambda', 'alpha', 'objective', 'validationLoss', 'testLoss', 'suboptimality', 'nonzero', 'duration', 'created', 'tags'] as const;
 export type RunSortKey = (typeof RUN_SORT_KEYS)[number];
 export type SortDirection = 'asc' | 'desc';
 export interface RunSort {
@@ -23,6 +23,7 @@ export const RUN_SORT_VALUES: Record<RunSortKey, (run: RunSummary) => number | s
   lambda: (r) => r.hyperparams.lambda,
   alpha: (r) => r.hyperparams.alpha,
   objective: (r) => r.final.objective,
+  validationLoss: (r) => r.final.validationLoss ?? null,
   testLoss: (r) => r.final.testLoss ?? null,
   suboptimality: (r) => r.final.suboptimality,
   nonzero: (r) => r.final.nonzero,

@@ -11,6 +11,7 @@ import { collectPageErrors, launchChromium, SCREENSHOT_DIR } from '../helpers/br
 import { mapLimited, runCliAsync, startServe, type ServeProcess } from '../helpers/cli.ts';
 import { fixturePath } from '../helpers/fixtures.ts';
 import { SEEDED_FILTER, seedTableRuns } from '../helpers/seedRuns.ts';
+import { callServe } from '../helpers/serveApi.ts';
 
 interface Spec {
   name: string;
@@ -213,6 +214,24 @@ describe('the runs table', () => {
     await rows(page).first().waitFor();
     expect(await header.count()).toBe(0);
     expect(await page.locator('[data-testid="sort-nonzero"]').count()).toBe(1);
+  });
+
+  it('arrow keys move the selection (Shift extends it, Ctrl/⌘ moves only the focus) (issue 15, item 16)', async () => {
+    await filter(page, '');
+    await expect.poll(() => rows(page).count()).toBeGreaterThanOrEqual(3);
+    const selectedNames = () => page.locator('[data-testid="run-row"][aria-selected="true"] .run-name').allTextContents();
+    const names = await shownNames(page);
+    await rows(page).first().click();
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(selectedNames).toEqual([names[1]]);
+    await page.keyboard.press('Shift+ArrowDown');
+    await expect.poll(selectedNames).toEqual([names[1], names[2]]);
+    await page.keyboard.press('Control+ArrowUp');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-rowindex'))).toBe('3');
+    expect(await selectedNames()).toEqual([names[1], names[2]]);
+    await page.keyboard.press('ArrowUp');
+    await expect.poll(selectedNames).toEqual([names[0]]);
+    await page.keyboard.press('Escape');
   });
 
   it('keyboard commands: Ctrl+F finds runs, Alt+S opens a new sweep, Alt+N a new run', async () => {
@@ -422,5 +441,69 @@ describe('the runs table with 10,000 runs', () => {
     expect(api.calls.filter((c) => c.method === 'listRuns')).toEqual([]);
     // The reload asked for the window around the drawn rows (a few pages in one request), not the list.
     for (const call of api.calls.filter((c) => c.method === 'queryRuns')) expect(call.body.limit).toBeLessThanOrEqual(400);
+  });
+});
+
+describe('validation loss and live steps in the runs table (issue 15, item 13)', () => {
+  let serve: ServeProcess;
+  let browser: Browser;
+  let page: Page;
+  let validationLoss: number;
+
+  beforeAll(async () => {
+    const dbPath = join(mkdtempSync(join(tmpdir(), 'ridgeline-runs-validation-')), 'runs.db');
+    const data = ['--data', fixturePath('diabetes.csv'), '--target', 'progression', '--ignore', 'fold', '--standardize', 'true', '--solver', 'gd', '--max-iter', '300', '--tol', '0'];
+    const held = await runCliAsync(['fit', ...data, '--validation-fraction', '0.2', '--name', 'held out', '--db', dbPath, '--json']);
+    expect(held.status, held.stderr).toBe(0);
+    validationLoss = JSON.parse(held.stdout).validationLoss;
+    expect(Number.isFinite(validationLoss)).toBe(true);
+    const plain = await runCliAsync(['fit', ...data, '--name', 'no holdout', '--db', dbPath, '--json']);
+    expect(plain.status, plain.stderr).toBe(0);
+    serve = await startServe(dbPath);
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(serve.url);
+    await rows(page).nth(1).waitFor();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await serve?.stop();
+  });
+
+  it('shows the last step\'s validation loss as a column by default, the value the CLI reported', async () => {
+    await expect.poll(() => page.locator('th', { has: page.locator('[data-testid="sort-validationLoss"]') }).isVisible()).toBe(true);
+    expect(await row(page, 'held out').locator('[data-testid="validation-loss"]').getAttribute('title')).toBe(String(validationLoss));
+    expect(await row(page, 'no holdout').locator('[data-testid="validation-loss"]').getAttribute('title')).toBe('');
+  });
+
+  it('filters and sorts by validation loss', async () => {
+    await filter(page, `validationLoss <= ${validationLoss}`);
+    await expect.poll(() => shownNames(page)).toEqual(['held out']);
+    expect(await page.locator('[data-testid="runs-filter-error"]').count()).toBe(0);
+    await filter(page, `valLoss < ${validationLoss}`);
+    await expect.poll(() => rows(page).count()).toBe(0);
+    await filter(page, 'not validationLoss > 0');
+    await expect.poll(() => shownNames(page)).toEqual(['no holdout']);
+    await filter(page, '');
+    await page.locator('[data-testid="sort-validationLoss"]').click();
+    // Nulls last in either direction.
+    await expect.poll(() => shownNames(page)).toEqual(['held out', 'no holdout']);
+  });
+
+  it('shows a running run\'s step and objective as it trains, and its final values once it ends', async () => {
+    const { runId } = await callServe<{ runId: string }>(serve, 'startRun', {
+      name: 'long run',
+      datasetId: 'builtin:diabetes',
+      hyperparams: { model: 'linear', lambda: 0.01, alpha: 0, solver: 'gd', maxIter: 5_000_000, tol: 0, standardize: true },
+    });
+    const live = row(page, 'long run').locator('[data-testid="live-step"]');
+    await live.waitFor({ timeout: 30_000 });
+    const step = async (): Promise<number> => Number(((await live.locator('.step').textContent()) ?? '').replace(/[@,]/g, ''));
+    const first = await step();
+    await expect.poll(step, { timeout: 15_000 }).toBeGreaterThan(first);
+    await callServe(serve, 'cancelRun', { id: runId });
+    await expect.poll(() => row(page, 'long run').getAttribute('data-status'), { timeout: 15_000 }).toBe('cancelled');
+    expect(await live.count()).toBe(0);
   });
 });

@@ -67,7 +67,13 @@ beforeAll(() => {
       else if (status === 'failed' || status === 'cancelled') store.runs.fail(id, status, 'made up');
       else if (status !== 'queued') {
         const outcome = seededOutcome(i, 10 + (i % 40), 'cd');
-        store.runs.finish(id, { ...outcome, status, optimumObjective: rng.random() < 0.5 ? null : outcome.optimumObjective, testLoss: rng.random() < 0.5 ? null : rng.random() });
+        store.runs.finish(id, {
+          ...outcome,
+          status,
+          optimumObjective: rng.random() < 0.5 ? null : outcome.optimumObjective,
+          testLoss: rng.random() < 0.5 ? null : rng.random(),
+          validationLoss: rng.random() < 0.5 ? null : pick(rng, [0.25, 0.5, rng.random()]),
+        });
       }
       const tags = TAGS.filter(() => rng.random() < 0.25);
       store.runs.edit({ id, tags, notes: pick(rng, NOTES), archived: rng.random() < 0.15 });
@@ -168,6 +174,8 @@ describe('the filter language in SQLite', () => {
       'tag = "ünïcode"',
       'tag != baseline',
       'testLoss > 0.5',
+      'validationLoss <= 0.5',
+      'not valLoss = 0.25',
       'not testLoss > 0.5',
       'gap = 0',
       'suboptimality != 0',

@@ -238,6 +238,14 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX runs_created ON runs(created_at, id, deleted_at, role, archived);
     `,
   },
+  {
+    version: 13,
+    sql: `
+      -- The validation loss at the last step (hyperparams.validationFraction > 0), for the runs table's
+      -- column, filter and sort. Runs finished before this version keep NULL (their history has it).
+      ALTER TABLE runs ADD COLUMN final_validation_loss REAL;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -64,6 +64,7 @@ const NUMBER_FIELDS: Record<string, string> = {
   objective: 'r.final_objective',
   dataLoss: 'r.final_data_loss',
   testLoss: 'r.final_test_loss',
+  validationLoss: 'r.final_validation_loss',
   penalty: 'r.final_penalty',
   suboptimality: '(r.final_objective - r.optimum_objective)',
   nonzero: 'r.final_nonzero',

@@ -30,6 +30,7 @@ const SORT_SQL: Record<RunSortKey, string> = {
   alpha: 'r.alpha',
   objective: 'r.final_objective',
   testLoss: 'r.final_test_loss',
+  validationLoss: 'r.final_validation_loss',
   suboptimality: '(r.final_objective - r.optimum_objective)',
   nonzero: 'r.final_nonzero',
   duration: 'r.fit_ms',

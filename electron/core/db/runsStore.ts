@@ -30,6 +30,8 @@ export interface RunOutcome {
   optimumObjective: number | null;
   /** Data loss on the run's test rows (hyperparams.testFraction), null without them. */
   testLoss?: number | null;
+  /** Data loss on the validation rows at the last step (hyperparams.validationFraction), null without them. */
+  validationLoss?: number | null;
   maxStableStep: number | null;
   loadMs: number | null;
   fitMs: number | null;
@@ -66,6 +68,7 @@ export interface RunRow {
   final_nonzero: number | null;
   optimum_objective: number | null;
   final_test_loss: number | null;
+  final_validation_loss: number | null;
   max_stable_step: number | null;
 }
 
@@ -99,7 +102,7 @@ export class RunsStore {
       `UPDATE runs SET status = @status, status_reason = @status_reason, resolved_solver = @resolved_solver, finished_at = @finished_at,
          iterations = @iterations, converged = @converged, final_objective = @final_objective, final_data_loss = @final_data_loss,
          final_penalty = @final_penalty, final_nonzero = @final_nonzero, optimum_objective = @optimum_objective,
-         final_test_loss = @final_test_loss, max_stable_step = @max_stable_step, load_ms = @load_ms, fit_ms = @fit_ms
+         final_test_loss = @final_test_loss, final_validation_loss = @final_validation_loss, max_stable_step = @max_stable_step, load_ms = @load_ms, fit_ms = @fit_ms
        WHERE id = @id`,
     );
     this.insertBlockStmt = db.prepare(
@@ -185,6 +188,7 @@ export class RunsStore {
         final_nonzero: finiteOrNull(outcome.finalNonzero),
         optimum_objective: finiteOrNull(outcome.optimumObjective),
         final_test_loss: finiteOrNull(outcome.testLoss ?? null),
+        final_validation_loss: finiteOrNull(outcome.validationLoss ?? null),
         max_stable_step: finiteOrNull(outcome.maxStableStep),
         load_ms: outcome.loadMs,
         fit_ms: outcome.fitMs,
@@ -209,6 +213,7 @@ export class RunsStore {
       final_nonzero: null,
       optimum_objective: null,
       final_test_loss: null,
+      final_validation_loss: null,
       max_stable_step: null,
       load_ms: null,
       fit_ms: null,
@@ -328,6 +333,7 @@ export function toSummary(row: RunRow): RunSummary {
       suboptimality: optimum !== null && row.final_objective !== null ? row.final_objective - optimum : null,
       nonzero: row.final_nonzero,
       testLoss: row.final_test_loss,
+      validationLoss: row.final_validation_loss,
     },
     sweepId: row.sweep_id,
     role: row.role,

@@ -51,7 +51,7 @@ export function outcomeOf(
   lastObjectiveBatch: MetricBatch | null,
   extra: { optimumObjective: number | null; loadMs: number | null; fitMs: number | null; testLoss?: number | null },
 ): RunOutcome {
-  const last = (name: 'dataLoss' | 'penalty' | 'nonzero'): number | null =>
+  const last = (name: 'dataLoss' | 'penalty' | 'nonzero' | 'validationLoss'): number | null =>
     lastObjectiveBatch && lastObjectiveBatch.count > 0 ? lastObjectiveBatch.columns[name][lastObjectiveBatch.count - 1] : null;
   return {
     status: result.status,
@@ -65,6 +65,7 @@ export function outcomeOf(
     finalNonzero: last('nonzero'),
     optimumObjective: extra.optimumObjective,
     testLoss: extra.testLoss ?? null,
+    validationLoss: last('validationLoss'),
     maxStableStep: result.maxStableStep,
     loadMs: extra.loadMs,
     fitMs: extra.fitMs,

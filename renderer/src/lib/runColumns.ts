@@ -23,6 +23,7 @@ export const RUN_COLUMNS: readonly RunColumn[] = [
   { key: 'lambda', label: 'λ', title: 'Regularization strength (canonical λ)', width: 76, numeric: true },
   { key: 'alpha', label: 'α', title: 'Elastic-net mix α (1 = lasso, 0 = ridge)', width: 56, numeric: true },
   { key: 'objective', label: 'Final J', title: 'Final objective J', width: 96, numeric: true },
+  { key: 'validationLoss', label: 'Val. loss', title: 'Data loss on the validation rows at the last step', width: 86, numeric: true },
   { key: 'testLoss', label: 'Test loss', title: 'Data loss on the held-out test rows', width: 86, numeric: true },
   { key: 'suboptimality', label: 'J − J*', title: 'Suboptimality J − J*', width: 80, numeric: true },
   { key: 'nonzero', label: 'Nonzeros', title: 'Nonzero coefficients', width: 76, numeric: true },
@@ -31,4 +32,4 @@ export const RUN_COLUMNS: readonly RunColumn[] = [
   { key: 'tags', label: 'Tags', title: 'Tags', width: 140, numeric: false },
 ];
 
-export const DEFAULT_HIDDEN_COLUMNS: readonly RunColumnKey[] = ['solver', 'alpha', 'nonzero', 'testLoss'];
+export const DEFAULT_HIDDEN_COLUMNS: readonly RunColumnKey[] = ['solver', 'nonzero', 'testLoss'];

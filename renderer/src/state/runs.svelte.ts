@@ -79,6 +79,12 @@ export class RunsState {
   private appliedQuery = $state('');
   /** Counts views: a response for an older view is dropped. */
   private viewSeq = 0;
+  /**
+   * Where running runs are: the last step and objective their progress events carried (the table shows
+   * them in place of the final values, which do not exist yet). Dropped when the run finishes.
+   */
+  private readonly live = new Map<string, { step: number; objective: number }>();
+  private liveVersion = $state(0);
   /** Summaries by id: rows of the cached pages, and selected runs. */
   private readonly known = new Map<string, RunSummary>();
   private knownVersion = $state(0);
@@ -252,10 +258,23 @@ export class RunsState {
     if (missing.length > 0) void this.refreshSelected(missing).catch((error) => this.onError(error));
   }
 
+  /** A running run's last step and objective, when its progress has been seen. */
+  liveProgress(id: string): { step: number; objective: number } | undefined {
+    void this.liveVersion;
+    return this.live.get(id);
+  }
+
   handle(event: ApiEvent): void {
-    if (event.type === 'runsChanged') {
+    if (event.type === 'runProgress') {
+      const { batch } = event;
+      if (batch.count === 0) return;
+      const objective = batch.columns.objective?.[batch.count - 1] ?? Number.NaN;
+      this.live.set(event.runId, { step: batch.firstStep + batch.count - 1, objective });
+      this.liveVersion++;
+    } else if (event.type === 'runsChanged') {
       this.scheduleReload();
     } else if (event.type === 'runStatus') {
+      if (event.status !== 'running' && event.status !== 'queued' && this.live.delete(event.runId)) this.liveVersion++;
       // Patch the row at once; the reload brings the final metrics (and any change of order) with it.
       const run = this.known.get(event.runId);
       if (run && run.status !== event.status) {
