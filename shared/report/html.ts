@@ -3,6 +3,7 @@
  * SVG, no scripts and no reference to anything outside the file, so it opens offline, years later,
  * in any browser, and prints (the PDF is this page printed by Chromium).
  */
+import { categoricalColor } from '../palette.ts';
 import { METRIC_LABELS, type MetricName } from '../domain/metrics.ts';
 import type { RunDetail } from '../domain/runs.ts';
 import type { AlphaResult } from '../domain/sweeps.ts';
@@ -102,12 +103,14 @@ function comparisonTable(runs: readonly RunDetail[], rowsOf: (r: RunDetail) => [
 }
 
 function objectiveSection(runs: readonly ReportRun[], metric: MetricName = 'objective'): string {
+  // Each run keeps the colour of its place in the report's runs (the app's selection order), drawn or not.
   const series = runs
-    .filter((r) => r.metrics.count > 0 && r.metrics.columns[metric]?.some(Number.isFinite))
-    .map((r) => {
+    .map((r, k) => ({ r, color: categoricalColor(k) }))
+    .filter(({ r }) => r.metrics.count > 0 && r.metrics.columns[metric]?.some(Number.isFinite))
+    .map(({ r, color }) => {
       const xs = new Float64Array(r.metrics.count);
       for (let i = 0; i < xs.length; i++) xs[i] = r.metrics.firstStep + i;
-      return { label: r.detail.name, xs, ys: r.metrics.columns[metric]! };
+      return { label: r.detail.name, xs, ys: r.metrics.columns[metric]!, color };
     });
   if (series.length === 0) return '';
   return lineChart(series, { title: `${METRIC_LABELS[metric]} per step`, xLabel: 'step (parameter updates)', yLabel: METRIC_LABELS[metric], logY: 'auto' });

@@ -2,9 +2,12 @@
  * Static SVG charts for reports: plain markup that any browser, print engine or PDF renderer draws
  * without scripts or fonts from elsewhere. Every text goes through escapeHtml.
  */
+import { categoricalColor } from '../palette.ts';
 import { escapeHtml, formatNumber } from './format.ts';
 
-export const PALETTE = ['#1f6fb2', '#d1495b', '#2a9d5c', '#e08e0b', '#7b4fb8', '#138a8a', '#8c564b', '#c2378a'];
+/** Bars' signs: positive and negative coefficients. */
+const POSITIVE = '#1f6fb2';
+const NEGATIVE = '#d1495b';
 
 export interface Series {
   label: string;
@@ -155,7 +158,7 @@ export function lineChart(series: readonly Series[], options: LineChartOptions):
     parts.push(`<path d="${bars.join('')}" stroke="#9aa5b1" stroke-width="1" fill="none"/>`);
   }
   series.forEach((s, k) => {
-    const color = s.color ?? PALETTE[k % PALETTE.length];
+    const color = s.color ?? categoricalColor(k);
     const xs: number[] = [];
     const ys: number[] = [];
     const segments: string[] = [];
@@ -191,7 +194,7 @@ export function lineChart(series: readonly Series[], options: LineChartOptions):
         `<text x="${x}" y="${MARGIN.top - 2}" text-anchor="middle" class="tick" fill="${color}">${escapeHtml(line.label)}</text>`,
     );
   }
-  if (series.length > 1) parts.push(legend(series.map((s, k) => ({ label: s.label, color: s.color ?? PALETTE[k % PALETTE.length] })), width));
+  if (series.length > 1) parts.push(legend(series.map((s, k) => ({ label: s.label, color: s.color ?? categoricalColor(k) })), width));
   return svgFrame(width, height, options.title, parts.join(''));
 }
 
@@ -240,7 +243,7 @@ export function barChart(items: readonly { label: string; value: number }[], tit
     const x = scale.px(item.value);
     const left = Math.min(x, scale.px(0));
     const w = Math.max(Math.abs(x - scale.px(0)), item.value === 0 ? 0 : 0.5);
-    return `${label}<rect x="${f(left)}" y="${y + 2}" width="${f(w)}" height="${rowH - 4}" fill="${item.value < 0 ? PALETTE[1] : PALETTE[0]}"/><text x="${f(Math.max(x, scale.px(0)) + 4)}" y="${y + rowH / 2}" dy="0.32em" class="tick">${escapeHtml(formatNumber(item.value))}</text>`;
+    return `${label}<rect x="${f(left)}" y="${y + 2}" width="${f(w)}" height="${rowH - 4}" fill="${item.value < 0 ? NEGATIVE : POSITIVE}"/><text x="${f(Math.max(x, scale.px(0)) + 4)}" y="${y + rowH / 2}" dy="0.32em" class="tick">${escapeHtml(formatNumber(item.value))}</text>`;
   });
   const body = `<text x="${MARGIN.left}" y="16" class="chart-title">${escapeHtml(title)}</text><line x1="${zero}" x2="${zero}" y1="${MARGIN.top - 2}" y2="${MARGIN.top + items.length * rowH + 2}" stroke="#888"/>${bars.join('')}`;
   return svgFrame(width, height, title, body);

@@ -1,11 +1,12 @@
-/** A stable color per run: the same run gets the same color in every session and in every plot. */
+import { runColors } from '../state/runColors.svelte.ts';
+
+/** What a run not in the selection is drawn with (where one is drawn at all). */
+export const UNSELECTED_RUN_COLOR = 'transparent';
+
+/**
+ * A run's colour: its place in the selection's palette (state/runColors.svelte.ts), the same in every
+ * view and in reports of the selection.
+ */
 export function runColor(runId: string): string {
-  // FNV-1a, then spread the hue with the golden angle so similar ids still differ.
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < runId.length; i++) {
-    hash ^= runId.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  const hue = Math.round(((hash >>> 0) * 137.508) % 360);
-  return `hsl(${hue} 70% 48%)`;
+  return runColors.of(runId) ?? UNSELECTED_RUN_COLOR;
 }

@@ -3,6 +3,7 @@
  * increasing to the right, λ_min and λ_1se are dashed verticals, and the number of nonzero
  * coefficients runs along a top axis at the same positions.
  */
+import { categoricalColor } from '../../../shared/palette.ts';
 import uPlot from 'uplot';
 import type { AlphaResult } from '../../../shared/domain/sweeps.ts';
 import { formatCompact, formatTick } from './format.ts';
@@ -22,12 +23,8 @@ export function plotTheme(dark: boolean): PlotTheme {
     : { ink: '#3a4150', muted: '#5d6676', grid: 'rgba(0,0,0,0.08)', marker: '#d62728', bar: 'rgba(58,65,80,0.5)', lambdaLine: '#5d6676' };
 }
 
-/** Tableau's ten categorical colors, then golden-angle hues: neighbours in the legend stay distinct. */
-const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
-export function featureColor(index: number): string {
-  if (index < PALETTE.length) return PALETTE[index];
-  return `hsl(${Math.round((index * 137.508) % 360)} 62% 52%)`;
-}
+/** A path's k-th feature: the app's categorical palette (shared/palette.ts), as in the reports. */
+export const featureColor = categoricalColor;
 
 /** Positions of the plotted λ, ascending (log λ increases to the right); λ ≤ 0 has no place on a log axis. */
 export function ascendingOrder(lambdas: readonly number[]): number[] {

@@ -2,6 +2,7 @@ import type { ApiEvent, RidgelineApi, RunsView } from '../../../shared/api.ts';
 import type { RunSummary } from '../../../shared/domain/runs.ts';
 import { parseRunQuery } from '../../../shared/query/runQuery.ts';
 import { DEFAULT_HIDDEN_COLUMNS, RUN_COLUMNS, type RunColumnKey, type RunSort } from '../lib/runColumns.ts';
+import { runColors } from './runColors.svelte.ts';
 
 const RELOAD_DELAY_MS = 120;
 /** How long the "Deleted N runs · Undo" toast stays. The service keeps deleted runs restorable far longer. */
@@ -46,7 +47,15 @@ export class RunsState {
   loaded = $state(false);
   /** The last load failed (the error went to the banner). */
   failed = $state(false);
-  selected = $state.raw<ReadonlySet<string>>(new Set());
+  private selectedSet = $state.raw<ReadonlySet<string>>(new Set());
+  /** The selected runs' ids, in the order they were selected (their colours follow it: runColors). */
+  get selected(): ReadonlySet<string> {
+    return this.selectedSet;
+  }
+  set selected(next: ReadonlySet<string>) {
+    this.selectedSet = next;
+    runColors.assign(next);
+  }
   /** Sweep cells (one fold's path each) are hidden unless asked for: a sweep can have hundreds. */
   showCells = $state(false);
   showArchived = $state(false);
