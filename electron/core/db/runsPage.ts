@@ -46,6 +46,9 @@ const NEVER_NULL: ReadonlySet<RunSortKey> = new Set(['status', 'model', 'solver'
 /** Whether the filter or the order reads the data set's name (the join is needed then only). */
 const needsDataset = (sql: string): boolean => sql.includes('d.name');
 
+/** Sort keys with an index in their order that also holds what the toggles test (migrations 12 and 14). */
+const ORDER_INDEX: Partial<Record<RunSortKey, string>> = { created: 'runs_created', lambda: 'runs_lambda' };
+
 /** Distinct statements kept prepared (a filter typed letter by letter makes a new one per keystroke). */
 const STATEMENT_CACHE = 64;
 
@@ -93,11 +96,13 @@ export class RunsPages {
 
   /** The ids of the view's rows from `offset` (at most `limit`; all with limit −1), in order: for selections. */
   ids(view: RunsView, offset = 0, limit = -1): string[] {
-    const { where, params } = this.where(view);
+    const { where, params, filtered } = this.where(view);
     const order = orderBy(view.sort);
-    // Newest first (the default) walks the creation-time index and stops after the window; the planner,
-    // seeing the narrow index that serves the filters, would otherwise scan and sort everything.
-    const table = view.sort.key === 'created' ? 'runs r INDEXED BY runs_created' : 'runs r';
+    // Unfiltered, the orders with an index of their own (newest first, the default; λ) walk it and stop
+    // after the window; the planner, seeing the narrow index that serves the toggles, would otherwise scan
+    // and sort everything. A filter may match few rows far apart in that order: then the planner chooses.
+    const index = filtered ? undefined : ORDER_INDEX[view.sort.key];
+    const table = index ? `runs r INDEXED BY ${index}` : 'runs r';
     return this.statement(`SELECT r.id FROM ${from(where + order, table)} WHERE r.deleted_at IS NULL AND ${where} ORDER BY ${order} LIMIT ? OFFSET ?`)
       .pluck()
       .all(...params, limit, offset) as string[];
@@ -116,13 +121,13 @@ export class RunsPages {
     return ids.map((id) => found.get(id)).filter((run): run is RunSummary => run !== undefined);
   }
 
-  private where(view: RunsView): { where: string; params: (string | number)[] } {
+  private where(view: RunsView): { where: string; params: (string | number)[]; filtered: boolean } {
     const parsed = parseRunQuery(view.query);
     if (!parsed.ok) throw new RidgelineError('BAD_REQUEST', `the filter does not parse: ${parsed.error}`);
     const condition = compileRunQuery(parsed.tree);
     // Written as index seeks on runs_table (deleted_at, role, archived, model, lambda, …): role IN, not role !=.
     const toggles = `${view.showCells ? '1' : "r.role IN ('run', 'refit')"} AND ${view.showArchived ? '1' : 'r.archived = 0'}`;
-    return { where: `(${toggles} AND ${condition.sql})`, params: condition.params };
+    return { where: `(${toggles} AND ${condition.sql})`, params: condition.params, filtered: parsed.tree.type !== 'all' };
   }
 
   private statement(sql: string): Database.Statement {
