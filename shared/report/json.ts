@@ -89,7 +89,7 @@ const RunSchema = z.object({
   createdAt: iso,
   finishedAt: iso.nullable(),
   iterations: z.number().int().min(0),
-  final: z.object({ objective: nnum, dataLoss: nnum, penalty: nnum, optimumObjective: nnum, suboptimality: nnum, nonzero: nnum, testLoss: nnum.optional() }),
+  final: z.object({ objective: nnum, dataLoss: nnum, penalty: nnum, optimumObjective: nnum, suboptimality: nnum, nonzero: nnum, testLoss: nnum.optional(), validationLoss: nnum.optional() }),
   sweepId: id.nullable(),
   role: z.enum(['run', 'cell', 'refit']),
   tags: z.array(z.string()),

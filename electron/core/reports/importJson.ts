@@ -36,10 +36,10 @@ export function importReportJson(store: ReportStore, document: string | ReportDa
     insertRun: db.prepare(
       `INSERT INTO runs (id, name, dataset_id, dataset_hash, status, status_reason, model, solver, resolved_solver, lambda, alpha, seed, hyperparams,
          app_version, owner_session, sweep_id, created_at, started_at, finished_at, load_ms, fit_ms, iterations, converged, final_objective,
-         final_data_loss, final_penalty, final_nonzero, optimum_objective, final_test_loss, max_stable_step, role, tags, notes, archived)
+         final_data_loss, final_penalty, final_nonzero, optimum_objective, final_test_loss, final_validation_loss, max_stable_step, role, tags, notes, archived)
        VALUES (@id, @name, @dataset_id, @dataset_hash, @status, @status_reason, @model, @solver, @resolved_solver, @lambda, @alpha, @seed, @hyperparams,
          @app_version, NULL, @sweep_id, @created_at, @started_at, @finished_at, @load_ms, @fit_ms, @iterations, @converged, @final_objective,
-         @final_data_loss, @final_penalty, @final_nonzero, @optimum_objective, @final_test_loss, @max_stable_step, @role, @tags, @notes, @archived)`,
+         @final_data_loss, @final_penalty, @final_nonzero, @optimum_objective, @final_test_loss, @final_validation_loss, @max_stable_step, @role, @tags, @notes, @archived)`,
     ),
     insertParam: db.prepare('INSERT INTO run_parameters (run_id, ordinal, name, value) VALUES (?, ?, ?, ?)'),
     insertBlock: db.prepare('INSERT INTO run_metric_blocks (run_id, first_step, step_count, metrics, data) VALUES (?, ?, ?, ?, ?)'),
@@ -130,6 +130,7 @@ export function importReportJson(store: ReportStore, document: string | ReportDa
         final_nonzero: r.final.nonzero,
         optimum_objective: r.final.optimumObjective,
         final_test_loss: r.final.testLoss ?? null,
+        final_validation_loss: r.final.validationLoss ?? null,
         max_stable_step: r.maxStableStep,
         role: r.role,
         tags: JSON.stringify(r.tags),
