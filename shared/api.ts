@@ -5,9 +5,11 @@
  * boundary; failures reach the caller as `{code, message}` (see errors.ts).
  */
 import { z } from 'zod';
-import type { CsvPreview } from './domain/datasetImport.ts';
+import { DelimiterSchema, type CsvPreview } from './domain/datasetImport.ts';
 import type { DatasetSummary } from './domain/datasets.ts';
 import type { DatabaseBackup, DatabaseCheck, DatabaseRecovery, DatabaseSwitch } from './domain/database.ts';
+import type { SweepWorkers } from './domain/sweepWorkers.ts';
+import { parseQueueUrl } from './queueUrl.ts';
 import type { ErrorInfo } from './errors.ts';
 import { SweepSpecSchema, type SweepDetail, type SweepStatus, type SweepSummary } from './domain/sweeps.ts';
 import { METRIC_NAMES, type ProgressBatch } from './domain/metrics.ts';
@@ -53,6 +55,21 @@ const ImportSourceSchema = z.discriminatedUnion('kind', [
 ]);
 export type ImportSource = z.infer<typeof ImportSourceSchema>;
 
+/**
+ * Where a sweep's cells are trained, when not on this machine: the workers of a queue (Redis), by the
+ * CLI's rules (shared/queueUrl.ts: a password unless the host is loopback). Messages never echo it.
+ */
+const QueueUrlSchema = z
+  .string()
+  .max(2048, 'the queue URL is at most 2048 characters')
+  .superRefine((url, ctx) => {
+    try {
+      parseQueueUrl(url);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : 'not a queue URL' });
+    }
+  });
+
 export const API_INPUTS = {
   getAppInfo: Empty,
   listDatasets: Empty,
@@ -88,10 +105,14 @@ export const API_INPUTS = {
   getSweep: z.object({ id: Id }).strict(),
   // Lenient like checkRun: the launcher asks while the user edits.
   previewSweep: z.record(z.string(), z.unknown()),
-  startSweep: SweepSpecSchema,
+  /** `queue`: on that queue's workers (connected first: nothing is stored if it cannot be used); else on this machine. */
+  startSweep: SweepSpecSchema.safeExtend({ queue: QueueUrlSchema.optional() }),
   cancelSweep: z.object({ id: Id }).strict(),
-  resumeSweep: z.object({ id: Id }).strict(),
-  previewImport: z.object({ source: ImportSourceSchema }).strict(),
+  resumeSweep: z.object({ id: Id, queue: QueueUrlSchema.optional() }).strict(),
+  /** The queue workers that trained a sweep's cells: cells done, and (live) cells in hand and heartbeats. */
+  getSweepWorkers: z.object({ id: Id }).strict(),
+  /** `delimiter`: read the file with this separator instead of the one its first lines show. */
+  previewImport: z.object({ source: ImportSourceSchema, delimiter: DelimiterSchema.optional() }).strict(),
   startImport: z.object({ source: ImportSourceSchema, options: z.record(z.string(), z.unknown()) }).strict(),
   cancelImport: z.object({ id: Id }).strict(),
   editRun: RunEditSchema,
@@ -180,6 +201,7 @@ export interface ApiOutputs {
   startSweep: { sweepId: string };
   cancelSweep: { cancelled: boolean };
   resumeSweep: { resumed: boolean };
+  getSweepWorkers: SweepWorkers;
   previewImport: CsvPreview;
   startImport: { importId: string };
   cancelImport: { cancelled: boolean };

@@ -8,7 +8,9 @@ import { startWalCheckpointer } from './db/walCheckpointer.ts';
 import { RunsPages } from './db/runsPage.ts';
 import { ImportService } from './datasets/importService.ts';
 import { EventHub } from './events.ts';
+import type { SweepQueues } from './sweeps/sweepQueues.ts';
 import { SweepService } from './sweeps/sweepService.ts';
+import { SweepTargets } from './sweeps/sweepTargets.ts';
 import { RunService } from './training/runService.ts';
 import type { TrainerLauncher } from './training/trainerHost.ts';
 import { buildReport, type BuildOptions, type BuiltReport, type PdfRenderer } from './reports/build.ts';
@@ -49,6 +51,8 @@ export interface ServicesOptions {
   pdf: PdfRenderer;
   /** The hub to emit on, when the shell's listeners must outlive these services (a database reopened). */
   events?: EventHub;
+  /** The queues sweeps may run on (electron/queue/appQueues.ts), owned and closed by the shell; absent, this machine only. */
+  queues?: SweepQueues;
 }
 
 export function createServices(options: ServicesOptions): Services {
@@ -61,6 +65,7 @@ export function createServices(options: ServicesOptions): Services {
   const runService = new RunService(deps);
   const imports = new ImportService({ datasets, events, allowPaths: importFrom === 'path' });
   const sweepService = new SweepService({ ...deps, sweeps: store.sweeps, startRefit: (spec, sweepId) => runService.start(spec, sweepId) });
+  const sweepTargets = new SweepTargets({ service: sweepService, sweeps: store.sweeps, queues: options.queues });
 
   let dataVersion = db.pragma('data_version', { simple: true }) as number;
   const poll = setInterval(() => {
@@ -92,10 +97,11 @@ export function createServices(options: ServicesOptions): Services {
     listSweeps: () => store.sweeps.list(),
     getSweep: ({ id }) => sweepService.detail(id),
     previewSweep: (spec) => sweepService.preview(spec),
-    startSweep: (spec) => sweepService.start(spec),
+    startSweep: (input) => sweepTargets.start(input),
     cancelSweep: ({ id }) => sweepService.cancel(id),
-    resumeSweep: ({ id }) => sweepService.resumeInBackground(id),
-    previewImport: ({ source }) => imports.preview(source),
+    resumeSweep: (input) => sweepTargets.resume(input),
+    getSweepWorkers: ({ id }) => sweepTargets.workers(id),
+    previewImport: ({ source, delimiter }) => imports.preview(source, delimiter),
     startImport: ({ source, options }) => imports.start(source, options),
     cancelImport: ({ id }) => imports.cancel(id),
     editRun: (edit) => {

@@ -16,6 +16,7 @@ import { cancelKey, KEY_PREFIX, parseCellJobId, QUEUE_NAME } from './queueKeys.t
 import type { QueueAddress } from './queueUrl.ts';
 import { throttledLog } from './throttledLog.ts';
 import type { Wire } from './wireCodec.ts';
+import { startHeartbeat } from './workerHeartbeat.ts';
 
 export interface CellWorkerOptions {
   address: QueueAddress;
@@ -47,6 +48,8 @@ export class CellWorker {
   private readonly handingBack = new Set<string>();
   private readonly started = new Map<string, number>();
   private stopping: Promise<void> | null = null;
+  /** Says in Redis that this worker is alive (the app's sweep view lists it with its last heartbeat). */
+  private heartbeat: { stop(): Promise<void> } | null = null;
 
   private constructor(
     private readonly options: CellWorkerOptions,
@@ -63,7 +66,8 @@ export class CellWorker {
     const { address, log } = options;
     const probe = await probeQueue(address);
     const { identity, entry } = await localEngine();
-    const name = `${hostname()}:${process.pid}`;
+    const host = hostname();
+    const name = `${host}:${process.pid}`;
     const connection = redisOptions(address);
     const client = new Redis(connection);
     const report = throttledLog(log, 30_000);
@@ -87,6 +91,7 @@ export class CellWorker {
     worker.on('failed', (job, error) => self.onFailed(job, error));
     worker.on('stalled', (jobId) => log(`${jobId}: its worker stopped renewing its lock (crashed, lost or paused); queued again for another worker`));
     await worker.waitUntilReady();
+    self.heartbeat = await startHeartbeat(client, { name, host, pid: process.pid, onError: (error) => report(`worker: ${describeQueueError(error, address)}`) });
     void worker.run().catch((error: unknown) => report(`worker: ${describeQueueError(error, address)}`));
     const warning = probeWarning(probe, address);
     log(
@@ -193,6 +198,7 @@ export class CellWorker {
       }
       if (this.inHand.size > 0) this.options.log(`worker ${this.name}: handing ${this.inHand.size} cell(s) back to the queue`);
       await closing;
+      await this.heartbeat?.stop();
       this.pool.close();
       this.client.disconnect();
       rmSync(this.cacheDir, { recursive: true, force: true });

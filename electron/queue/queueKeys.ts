@@ -20,3 +20,6 @@ export const dataKey = (hash: string): string => `${KEY_PREFIX}:data:${hash}`;
 
 /** Set while a sweep is cancelled: workers drop its cells, queued or in hand. */
 export const cancelKey = (sweepId: string): string => `${KEY_PREFIX}:cancel:${sweepId}`;
+
+/** A worker's heartbeat (workerHeartbeat.ts), by its name (host:pid). */
+export const workerKey = (name: string): string => `${KEY_PREFIX}:worker:${name}`;

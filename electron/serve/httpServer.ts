@@ -49,6 +49,9 @@ const STATUS_OF: Partial<Record<ErrorCode, number>> = {
   DB_TOO_NEW: 409,
   TOO_LARGE: 413,
   DISK_FULL: 507,
+  // The sweep queue is a service this one depends on: unreachable is 503, an incompatible worker 409.
+  QUEUE_UNREACHABLE: 503,
+  ENGINE_MISMATCH: 409,
 };
 
 export interface ServeHandle {

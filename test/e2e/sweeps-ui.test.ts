@@ -192,7 +192,7 @@ describe('the Sweeps tab in serve mode', () => {
     const index1se = firstSweep.results[0]?.index1se ?? -1;
     expect(path).not.toBeNull();
     for (const [j, name] of firstSweep.featureNames.entries()) {
-      const shown = Number(await page.locator(`[data-testid="param-${name}"]`).textContent());
+      const shown = Number(await page.locator(`[data-testid="param-${name}"]`).getAttribute('title'));
       expect(shown).toBe(path?.coef[index1se][j]);
     }
     // Read off the path, it has no per-step history, and the Runs tab says so rather than plot nothing.

@@ -21,7 +21,8 @@ const LAYERS: Layer[] = [
   { folder: 'electron/worker', mayImportFolders: ['electron/worker', 'shared'], mayImportPackages: ['node:'] },
   { folder: 'electron/core', mayImportFolders: ['electron/core', 'electron/worker', 'shared', 'package.json'], mayImportPackages: NODE_SIDE },
   { folder: 'electron/serve', mayImportFolders: ['electron/serve', 'electron/core', 'shared'], mayImportPackages: NODE_SIDE },
-  // The queue (BullMQ on Redis) is the CLI's alone: the core knows only the CellRunner it implements.
+  // The queue (BullMQ on Redis) is the CLI's alone (serve mode included, which the CLI starts and hands it
+  // to): the core knows only the CellRunner and SweepQueues it implements.
   { folder: 'electron/queue', mayImportFolders: ['electron/queue', 'electron/core', 'shared'], mayImportPackages: [...NODE_SIDE, 'bullmq', 'ioredis'] },
   { folder: 'electron/cli', mayImportFolders: ['electron/cli', 'electron/serve', 'electron/core', 'electron/queue', 'shared'], mayImportPackages: NODE_SIDE },
   { folder: 'electron/main', mayImportFolders: ['electron/main', 'electron/core', 'electron/serve', 'shared'], mayImportPackages: [...NODE_SIDE, 'electron'] },

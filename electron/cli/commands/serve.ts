@@ -4,6 +4,7 @@ import { chromiumPdf } from '../../core/reports/chromiumPdf.ts';
 import { ServicesHost } from '../../core/servicesHost.ts';
 import { forkChildTrainer } from '../../core/training/childProcessTrainer.ts';
 import { ensureWorkerBundle } from '../../core/training/workerBundle.ts';
+import { AppQueues } from '../../queue/appQueues.ts';
 import { startHttpServer } from '../../serve/httpServer.ts';
 import { ensureRendererBuilt } from '../../serve/rendererBuild.ts';
 import { log } from '../output.ts';
@@ -25,12 +26,15 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
   }
   const staticDir = await ensureRendererBuilt(log);
   const trainerEntry = (await ensureWorkerBundle()) ?? undefined;
+  // Sweeps the page sends to a queue: this process coordinates them (and stays the database's only writer).
+  const queues = new AppQueues(log);
   const services = new ServicesHost({
     dbPath,
     launchTrainer: () => forkChildTrainer(trainerEntry),
     kind: 'serve',
     pdf: chromiumPdf,
     onDamage: getOption<boolean>(args, 'offer-recovery') ? 'offer-recovery' : 'refuse',
+    queues,
   });
   const handle = await startHttpServer({ services, staticDir, host, port });
   const damage = (await services.handlers.getAppInfo({})).databaseDamage;
@@ -45,7 +49,8 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
         .catch(() => undefined)
         .finally(() => {
           services.close(`the server stopped (${signal}) while it ran`);
-          resolve();
+          // Queued cells stay in Redis: `sweep resume --queue` (or Resume on the queue) collects them.
+          void queues.close().finally(resolve);
         });
     };
     process.once('SIGINT', () => stop('SIGINT'));

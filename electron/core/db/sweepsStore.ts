@@ -146,6 +146,10 @@ export class SweepsStore {
       row: db.prepare('SELECT * FROM sweeps WHERE id = ?'),
       cellResults: db.prepare("SELECT cell_index, size, errors, nonzero, intercepts, coefs, fit_ms FROM sweep_cells WHERE sweep_id = ? AND status = 'completed'"),
       cellTimes: db.prepare("SELECT cell_index, fit_ms FROM sweep_cells WHERE sweep_id = ? AND status = 'completed' AND fit_ms IS NOT NULL"),
+      cellsByWorker: db.prepare(
+        `SELECT CASE WHEN json_valid(computed_by) THEN json_extract(computed_by, '$.worker') END AS worker, count(*) AS cells
+         FROM sweep_cells WHERE sweep_id = ? AND status = 'completed' GROUP BY worker`,
+      ),
       claim: db.prepare(
         `UPDATE sweeps SET status = 'running', status_reason = NULL, owner_session = ?, started_at = coalesce(started_at, ?), finished_at = NULL, running_since = ? WHERE id = ?`,
       ),
@@ -259,6 +263,15 @@ export class SweepsStore {
   /** The measured time of each completed cell (a running sweep's estimate reads it several times a second). */
   cellTimes(id: string): Map<number, number> {
     return new Map((this.q.cellTimes.all(id) as { cell_index: number; fit_ms: number }[]).map((r) => [r.cell_index, r.fit_ms]));
+  }
+
+  /**
+   * The completed cells of a sweep by the queue worker that trained them (sweep_cells.computed_by);
+   * under null, those this machine's pool trained.
+   */
+  cellsByWorker(id: string): Map<string | null, number> {
+    const rows = this.q.cellsByWorker.all(id) as { worker: unknown; cells: number }[];
+    return new Map(rows.map((r) => [typeof r.worker === 'string' ? r.worker : null, r.cells]));
   }
 
   /** The measured cells of the latest `sweeps` sweeps, newest sweep first (at most `cells` of them). */

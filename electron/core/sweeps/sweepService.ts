@@ -147,11 +147,19 @@ export class SweepService {
     }
   }
 
-  /** Records a sweep and starts it in the background; progress arrives as events. */
-  start(input: unknown): { sweepId: string } {
+  /**
+   * Records a sweep and starts it in the background; progress arrives as events. `openRunner`: where
+   * its cells are trained (a queue's workers), instead of the service's own runner.
+   */
+  start(input: unknown, openRunner?: CellRunnerFactory): { sweepId: string } {
     const sweepId = this.create(input);
-    void this.execute(sweepId);
+    void this.execute(sweepId, undefined, openRunner);
     return { sweepId };
+  }
+
+  /** True while this service executes the sweep. */
+  isExecuting(id: string): boolean {
+    return this.executions.has(id);
   }
 
   /** Sweeps or runs in flight (the desktop keeps running without a window while there are). */
@@ -265,14 +273,14 @@ export class SweepService {
   }
 
   /** Runs every cell not yet committed; resolves when the sweep has ended (any status). */
-  execute(id: string, poolSize?: number): Promise<SweepSummary> {
+  execute(id: string, poolSize?: number, openRunner: CellRunnerFactory | undefined = this.deps.openCellRunner): Promise<SweepSummary> {
     const existing = this.executions.get(id);
     if (existing) return existing.done;
     const row = this.deps.sweeps.row(id);
     if (row.status === 'completed') return Promise.resolve(this.deps.sweeps.summary(id));
     const size = poolSize ?? row.spec.poolSize ?? defaultPoolSize();
-    const pool = this.deps.openCellRunner
-      ? this.deps.openCellRunner(id, size)
+    const pool = openRunner
+      ? openRunner(id, size)
       : poolRunner(this.takeSpare(size) ?? new TrainerPool(this.deps.launchTrainer, size));
     const execution: Execution = { pool, cancelled: false, startedAt: performance.now(), interrupted: null, done: Promise.resolve(null as unknown as SweepSummary) };
     execution.done = this.run(id, execution).finally(() => {
@@ -478,7 +486,8 @@ export class SweepService {
     return this.execute(id, poolSize);
   }
 
-  private checkResumable(id: string): void {
+  /** Throws unless the sweep can be resumed here (not completed, not running in another process). */
+  checkResumable(id: string): void {
     const summary = this.deps.sweeps.summary(id);
     if (summary.status === 'completed') throw new RidgelineError('BAD_REQUEST', `sweep ${id} is already completed`);
     if (summary.status === 'running' && !this.executions.has(id)) {
@@ -486,10 +495,10 @@ export class SweepService {
     }
   }
 
-  /** Resumes in the background (the API's form of `resume`). */
-  resumeInBackground(id: string): { resumed: boolean } {
+  /** Resumes in the background (the API's form of `resume`); `openRunner` as for start(). */
+  resumeInBackground(id: string, openRunner?: CellRunnerFactory): { resumed: boolean } {
     this.checkResumable(id);
-    void this.execute(id);
+    void this.execute(id, undefined, openRunner);
     return { resumed: true };
   }
 

@@ -122,6 +122,7 @@ export function createHttpClient(token: string, baseUrl = ''): RidgelineApi {
     startSweep: (input) => call('startSweep', input),
     cancelSweep: (input) => call('cancelSweep', input),
     resumeSweep: (input) => call('resumeSweep', input),
+    getSweepWorkers: (input) => call('getSweepWorkers', input),
     previewImport: (input) => call('previewImport', input),
     startImport: (input) => call('startImport', input),
     cancelImport: (input) => call('cancelImport', input),

@@ -1,7 +1,9 @@
 import type { ApiEvent, RidgelineApi } from '../../../shared/api.ts';
 import type { SweepDetail, SweepStatus, SweepSummary } from '../../../shared/domain/sweeps.ts';
+import type { SweepWorkers } from '../../../shared/domain/sweepWorkers.ts';
 import { toErrorInfo } from '../../../shared/errors.ts';
 import { defaultSweepDraft, type SweepDraft } from '../lib/sweepDraft.ts';
+import { RunTargetState } from './runTarget.svelte.ts';
 
 const LIST_RELOAD_DELAY_MS = 120;
 /** Detail reloads while a sweep runs: at most 4 a second (each carries every cell and result). */
@@ -33,6 +35,10 @@ export class SweepsState {
   detailError = $state<string | null>(null);
   /** The launcher's fields, kept here so leaving the tab loses nothing. */
   draft = $state<SweepDraft>(defaultSweepDraft());
+  /** Where new sweeps (and resumed ones) run: this machine or a queue ("Run on"). */
+  readonly runOn = new RunTargetState();
+  /** The queue workers of the selected sweep, read with its detail (null: none read). */
+  workers = $state.raw<SweepWorkers | null>(null);
 
   readonly selected = $derived(this.sweeps.find((sweep) => sweep.id === this.selectedId) ?? null);
 
@@ -114,6 +120,7 @@ export class SweepsState {
     }
     this.detailError = null;
     if (this.detail !== null && this.detail.id !== id) this.detail = null;
+    if (this.workers !== null && this.workers.sweepId !== id) this.workers = null;
     if (id !== null) this.requestDetail(true);
   }
 
@@ -150,9 +157,10 @@ export class SweepsState {
     if (id === this.selectedId) this.requestDetail();
   }
 
+  /** Resumes the sweep where "Run on" says (this machine, or the queue). */
   async resume(id: string): Promise<void> {
     try {
-      await this.api.resumeSweep({ id });
+      await this.api.resumeSweep({ id, ...this.runOn.target() });
     } catch (error) {
       this.onError(error);
     }
@@ -209,9 +217,11 @@ export class SweepsState {
     this.detailAgain = false;
     this.detailStartedAt = Date.now();
     try {
-      const detail = await this.api.getSweep({ id });
+      // The workers with the detail, so both are live together; a failure to read them hides their list only.
+      const [detail, workers] = await Promise.all([this.api.getSweep({ id }), this.api.getSweepWorkers({ id }).catch(() => null)]);
       if (this.selectedId === id) {
         this.detail = detail;
+        this.workers = workers;
         this.detailReadAt = Date.now();
         this.detailError = null;
         this.patch(id, {

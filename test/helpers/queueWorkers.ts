@@ -1,0 +1,54 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { hostname } from 'node:os';
+import { CLI, REPO_ROOT } from './cli.ts';
+import { until } from './wait.ts';
+
+export interface CliProcess {
+  pid: number;
+  /** A worker's name as it gives it (host:pid). */
+  name: string;
+  stdout(): string;
+  stderr(): string;
+  exited: Promise<number | null>;
+  alive(): boolean;
+  /** SIGKILLs its process group (its trainer processes with it), thawing it first; waits for the exit. */
+  kill(): Promise<void>;
+}
+
+/** `ridgeline …` in its own process group, so a signal to the group reaches its trainer processes too. */
+export function startCliProcess(args: readonly string[]): CliProcess {
+  const child: ChildProcess = spawn(process.execPath, [CLI, ...args], { cwd: REPO_ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+  let running = true;
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => ((running = false), resolve(code))));
+  const pid = child.pid!;
+  return {
+    pid,
+    name: `${hostname()}:${pid}`,
+    stdout: () => out,
+    stderr: () => err,
+    exited,
+    alive: () => running,
+    kill: async () => {
+      if (!running) return;
+      try {
+        process.kill(-pid, 'SIGCONT');
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+      await exited;
+    },
+  };
+}
+
+/** `ridgeline worker --queue URL` (one cell at a time, short locks), resolved once it has connected. */
+export async function startQueueWorker(url: string, options: { lockMs?: number; stalledMs?: number } = {}): Promise<CliProcess> {
+  const worker = startCliProcess(['worker', '--queue', url, '--concurrency', '1', '--lock-duration', String(options.lockMs ?? 3000), '--stalled-interval', String(options.stalledMs ?? 1000)]);
+  await until(() => worker.stderr().includes(`worker ${worker.name} connected to`) || !worker.alive(), 'a worker to connect', 60_000);
+  if (!worker.alive()) throw new Error(`the worker exited: ${worker.stderr()}`);
+  return worker;
+}
