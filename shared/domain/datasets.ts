@@ -1,4 +1,4 @@
-import type { StoredColumn } from './datasetImport.ts';
+import type { BadCellPolicy, Delimiter, StoredColumn } from './datasetImport.ts';
 
 /** How an imported data set was read (absent for built-in and CLI data sets). */
 export interface ImportDetails {
@@ -9,6 +9,13 @@ export interface ImportDetails {
   missingPolicy: 'reject' | 'drop' | 'mean';
   /** A categorical target's level coded 1. */
   positiveLevel: string | null;
+  /** The separator the file was read with (absent on data sets imported before it was recorded). */
+  delimiter?: Delimiter;
+  /** Cells corrected by hand in the import dialog. */
+  cellsFixed?: number;
+  /** Cells of numeric columns that were not numbers (after the corrections), and what became of them. */
+  badCells?: number;
+  badCellPolicy?: BadCellPolicy;
 }
 
 export interface DatasetSummary {

@@ -4,6 +4,7 @@
  * in any browser, and prints (the PDF is this page printed by Chromium).
  */
 import { categoricalColor } from '../palette.ts';
+import { hyperparamApplies, type ConditionalHyperparam } from '../domain/hyperparamUse.ts';
 import { METRIC_LABELS, type MetricName } from '../domain/metrics.ts';
 import type { RunDetail } from '../domain/runs.ts';
 import type { AlphaResult } from '../domain/sweeps.ts';
@@ -47,8 +48,10 @@ const MODEL_LOSS: Record<string, string> = {
   mlp: 'squared loss (regression) or log-loss (classification) of the network output',
 };
 
-function table(head: string[], rows: string[][], rowClass: (i: number) => string = () => ''): string {
-  return `<table><thead><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>${rows
+/** A table; `head` null for a table of label–value rows (each starting with its <th>), which has no header row. */
+function table(head: string[] | null, rows: string[][], rowClass: (i: number) => string = () => ''): string {
+  const thead = head === null ? '' : `<thead><tr>${head.map((h) => `<th scope="col">${h}</th>`).join('')}</tr></thead>`;
+  return `<table>${thead}<tbody>${rows
     .map((r, i) => `<tr${rowClass(i) ? ` class="${rowClass(i)}"` : ''}>${r.join('')}</tr>`)
     .join('')}</tbody></table>`;
 }
@@ -57,15 +60,17 @@ const tdn = (v: number | null | undefined): string => `<td class="num">${e(fmt(v
 
 function hyperparamRows(run: RunDetail): [string, string][] {
   const h = run.hyperparams;
+  // What the run's solver does not read is n/a (as in the app's Compare view), not a value that did nothing.
+  const where = (key: ConditionalHyperparam, text: string): string => (hyperparamApplies(key, h, run.resolvedSolver) ? text : 'n/a');
   const rows: [string, string][] = [
     ['model', h.model],
     ['λ (lambda)', fmt(h.lambda)],
     ['α (alpha)', fmt(h.alpha)],
     ['solver', run.resolvedSolver && run.resolvedSolver !== h.solver ? `${h.solver} → ${run.resolvedSolver}` : h.solver],
-    ['learning rate', h.learningRate === undefined ? "solver's own" : fmt(h.learningRate)],
-    ['max iterations', h.maxIter === undefined ? "solver's own" : String(h.maxIter)],
-    ['tolerance', h.tol === undefined ? "solver's own" : fmt(h.tol)],
-    ['batch size', String(h.batchSize)],
+    ['learning rate', where('learningRate', h.learningRate === undefined ? "solver's own" : fmt(h.learningRate))],
+    ['max iterations', where('maxIter', h.maxIter === undefined ? "solver's own" : String(h.maxIter))],
+    ['tolerance', where('tol', h.tol === undefined ? "solver's own" : fmt(h.tol))],
+    ['batch size', where('batchSize', String(h.batchSize))],
     ['standardize', String(h.standardize)],
     ['fit intercept', String(h.fitIntercept)],
     ['init', h.init],
@@ -73,7 +78,7 @@ function hyperparamRows(run: RunDetail): [string, string][] {
     ['validation fraction', fmt(h.validationFraction)],
     ['test fraction', fmt(h.testFraction)],
   ];
-  if (h.model === 'mlp') rows.push(['hidden layers', h.hidden.join(', ')], ['activation', h.activation], ['task', h.task], ['momentum', fmt(h.momentum)], ['lr decay', fmt(h.lrDecay)]);
+  if (h.model === 'mlp') rows.push(['hidden layers', h.hidden.join(', ')], ['activation', h.activation], ['task', h.task], ['momentum', where('momentum', fmt(h.momentum))], ['lr decay', where('lrDecay', fmt(h.lrDecay))]);
   return rows;
 }
 
@@ -97,7 +102,7 @@ function finalRows(run: RunDetail): [string, string][] {
 function comparisonTable(runs: readonly RunDetail[], rowsOf: (r: RunDetail) => [string, string][]): string {
   const perRun = runs.map(rowsOf);
   const labels = perRun[0].map(([label]) => label);
-  const rows = labels.map((label, i) => [`<th>${e(label)}</th>`, ...perRun.map((r) => td(r[i]?.[1] ?? '—'))]);
+  const rows = labels.map((label, i) => [`<th scope="row">${e(label)}</th>`, ...perRun.map((r) => td(r[i]?.[1] ?? '—'))]);
   const differs = labels.map((_, i) => runs.length > 1 && new Set(perRun.map((r) => r[i]?.[1])).size > 1);
   return table(['', ...runs.map((r) => e(r.name))], rows, (i) => (differs[i] ? 'differs' : ''));
 }
@@ -149,12 +154,12 @@ function reproBlock(data: ReportData, runs: readonly RunDetail[], databasePath: 
     const s = data.sweep.stored;
     const ds = byId.get(s.datasetId);
     parts.push(
-      table(['', ''], [
-        [`<th>seed</th>`, td(String(s.spec.seed))],
-        [`<th>folds</th>`, td(`${s.spec.folds} (${s.spec.foldMethod})${s.spec.repeats > 1 ? ` × ${s.spec.repeats} repeats` : ''}`)],
-        [`<th>tolerance</th>`, td(s.spec.tol === undefined ? 'default' : fmt(s.spec.tol))],
-        [`<th>data set hash (SHA-256)</th>`, td(ds?.hash ?? '—')],
-        [`<th>Ridgeline version</th>`, td(s.appVersion)],
+      table(null, [
+        [`<th scope="row">seed</th>`, td(String(s.spec.seed))],
+        [`<th scope="row">folds</th>`, td(`${s.spec.folds} (${s.spec.foldMethod})${s.spec.repeats > 1 ? ` × ${s.spec.repeats} repeats` : ''}`)],
+        [`<th scope="row">tolerance</th>`, td(s.spec.tol === undefined ? 'default' : fmt(s.spec.tol))],
+        [`<th scope="row">data set hash (SHA-256)</th>`, td(ds?.hash ?? '—')],
+        [`<th scope="row">Ridgeline version</th>`, td(s.appVersion)],
       ]),
       // Fold ids from a column are not part of the stored data set: that command reads the file again.
       `<h3>Command</h3><pre class="cmd">${e(cvCommand(s.spec, s.spec.foldMethod === 'column' ? ['--data', 'DATA.csv', '--target', ds?.target ?? 'TARGET'] : dataArguments(ds, databasePath)))}</pre>`,
@@ -165,12 +170,12 @@ function reproBlock(data: ReportData, runs: readonly RunDetail[], databasePath: 
     const ds = byId.get(run.datasetId);
     parts.push(
       `<h3>${e(run.name)} <span class="badge">${e(run.id)}</span></h3>`,
-      table(['', ''], [
-        [`<th>seed</th>`, td(String(run.seed))],
-        [`<th>solver</th>`, td(run.resolvedSolver ?? run.hyperparams.solver)],
-        [`<th>tolerance / iterations</th>`, td(`${run.hyperparams.tol === undefined ? "solver's own" : fmt(run.hyperparams.tol)} / ${run.hyperparams.maxIter ?? "solver's own"}`)],
-        [`<th>data set hash (SHA-256)</th>`, td(run.datasetHash)],
-        [`<th>Ridgeline version</th>`, td(run.appVersion)],
+      table(null, [
+        [`<th scope="row">seed</th>`, td(String(run.seed))],
+        [`<th scope="row">solver</th>`, td(run.resolvedSolver ?? run.hyperparams.solver)],
+        [`<th scope="row">tolerance / iterations</th>`, td(`${run.hyperparams.tol === undefined ? "solver's own" : fmt(run.hyperparams.tol)} / ${run.hyperparams.maxIter ?? "solver's own"}`)],
+        [`<th scope="row">data set hash (SHA-256)</th>`, td(run.datasetHash)],
+        [`<th scope="row">Ridgeline version</th>`, td(run.appVersion)],
       ]),
       `<pre class="cmd" data-run-id="${e(run.id)}">${e(fitCommand(run.hyperparams, dataArguments(ds, databasePath)))}</pre>`,
     );
@@ -186,7 +191,9 @@ function cvSection(result: AlphaResult, measure: string): string {
   const lo = result.cvm.map((m, i) => m - result.cvsd[i]);
   const hi = result.cvm.map((m, i) => m + result.cvsd[i]);
   return lineChart([{ label: `cv ${measure}`, xs, ys: result.cvm, color: '#d1495b' }], {
-    title: `cross-validated ${measure} ± 1 sd · ${result.label}`,
+    // cvsd is cv.glmnet's sqrt(Σ w_k·(e_k − cvm)² / (K − 1)): with equal folds, the fold errors' sample sd over
+    // √K, the standard error of their mean, not their sd.
+    title: `cross-validated ${measure}, mean ± 1 SE over folds · ${result.label}`,
     xLabel: 'λ (log scale)',
     yLabel: `cv ${measure}`,
     logX: true,
@@ -204,15 +211,15 @@ function sweepSections(data: ReportData): string {
   const d = sweep.detail;
   const parts: string[] = ['<h2 class="big">Cross-validation</h2>'];
   parts.push(
-    table(['', ''], [
-      [`<th>status</th>`, td(d.status + (d.statusReason ? ` (${d.statusReason})` : ''))],
-      [`<th>model</th>`, td(d.model)],
-      [`<th>measure</th>`, td(d.measure)],
-      [`<th>α</th>`, td(d.alphas.map(fmt).join(', '))],
-      [`<th>folds × repeats</th>`, td(`${d.folds} × ${d.repeats}`)],
-      [`<th>standardize / intercept</th>`, td(`${d.spec.standardize} / ${d.spec.fitIntercept}`)],
-      [`<th>cells</th>`, td(`${d.cellsDone} / ${d.cellsTotal}`)],
-      [`<th>elapsed</th>`, td(d.elapsedMs === null ? '—' : `${fmt(d.elapsedMs / 1000)} s`)],
+    table(null, [
+      [`<th scope="row">status</th>`, td(d.status + (d.statusReason ? ` (${d.statusReason})` : ''))],
+      [`<th scope="row">model</th>`, td(d.model)],
+      [`<th scope="row">measure</th>`, td(d.measure)],
+      [`<th scope="row">α</th>`, td(d.alphas.map(fmt).join(', '))],
+      [`<th scope="row">folds × repeats</th>`, td(`${d.folds} × ${d.repeats}`)],
+      [`<th scope="row">standardize / intercept</th>`, td(`${d.spec.standardize} / ${d.spec.fitIntercept}`)],
+      [`<th scope="row">cells</th>`, td(`${d.cellsDone} / ${d.cellsTotal}`)],
+      [`<th scope="row">elapsed</th>`, td(d.elapsedMs === null ? '—' : `${fmt(d.elapsedMs / 1000)} s`)],
     ]),
   );
   const results = d.results.filter((r): r is AlphaResult => r !== null);
@@ -255,7 +262,7 @@ function sweepSections(data: ReportData): string {
     parts.push(
       `<h3>cv ${e(d.measure)} per λ</h3>`,
       table(
-        ['#', 'λ', 'cvm', 'cvsd', 'nonzeros', ''],
+        ['#', 'λ', 'cvm (mean over folds)', 'cvsd (standard error)', 'nonzeros', 'chosen λ'],
         best.lambdas.map((l, i) => [
           tdn(i + 1),
           tdn(l),
@@ -300,12 +307,12 @@ export function reportHtml(data: ReportData, options: HtmlOptions): string {
   parts.push('<h2>Data set</h2>');
   for (const { summary: ds } of data.datasets) {
     parts.push(
-      table(['', ''], [
-        [`<th>name</th>`, td(ds.name)],
-        [`<th>shape</th>`, td(`${ds.rows} rows × ${ds.features.length} features (target: ${ds.target})`)],
-        [`<th>hash (SHA-256)</th>`, td(ds.hash)],
-        [`<th>source</th>`, td(ds.source)],
-        [`<th>id</th>`, td(ds.id)],
+      table(null, [
+        [`<th scope="row">name</th>`, td(ds.name)],
+        [`<th scope="row">shape</th>`, td(`${ds.rows} rows × ${ds.features.length} features (target: ${ds.target})`)],
+        [`<th scope="row">hash (SHA-256)</th>`, td(ds.hash)],
+        [`<th scope="row">source</th>`, td(ds.source)],
+        [`<th scope="row">id</th>`, td(ds.id)],
       ]),
     );
     if (ds.columns.length > 0) {

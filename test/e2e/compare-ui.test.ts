@@ -120,13 +120,19 @@ describe('the Compare view', () => {
     await expect.poll(() => allRows.count()).toBe(total);
   });
 
-  it('shows the final metrics with the lowest data loss marked, and each run’s sparsity', async () => {
+  it('ranks none of the training measures of runs with different λ, shows n/a for what cd does not read, and each run’s sparsity', async () => {
+    // The runs minimize different objectives: the least penalized has the lowest J and data loss by
+    // construction, and J − J* is the solver's accuracy. None of them, nor the iterations, is marked best.
     const lowest = Math.min(...records.map((r) => r.final.dataLoss ?? Infinity));
-    const heads = (await view().locator('[data-testid="compare-metrics"] thead th.run-head').allTextContents()).map((s) => s.trim());
-    const best = await view().locator('[data-testid="metric-row"][data-key="dataLoss"] td').evaluateAll((els) => els.map((el) => el.getAttribute('data-best')));
-    expect(best).toEqual(heads.map((name) => String(records.find((r) => r.name === name)?.final.dataLoss === lowest)));
-    // Iterations are not ranked.
-    expect(await view().locator('[data-testid="metric-row"][data-key="iterations"] td[data-best="true"]').count()).toBe(0);
+    expect(records.filter((r) => r.final.dataLoss === lowest).length).toBe(1);
+    for (const key of ['objective', 'dataLoss', 'suboptimality', 'iterations']) {
+      const row = view().locator(`[data-testid="metric-row"][data-key="${key}"]`);
+      expect(await row.locator('td').count(), key).toBe(records.length);
+      expect(await row.locator('td[data-best="true"]').count(), key).toBe(0);
+    }
+    expect(await view().locator('[data-testid="metric-row"][data-key="objective"] th').getAttribute('title')).toMatch(/least penalized one is lowest by construction/);
+    // Coordinate descent reads neither a learning rate nor a batch size.
+    for (const key of ['learningRate', 'batchSize', 'momentum', 'lrDecay']) expect(await row(key).locator('td').allTextContents(), key).toEqual(['n/a', 'n/a', 'n/a']);
 
     for (const record of records) {
       const sparsity = view().locator(`[data-testid="sparsity-row"][data-run-id="${record.id}"]`);

@@ -67,7 +67,7 @@ describe('the UI on the desktop path (preload bridge, IPC, Electron double)', ()
     await expect.poll(() => page.locator('[data-testid="curves-plot"]').getAttribute('data-points'), { timeout: 30_000 }).toBe('501');
     const stored = (await runs()).find((r) => r.name === 'desktop form run');
     expect(stored?.iterations).toBe(500);
-    expect(Number(await page.locator('[data-testid="final-objective"]').textContent())).toBe(stored?.final.objective);
+    expect(Number(await page.locator('[data-testid="final-objective"]').getAttribute('title'))).toBe(stored?.final.objective);
     await page.screenshot({ path: `${SCREENSHOT_DIR}/desktop-run.png` });
   });
 

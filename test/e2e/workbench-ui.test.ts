@@ -97,13 +97,14 @@ describe('the workbench in serve mode', () => {
     await reloaded.click();
     const details = page.locator('[data-testid="run-details"]');
     await details.waitFor();
-    const intercept = Number(await page.locator('[data-testid="param-(intercept)"]').textContent());
-    const w = Number(await page.locator('[data-testid="param-x"]').textContent());
+    // Values show as the runs table shows numbers; every digit is on hover (the title).
+    const intercept = Number(await page.locator('[data-testid="param-(intercept)"]').getAttribute('title'));
+    const w = Number(await page.locator('[data-testid="param-x"]').getAttribute('title'));
     expect(relativeError(intercept, reference.intercept)).toBeLessThan(1e-9);
     expect(relativeError(w, reference.coef.x)).toBeLessThan(1e-9);
-    expect(relativeError(Number(await page.locator('[data-testid="final-objective"]').textContent()), reference.objective_before_iteration['1000'])).toBeLessThan(1e-9);
+    expect(relativeError(Number(await page.locator('[data-testid="final-objective"]').getAttribute('title')), reference.objective_before_iteration['1000'])).toBeLessThan(1e-9);
     // J − J* is shown, positive: gradient descent has not converged after 1000 iterations.
-    expect(Number(await page.locator('[data-testid="suboptimality"]').textContent())).toBeGreaterThan(0.02);
+    expect(Number(await page.locator('[data-testid="suboptimality"]').getAttribute('title'))).toBeGreaterThan(0.02);
     await page.screenshot({ path: `${SCREENSHOT_DIR}/foundation-run-details.png` });
   });
 
@@ -193,7 +194,7 @@ describe('the workbench in serve mode', () => {
     const stored = await api<{ hyperparams: { testFraction: number; validationFraction: number }; final: { testLoss: number } }>('getRun', { id });
     expect(stored.hyperparams).toMatchObject({ testFraction: 0.25, validationFraction: 0.1 });
     expect(stored.final.testLoss).toBeGreaterThan(0);
-    expect(Number(await shown.textContent())).toBe(stored.final.testLoss);
+    expect(Number(await shown.getAttribute('title'))).toBe(stored.final.testLoss);
     await fillForm({ validationFraction: '0', testFraction: '0', seed: '0' });
   });
 

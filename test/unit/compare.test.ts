@@ -167,42 +167,117 @@ describe('coefficients and sparsity', () => {
 });
 
 describe('final metrics', () => {
-  const final = (objective: number, dataLoss: number, suboptimality: number) => ({ objective, dataLoss, penalty: objective - dataLoss, optimumObjective: objective - suboptimality, suboptimality, nonzero: null, testLoss: null });
+  const final = (objective: number, dataLoss: number, suboptimality: number, testLoss: number | null = null) => ({
+    objective,
+    dataLoss,
+    penalty: objective - dataLoss,
+    optimumObjective: objective - suboptimality,
+    suboptimality,
+    nonzero: null,
+    testLoss,
+  });
 
-  it('marks the lowest objective and loss, ties included, and never the iterations or the time', () => {
+  it('never ranks the objective, the training loss, J − J*, the iterations or the time, and says why', () => {
+    // λ = 0.01 has the lowest objective and data loss by construction, and λ = 100 the exact optimum (J − J* = 0).
     const runs = [
       linear(0.01, {}, { final: final(3, 1, 1e-9), iterations: 50, parameters: params(0, { a: 1, b: 2 }) }),
       linear(1, {}, { final: final(2, 1, 1e-12), iterations: 20, parameters: params(0, { a: 0, b: 2 }) }),
       linear(100, {}, { final: final(5, 4, 0), iterations: 5, parameters: params(0, { a: 0, b: 0 }) }),
     ];
     const rows = metricRows(runs);
-    expect(byKey(rows, 'objective').best).toEqual([false, true, false]);
-    expect(byKey(rows, 'dataLoss').best).toEqual([true, true, false]);
-    expect(byKey(rows, 'suboptimality').best).toEqual([false, false, true]);
-    expect(byKey(rows, 'iterations').best).toEqual([false, false, false]);
-    expect(byKey(rows, 'fitMs').best).toEqual([false, false, false]);
+    for (const key of ['objective', 'dataLoss', 'suboptimality', 'iterations', 'fitMs', 'nonzero', 'sparsity']) {
+      expect(byKey(rows, key).best, key).toEqual([false, false, false]);
+      expect(byKey(rows, key).note, key).toBeNull();
+    }
+    expect(byKey(rows, 'objective').about).toMatch(/least penalized one is lowest by construction/);
+    expect(byKey(rows, 'dataLoss').about).toMatch(/least regularized run wins by construction/);
+    expect(byKey(rows, 'suboptimality').about).toMatch(/the solver’s accuracy, not the model’s quality/);
+    expect(byKey(rows, 'suboptimality').formatted).toEqual(['1e-9', '1e-12', '0']);
     expect(byKey(rows, 'nonzero').values).toEqual([2, 1, 0]);
     expect(byKey(rows, 'sparsity').values).toEqual([0, 1 / 2, 1]);
     expect(byKey(rows, 'sparsity').formatted[1]).toBe('50% (1 of 2 zero)');
-    expect(rows.some((row) => row.key === 'validationLoss')).toBe(false);
-    // Equal everywhere: nothing is better than anything else.
-    const equal = metricRows([linear(1, {}, { final: final(2, 1, 0) }), linear(2, {}, { final: final(2, 1, 0) })]);
-    expect(byKey(equal, 'objective').best).toEqual([false, false]);
+    expect(rows.some((row) => row.key === 'validationLoss' || row.key === 'testLoss')).toBe(false);
   });
 
-  it('adds the validation loss when a run has one, and ranks losses only between runs of the same problem', () => {
+  it('ranks the validation loss of runs holding out the same rows of the same data, whatever their λ, solver or test share', () => {
     const a = linear(0.01, { validationFraction: 0.2 }, { final: final(3, 1, 0) });
-    const b = linear(1, { validationFraction: 0.2 }, { final: final(2, 2, 0) });
-    const rows = metricRows([a, b], { validationLoss: new Map([[a.id, 0.7], [b.id, 0.4]]) });
-    expect(byKey(rows, 'validationLoss').values).toEqual([0.7, 0.4]);
-    expect(byKey(rows, 'validationLoss').best).toEqual([false, true]);
+    const b = linear(1, { validationFraction: 0.2, solver: 'closed', alpha: 0 }, { final: final(2, 2, 0) });
+    // Another test share leaves the validation rows as they are (the first ⌈v·m⌉ of the same permutation).
+    const c = linear(0.1, { validationFraction: 0.2, testFraction: 0.1 }, { final: final(2, 2, 0, 0.9) });
+    // No validation rows: n/a, and no obstacle to ranking the others.
+    const d = linear(0.1, {}, { final: final(1, 1, 0) });
+    const mlp = run({ model: 'mlp', lambda: 0.1, alpha: 0, solver: 'adam', validationFraction: 0.2 }, { final: { ...final(1, 1, 0), suboptimality: null } });
+    const losses = new Map([[a.id, 0.7], [b.id, 0.4], [c.id, 0.5], [d.id, null], [mlp.id, 0.45]]);
+    const rows = metricRows([a, b, c, d, mlp], { validationLoss: losses });
+    const validation = byKey(rows, 'validationLoss');
+    expect(validation.values).toEqual([0.7, 0.4, 0.5, null, 0.45]);
+    expect(validation.formatted[3]).toBe('n/a');
+    // An MLP regression's squared loss on the same rows is the same kind of number as a linear model's.
+    expect(validation.best).toEqual([false, true, false, false, false]);
+    expect(validation.note).toBeNull();
+    // One run has a test loss: nothing to rank it against; the others' test loss does not apply.
+    const test = byKey(rows, 'testLoss');
+    expect(test.formatted).toEqual(['n/a', 'n/a', '0.9', 'n/a', 'n/a']);
+    expect(test.best).toEqual([false, false, false, false, false]);
+    // J* is not known for a network (its objective is not convex).
+    expect(byKey(rows, 'suboptimality').formatted[4]).toBe('n/a');
+    // The stored final validation loss serves when no per-step column was read.
+    const stored = metricRows([{ ...a, final: { ...a.final, validationLoss: 0.3 } }, { ...b, final: { ...b.final, validationLoss: 0.6 } }]);
+    expect(byKey(stored, 'validationLoss').best).toEqual([true, false]);
+  });
 
-    const other = linear(1, {}, { final: final(0.5, 0.1, 0), datasetId: 'builtin:prostate' });
-    const mixed = metricRows([linear(0.01, {}, { final: final(3, 1, 0) }), other]);
-    expect(byKey(mixed, 'objective').best).toEqual([false, false]);
-    expect(byKey(mixed, 'objective').note).toMatch(/different data/);
-    // J − J* measures each run against its own optimum: still ranked.
-    expect(byKey(mixed, 'suboptimality').note).toBeNull();
+  it('does not rank held-out losses of other rows, other data or another loss, and says which', () => {
+    const losses = (...pairs: [RunDetail, number][]) => ({ validationLoss: new Map(pairs.map(([r, v]) => [r.id, v])) });
+    const a = linear(0.01, { validationFraction: 0.2 });
+    const share = linear(1, { validationFraction: 0.3 });
+    expect(byKey(metricRows([a, share], losses([a, 0.5], [share, 0.4])), 'validationLoss').note).toMatch(/hold out different validation rows/);
+    const seed = linear(1, { validationFraction: 0.2, seed: 7 });
+    expect(byKey(metricRows([a, seed], losses([a, 0.5], [seed, 0.4])), 'validationLoss').best).toEqual([false, false]);
+    const prostate = linear(1, { validationFraction: 0.2 }, { datasetId: 'builtin:prostate' });
+    expect(byKey(metricRows([a, prostate], losses([a, 0.5], [prostate, 0.4])), 'validationLoss').note).toMatch(/different data sets/);
+    const logistic = run({ model: 'logistic', lambda: 1, alpha: 1, solver: 'cd', validationFraction: 0.2 });
+    expect(byKey(metricRows([a, logistic], losses([a, 0.5], [logistic, 0.4])), 'validationLoss').note).toMatch(/different losses/);
+
+    // Test rows follow the validation rows: another validation share moves them.
+    const t1 = linear(0.01, { testFraction: 0.2 }, { final: final(1, 1, 0, 0.8) });
+    const t2 = linear(1, { testFraction: 0.2 }, { final: final(1, 1, 0, 0.6) });
+    const t3 = linear(1, { testFraction: 0.2, validationFraction: 0.1 }, { final: final(1, 1, 0, 0.5) });
+    expect(byKey(metricRows([t1, t2]), 'testLoss').best).toEqual([false, true]);
+    const moved = byKey(metricRows([t1, t2, t3]), 'testLoss');
+    expect(moved.best).toEqual([false, false, false]);
+    expect(moved.note).toMatch(/hold out different test rows/);
+  });
+});
+
+describe('hyperparameters that do not apply', () => {
+  it('shows n/a for the learning rate, batch size, momentum and decay of cd and the closed form, and no iterations for the closed form', () => {
+    const cd = linear(1, { solver: 'cd', learningRate: 0.5, batchSize: 64 });
+    const closed = linear(1, { solver: 'closed', alpha: 0 });
+    const adam = linear(1, { solver: 'adam', learningRate: 0.01, batchSize: 16 });
+    const sgd = linear(1, { solver: 'sgd', momentum: 0.9 });
+    const rows = hyperparamRows([cd, closed, adam, sgd]);
+    expect(byKey(rows, 'learningRate').values).toEqual(['n/a', 'n/a', '0.01', "solver's own"]);
+    expect(byKey(rows, 'batchSize').values).toEqual(['n/a', 'n/a', '16', '32']);
+    expect(byKey(rows, 'momentum').values).toEqual(['n/a', 'n/a', 'n/a', '0.9']);
+    expect(byKey(rows, 'lrDecay').values).toEqual(['n/a', 'n/a', '1', '1']);
+    expect(byKey(rows, 'maxIter').values).toEqual(["solver's own", 'n/a', "solver's own", "solver's own"]);
+    expect(byKey(rows, 'tol').values[1]).toBe('n/a');
+    // Two cd runs that differ only in settings cd never reads do not differ.
+    const rowsCd = hyperparamRows([cd, linear(2, { solver: 'cd', learningRate: 0.1, batchSize: 8 })]);
+    expect(rowsCd.filter((row) => row.differs).map((row) => row.key)).toEqual(['lambda']);
+  });
+
+  it('follows the solver auto resolved to, and an MLP’s fista, which starts from the learning rate', () => {
+    const auto = run({ model: 'linear', lambda: 1, alpha: 1, solver: 'auto', learningRate: 0.1 }, { resolvedSolver: 'cd' });
+    const pending = run({ model: 'linear', lambda: 1, alpha: 1, solver: 'auto', learningRate: 0.1 }, { resolvedSolver: null });
+    const fista = linear(1, { solver: 'fista', learningRate: 0.1 });
+    const mlpFista = run({ model: 'mlp', lambda: 0.1, alpha: 1, solver: 'fista', learningRate: 0.1 });
+    expect(byKey(hyperparamRows([auto, pending, fista, mlpFista]), 'learningRate').values).toEqual(['n/a', '0.1', 'n/a', '0.1']);
+  });
+
+  it('leaves the axes of settings no run reads out of the parallel coordinates', () => {
+    const runs = [linear(1e-2, { solver: 'cd', batchSize: 8 }, { final: final3(2) }), linear(1, { solver: 'cd', batchSize: 64 }, { final: final3(1) })];
+    expect(parallelAxes(runs, 'objective').map((a) => a.key)).toEqual(['lambda', 'metric:objective']);
   });
 });
 

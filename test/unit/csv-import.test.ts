@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importCsv, previewCsv } from '../../electron/core/datasets/import/csvImport.ts';
+import { isMostlyNumeric } from '../../electron/core/datasets/import/columnStats.ts';
+import { detectDelimiter } from '../../electron/core/datasets/import/delimiter.ts';
 import { ImportOptionsSchema } from '../../shared/domain/datasetImport.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ridgeline-import-'));
@@ -71,10 +73,127 @@ describe('import', () => {
   });
 });
 
+/** 40 rows of x1 = i/4, x2 = i mod 7, y = 2·x1 − x2 + 1; `typo` replaces the x1 cell of data row `row` (line row + 2). */
+function numericFile(name: string, typos: Record<number, string> = {}, delimiter = ','): { path: string; x1: number[]; y: number[] } {
+  const lines = [['x1', 'x2', 'y'].join(delimiter)];
+  const x1: number[] = [];
+  const y: number[] = [];
+  for (let i = 0; i < 40; i++) {
+    x1.push(i / 4);
+    y.push(2 * (i / 4) - (i % 7) + 1);
+    lines.push([typos[i] ?? String(i / 4), String(i % 7), String(y[i])].join(delimiter));
+  }
+  return { path: file(name, `${lines.join('\n')}\n`), x1, y };
+}
+
+describe('a numeric column with a typo', () => {
+  it('stays numeric in the preview, its bad cell listed by line and value', async () => {
+    const { path } = numericFile('typo.csv', { 5: '1.2.3' });
+    const preview = await previewCsv(path);
+    const x1 = preview.columns[0];
+    expect(x1.kind).toBe('numeric');
+    expect(x1.badCells).toEqual({ count: 1, cells: [{ line: 7, value: '1.2.3' }] });
+    expect(x1.levels).toEqual([]);
+    expect(preview.columns[1].badCells.count).toBe(0);
+  });
+
+  it('is categorical when more than 1 cell in 20 is not a number', () => {
+    expect(isMostlyNumeric(19, 1)).toBe(true);
+    expect(isMostlyNumeric(18, 1)).toBe(false);
+    expect(isMostlyNumeric(38, 2)).toBe(true);
+    expect(isMostlyNumeric(0, 1)).toBe(false);
+    expect(isMostlyNumeric(5, 0)).toBe(true);
+  });
+
+  it('rejects the bad cell by default, naming its line, column and value', async () => {
+    const { path } = numericFile('typo-reject.csv', { 5: '1.2.3' });
+    await expect(importCsv(path, opts({ target: 'y' }))).rejects.toThrow(/line 7, column "x1": "1.2.3" is not a number/);
+  });
+
+  it('drops the rows of bad cells', async () => {
+    const { path, y } = numericFile('typo-drop.csv', { 5: '1.2.3', 9: 'oops' });
+    const r = await importCsv(path, opts({ target: 'y', badCells: 'drop' }));
+    expect(r.design.m).toBe(38);
+    expect(r.rowsDropped).toBe(2);
+    expect(r.badCells).toBe(2);
+    expect(Array.from(r.design.y)).toEqual(y.filter((_, i) => i !== 5 && i !== 9));
+    expect(r.columns[0]).toMatchObject({ name: 'x1', badCells: 2 });
+  });
+
+  it('imputes the mean, or the median, of the column’s numbers in the rows kept', async () => {
+    const { path, x1 } = numericFile('typo-impute.csv', { 5: '1.2.3', 6: '' });
+    const others = x1.filter((_, i) => i !== 5 && i !== 6);
+    const mean = others.reduce((a, b) => a + b, 0) / others.length;
+    // 38 numbers: the median is the mean of the 19th and 20th smallest.
+    const sorted = others.slice().sort((a, b) => a - b);
+    const median = (sorted[18] + sorted[19]) / 2;
+    expect(median).not.toBe(mean);
+    const byMean = await importCsv(path, opts({ target: 'y', badCells: 'mean', missing: 'mean' }));
+    expect(byMean.design.x[5 * 2]).toBe(mean);
+    expect(byMean.design.x[6 * 2]).toBe(mean);
+    const byMedian = await importCsv(path, opts({ target: 'y', badCells: 'median', missing: 'mean' }));
+    // The bad cell gets the median; the missing one still the mean (the missing-value policy).
+    expect(byMedian.design.x[5 * 2]).toBe(median);
+    expect(byMedian.design.x[6 * 2]).toBe(mean);
+    expect(byMedian.badCells).toBe(1);
+    expect(byMedian.columns[0].missing).toBe(1);
+  });
+
+  it('applies the user’s corrections before anything else reads the cells', async () => {
+    const { path, x1 } = numericFile('typo-fix.csv', { 5: '1.2.3' });
+    const r = await importCsv(path, opts({ target: 'y', fixes: [{ line: 7, column: 'x1', value: ' 1.23 ' }] }));
+    expect(r.cellsFixed).toBe(1);
+    expect(r.badCells).toBe(0);
+    expect(r.design.x[5 * 2]).toBe(1.23);
+    expect(r.design.x[4 * 2]).toBe(x1[4]);
+    await expect(importCsv(path, opts({ target: 'y', fixes: [{ line: 7, column: 'x1', value: '1' }, { line: 99, column: 'x1', value: '1' }] }))).rejects.toThrow(/a correction names line 99, but the file ends at line 41/);
+    await expect(importCsv(path, opts({ target: 'y', fixes: [{ line: 7, column: 'nope', value: '1' }] }))).rejects.toThrow(/correction names column "nope"/);
+  });
+
+  it('never imputes the target', async () => {
+    const lines = ['x,y', ...Array.from({ length: 30 }, (_, i) => `${i},${i === 4 ? 'n.a.' : i * 2}`)];
+    const path = file('bad-target.csv', `${lines.join('\n')}\n`);
+    await expect(importCsv(path, opts({ target: 'y', badCells: 'median' }))).rejects.toThrow(/target "y" has cells that are not numbers \(the first on line 6: "n.a."\); a target is never imputed/);
+    const dropped = await importCsv(path, opts({ target: 'y', badCells: 'drop' }));
+    expect(dropped.design.m).toBe(29);
+  });
+});
+
+describe('separators', () => {
+  it('detects comma, semicolon, tab and vertical bar from the first lines', () => {
+    expect(detectDelimiter('a,b,c\n1,2,3\n', true)).toBe(',');
+    expect(detectDelimiter('a;b;c\n1,5;2,5;3\n', true)).toBe(';');
+    expect(detectDelimiter('a\tb\tc\n1\t2\t3\n', true)).toBe('\t');
+    expect(detectDelimiter('a|b\n1|2\n', true)).toBe('|');
+    // Separators inside quotes do not count; a cut-off last line does not spoil the pattern.
+    expect(detectDelimiter('name,note\n"x","a;b;c"\n"y","d;e"\n"z","f;', false)).toBe(',');
+    expect(detectDelimiter('\uFEFFa;b\r\n1;2\r\n', true)).toBe(';');
+    expect(detectDelimiter('single\n1\n2\n', true)).toBe(',');
+  });
+
+  it('reads a semicolon file and a tab file like the comma file', async () => {
+    const comma = await importCsv(numericFile('sep-comma.csv').path, opts({ target: 'y' }));
+    for (const [name, delimiter] of [['sep-semicolon.csv', ';'], ['sep-tab.tsv', '\t']] as const) {
+      const { path } = numericFile(name, {}, delimiter);
+      const preview = await previewCsv(path);
+      expect(preview.delimiter).toBe(delimiter);
+      expect(preview.delimiterDetected).toBe(true);
+      expect(preview.columns.map((c) => [c.name, c.kind])).toEqual([['x1', 'numeric'], ['x2', 'numeric'], ['y', 'numeric']]);
+      const r = await importCsv(path, opts({ target: 'y' }));
+      expect(r.delimiter).toBe(delimiter);
+      expect(Array.from(r.design.x)).toEqual(Array.from(comma.design.x));
+    }
+    // The separator asked for wins over the detected one.
+    const forced = await previewCsv(numericFile('sep-forced.csv', {}, ';').path, 'sep-forced.csv', ',');
+    expect(forced).toMatchObject({ delimiter: ',', delimiterDetected: false });
+    expect(forced.columns.map((c) => c.name)).toEqual(['x1;x2;y']);
+  });
+});
+
 describe('bad files get precise messages', () => {
   const cases: [string, string | Buffer, Record<string, unknown>, RegExp][] = [
-    ['ragged.csv', 'a,b,y\n1,2,3\n4,5\n6,7,8\n', { target: 'y' }, /line 3 has 2 fields.*ragged/],
-    ['text-in-numeric.csv', 'a,y\n1,2\n2,3\nabc,4\n', { target: 'y' }, /line 4, column "a": "abc" is not a number/],
+    ['ragged.csv', 'a,b,y\n1,2,3\n4,5\n6,7,8\n', { target: 'y' }, /line 3 has 2 fields, but the header has 3 \(a ragged row/],
+    ['text-in-numeric.csv', 'a,y\n1,2\n2,3\nabc,4\n', { target: 'y' }, /line 4, column "a": "abc" is not a number \(correct the cell, drop or impute such cells, or mark the column categorical\)/],
     ['empty.csv', '', { target: 'y' }, /is empty/],
     ['header-only.csv', 'a,y\n', { target: 'y' }, /has a header but no data rows/],
     ['binary.csv', Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00, 0x14, 0x00]), { target: 'y' }, /not a text CSV file \(it contains NUL bytes/],
@@ -82,6 +201,10 @@ describe('bad files get precise messages', () => {
     ['constant.csv', 'x,y\n1,3\n2,3\n3,3\n', { target: 'y' }, /the target "y" is constant \(every row is 3\)/],
     ['no-target.csv', 'x,z\n1,2\n', { target: 'y' }, /no column named "y" for the target/],
     ['dup.csv', 'x,x,y\n1,2,3\n', { target: 'y' }, /names column "x" twice/],
+    // Quote mistakes, in words: where, and what to change (not the parser's "Quote Not Closed: the parsing is finished…").
+    ['unclosed.csv', 'a,b,y\n1,2,3\n4,"5,6\n7,8,9\n', { target: 'y' }, /^unclosed\.csv: line 3, column "b" opens a quoted cell with " that is never closed/],
+    ['after-quote.csv', 'a,b,y\n1,2,3\n4,"5"x,6\n', { target: 'y' }, /^after-quote\.csv: line 3, column "b" has text right after a quoted cell's closing "/],
+    ['inch.csv', 'a,b,y\n1,2,3\n4,5" screen,6\n', { target: 'y' }, /^inch\.csv: line 3, column "b" has a " in the middle of a cell/],
   ];
   for (const [name, content, o, pattern] of cases) {
     it(name, async () => {

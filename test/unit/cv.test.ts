@@ -78,6 +78,17 @@ describe('cv against cv.glmnet', () => {
 });
 
 describe('cv definitions', () => {
+  it('cvsd is the standard error of the mean over folds (their sample sd over √K), not their sd', () => {
+    // Five equal folds with errors 1…5 at one λ: mean 3, sample sd √(10/4) = 1.5811…, SE = 1.5811…/√5 = √0.5.
+    const errors = [1, 2, 3, 4, 5];
+    const s = summarizeCv([1], errors.map((e, fold) => ({ fold, size: 20, errors: new Float64Array([e]) })));
+    const sampleSd = Math.sqrt(errors.reduce((a, e) => a + (e - 3) ** 2, 0) / (errors.length - 1));
+    expect(s.cvm[0]).toBe(3);
+    expect(s.cvsd[0]).toBeCloseTo(sampleSd / Math.sqrt(5), 15);
+    expect(s.cvsd[0]).toBeCloseTo(Math.sqrt(0.5), 15);
+    expect(s.cvsd[0]).not.toBeCloseTo(sampleSd, 3);
+  });
+
   it('cvm is the fold-size-weighted mean; cvsd the weighted spread over K − 1; λ_1se the one-SE rule', () => {
     // Two λ, three folds of sizes 1, 1, 2. At λ[0]: errors 1, 3, 2 → cvm = (1 + 3 + 4)/4 = 2,
     // variance = (1·1 + 1·1 + 2·0)/4 = 0.5, cvsd = sqrt(0.5/2) = 0.5. At λ[1]: 1.5 everywhere → cvsd 0.

@@ -121,6 +121,12 @@ describe('reports', () => {
       expect(html).toContain('npx ridgeline fit');
     }
     if (target.kind === 'runs') expect(html).toContain('class="differs"');
+    // Every header row names its columns (label–value tables have none, their rows carry the labels).
+    for (const [, head] of html.matchAll(/<thead>(.*?)<\/thead>/g)) expect(head.replace(/<[^>]+>/g, '').trim(), head).not.toBe('');
+    expect(html).not.toContain('± 1 sd');
+    if (target.kind === 'sweep') expect(html).toContain('mean ± 1 SE over folds');
+    // The runs here are fista and cd: neither reads a batch size.
+    if (target.kind !== 'sweep') expect(html).toMatch(/<th scope="row">batch size<\/th><td>n\/a<\/td>/);
 
     const csv = Buffer.from((await buildReport(store, target, 'csv')).bytes).toString('utf8');
     expect(expectCsvMatches(csv, report)).toBeGreaterThan(0);

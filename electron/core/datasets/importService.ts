@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { ImportSource } from '../../../shared/api.ts';
-import { ImportOptionsSchema, type CsvPreview, type ImportOptions } from '../../../shared/domain/datasetImport.ts';
+import { ImportOptionsSchema, type CsvPreview, type Delimiter, type ImportOptions } from '../../../shared/domain/datasetImport.ts';
 import { RidgelineError, toErrorInfo } from '../../../shared/errors.ts';
 import { describeIssues } from '../../../shared/validate.ts';
 import type { DatasetsStore } from '../db/datasetsStore.ts';
@@ -69,9 +69,10 @@ export class ImportService {
     return { path: source.path, label: basename(source.path) };
   }
 
-  preview(source: ImportSource): Promise<CsvPreview> {
+  /** The file's columns as read with `delimiter`, or with the separator its first lines show. */
+  preview(source: ImportSource, delimiter?: Delimiter): Promise<CsvPreview> {
     const { path, label } = this.resolve(source);
-    return previewCsv(path, label);
+    return previewCsv(path, label, delimiter);
   }
 
   start(source: ImportSource, input: unknown): { importId: string } {
@@ -117,7 +118,18 @@ export class ImportService {
         target: result.target,
         design: result.design,
         columns: result.columns,
-        importDetails: { fileName: label, bytes: source.kind === 'upload' ? (this.uploads.get(source.uploadId)?.bytes ?? 0) : 0, rowsRead: result.rowsRead, rowsDropped: result.rowsDropped, missingPolicy: options.missing, positiveLevel: result.positiveLevel },
+        importDetails: {
+          fileName: label,
+          bytes: source.kind === 'upload' ? (this.uploads.get(source.uploadId)?.bytes ?? 0) : 0,
+          rowsRead: result.rowsRead,
+          rowsDropped: result.rowsDropped,
+          missingPolicy: options.missing,
+          positiveLevel: result.positiveLevel,
+          delimiter: result.delimiter,
+          cellsFixed: result.cellsFixed,
+          badCells: result.badCells,
+          badCellPolicy: options.badCells,
+        },
       });
       events.emit({ type: 'importFinished', importId, datasetId: dataset.id });
     } catch (error) {

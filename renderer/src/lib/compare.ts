@@ -4,6 +4,7 @@
  * where "best" means something, the coefficients of every run per feature, and the axes of a
  * parallel-coordinates plot (logarithmic for λ and the learning rate).
  */
+import { hyperparamApplies, lossKind, type ConditionalHyperparam } from '../../../shared/domain/hyperparamUse.ts';
 import type { RunDetail } from '../../../shared/domain/runs.ts';
 import { formatCompact, formatInteger, formatTick } from './format.ts';
 import { formatMs } from './duration.ts';
@@ -36,7 +37,10 @@ const NOT_APPLICABLE = 'n/a';
 const num = (value: number): string => formatCompact(value, 6);
 const optional = (value: number | undefined): string => (value === undefined ? SOLVERS_OWN : num(value));
 const anyMlp = (runs: readonly RunDetail[]): boolean => runs.some((run) => run.hyperparams.model === 'mlp');
-const mlpOnly = <T>(run: RunDetail, value: T): T | null => (run.hyperparams.model === 'mlp' ? value : null);
+const applies = (run: RunDetail, key: ConditionalHyperparam): boolean => hyperparamApplies(key, run.hyperparams, run.resolvedSolver);
+/** The value where the run's solver or model reads the hyperparameter, else null (shown as n/a, compared as equal to other n/a). */
+const where = <T>(run: RunDetail, key: ConditionalHyperparam, value: T): T | null => (applies(run, key) ? value : null);
+const mlpOnly = <T>(run: RunDetail, value: T): T | null => where(run, 'hidden', value);
 
 const HYPERPARAM_FIELDS: readonly HyperparamField[] = [
   { key: 'dataset', label: 'data set', raw: (r) => r.datasetId, format: (r) => r.datasetName },
@@ -50,12 +54,18 @@ const HYPERPARAM_FIELDS: readonly HyperparamField[] = [
     raw: (r) => [r.hyperparams.solver, r.resolvedSolver],
     format: (r) => (r.resolvedSolver && r.resolvedSolver !== r.hyperparams.solver ? `${r.hyperparams.solver} → ${r.resolvedSolver}` : r.hyperparams.solver),
   },
-  { key: 'learningRate', label: 'learning rate', raw: (r) => r.hyperparams.learningRate ?? null, format: (r) => optional(r.hyperparams.learningRate) },
-  { key: 'maxIter', label: 'max iterations', raw: (r) => r.hyperparams.maxIter ?? null, format: (r) => (r.hyperparams.maxIter === undefined ? SOLVERS_OWN : formatInteger(r.hyperparams.maxIter)) },
-  { key: 'tol', label: 'tolerance', raw: (r) => r.hyperparams.tol ?? null, format: (r) => optional(r.hyperparams.tol) },
-  { key: 'batchSize', label: 'batch size', raw: (r) => r.hyperparams.batchSize, format: (r) => String(r.hyperparams.batchSize) },
-  { key: 'momentum', label: 'momentum', raw: (r) => r.hyperparams.momentum, format: (r) => num(r.hyperparams.momentum) },
-  { key: 'lrDecay', label: 'learning-rate decay', raw: (r) => r.hyperparams.lrDecay, format: (r) => num(r.hyperparams.lrDecay) },
+  // An unset value ("solver's own") and one that does not apply (n/a) differ: the first is a choice the solver made.
+  { key: 'learningRate', label: 'learning rate', raw: (r) => where(r, 'learningRate', r.hyperparams.learningRate ?? SOLVERS_OWN), format: (r) => where(r, 'learningRate', optional(r.hyperparams.learningRate)) ?? NOT_APPLICABLE },
+  {
+    key: 'maxIter',
+    label: 'max iterations',
+    raw: (r) => where(r, 'maxIter', r.hyperparams.maxIter ?? SOLVERS_OWN),
+    format: (r) => where(r, 'maxIter', r.hyperparams.maxIter === undefined ? SOLVERS_OWN : formatInteger(r.hyperparams.maxIter)) ?? NOT_APPLICABLE,
+  },
+  { key: 'tol', label: 'tolerance', raw: (r) => where(r, 'tol', r.hyperparams.tol ?? SOLVERS_OWN), format: (r) => where(r, 'tol', optional(r.hyperparams.tol)) ?? NOT_APPLICABLE },
+  { key: 'batchSize', label: 'batch size', raw: (r) => where(r, 'batchSize', r.hyperparams.batchSize), format: (r) => where(r, 'batchSize', String(r.hyperparams.batchSize)) ?? NOT_APPLICABLE },
+  { key: 'momentum', label: 'momentum', raw: (r) => where(r, 'momentum', r.hyperparams.momentum), format: (r) => where(r, 'momentum', num(r.hyperparams.momentum)) ?? NOT_APPLICABLE },
+  { key: 'lrDecay', label: 'learning-rate decay', raw: (r) => where(r, 'lrDecay', r.hyperparams.lrDecay), format: (r) => where(r, 'lrDecay', num(r.hyperparams.lrDecay)) ?? NOT_APPLICABLE },
   { key: 'standardize', label: 'standardize', raw: (r) => r.hyperparams.standardize, format: (r) => String(r.hyperparams.standardize) },
   { key: 'fitIntercept', label: 'fit intercept', raw: (r) => r.hyperparams.fitIntercept, format: (r) => String(r.hyperparams.fitIntercept) },
   { key: 'init', label: 'initialization', raw: (r) => r.hyperparams.init, format: (r) => r.hyperparams.init },
@@ -189,22 +199,40 @@ export type CompareMetricKey = 'objective' | 'dataLoss' | 'validationLoss' | 'te
 export interface MetricDefinition {
   key: CompareMetricKey;
   label: string;
-  /** Lower is better (objective, losses, J − J*); null where no value is better than another. */
-  better: 'lower' | null;
-  /** Whether values are comparable only between runs fitted to the same rows with the same loss. */
-  needsSameProblem: boolean;
+  /**
+   * Whether the lowest value is marked best: only for losses on held-out rows, the one measure of how
+   * good a model is that runs with different λ share (and only between runs holding out the same rows).
+   */
+  ranked: boolean;
+  /** What the row measures, and for the rows never ranked, why (the table's hover text). */
+  about: string;
 }
 
 const COMPARE_METRICS: readonly MetricDefinition[] = [
-  { key: 'objective', label: 'objective J', better: 'lower', needsSameProblem: true },
-  { key: 'dataLoss', label: 'data loss', better: 'lower', needsSameProblem: true },
-  { key: 'validationLoss', label: 'validation loss', better: 'lower', needsSameProblem: true },
-  { key: 'testLoss', label: 'test loss', better: 'lower', needsSameProblem: true },
-  { key: 'suboptimality', label: 'J − J*', better: 'lower', needsSameProblem: false },
-  { key: 'iterations', label: 'iterations', better: null, needsSameProblem: false },
-  { key: 'fitMs', label: 'fit time', better: null, needsSameProblem: false },
-  { key: 'nonzero', label: 'nonzero', better: null, needsSameProblem: false },
-  { key: 'sparsity', label: 'sparsity (share of zeros)', better: null, needsSameProblem: false },
+  {
+    key: 'objective',
+    label: 'objective J',
+    ranked: false,
+    about: 'The penalized training objective each run minimized. Not ranked: runs with another λ or α minimize another objective, and the least penalized one is lowest by construction.',
+  },
+  {
+    key: 'dataLoss',
+    label: 'data loss',
+    ranked: false,
+    about: 'The loss on the training rows. Not ranked: it falls as λ falls, so the least regularized run wins by construction; held-out losses say which model generalizes.',
+  },
+  { key: 'validationLoss', label: 'validation loss', ranked: true, about: 'The loss on the held-out validation rows at the last step. Ranked between runs on the same data set, loss and validation rows.' },
+  { key: 'testLoss', label: 'test loss', ranked: true, about: 'The loss on the held-out test rows, measured once on the final parameters. Ranked between runs on the same data set, loss and test rows.' },
+  {
+    key: 'suboptimality',
+    label: 'J − J*',
+    ranked: false,
+    about: 'How far the solver stopped from the optimum of the run’s own objective: the solver’s accuracy, not the model’s quality. Not ranked.',
+  },
+  { key: 'iterations', label: 'iterations', ranked: false, about: 'Parameter updates the solver made.' },
+  { key: 'fitMs', label: 'fit time', ranked: false, about: 'Wall time of the fit.' },
+  { key: 'nonzero', label: 'nonzero', ranked: false, about: 'Penalized parameters that are not exactly zero.' },
+  { key: 'sparsity', label: 'sparsity (share of zeros)', ranked: false, about: 'Share of the penalized parameters that are exactly zero.' },
 ];
 
 /** What the records alone do not hold: each run's last recorded validation loss, by run id. */
@@ -212,15 +240,30 @@ export interface CompareExtras {
   validationLoss?: ReadonlyMap<string, number | null>;
 }
 
+/** Whether a metric exists for this run at all (a held-out loss needs held-out rows; J* a convex problem). */
+function metricApplies(run: RunDetail, key: CompareMetricKey): boolean {
+  switch (key) {
+    case 'validationLoss':
+      return run.hyperparams.validationFraction > 0;
+    case 'testLoss':
+      return run.hyperparams.testFraction > 0;
+    case 'suboptimality':
+      return run.hyperparams.model !== 'mlp';
+    default:
+      return true;
+  }
+}
+
 function metricValue(run: RunDetail, key: CompareMetricKey, extras: CompareExtras = {}): number | null {
   const finite = (v: number | null | undefined): number | null => (v === null || v === undefined || Number.isNaN(v) ? null : v);
+  if (!metricApplies(run, key)) return null;
   switch (key) {
     case 'objective':
       return finite(run.final.objective);
     case 'dataLoss':
       return finite(run.final.dataLoss);
     case 'validationLoss':
-      return finite(extras.validationLoss?.get(run.id));
+      return finite(extras.validationLoss?.get(run.id) ?? run.final.validationLoss);
     case 'testLoss':
       return finite(run.final.testLoss);
     case 'suboptimality':
@@ -238,7 +281,7 @@ function metricValue(run: RunDetail, key: CompareMetricKey, extras: CompareExtra
   }
 }
 
-/** The metrics that some run has a value of (validation loss only when a run held rows out). */
+/** The metrics that some run has a value of (the held-out losses only when a run held rows out). */
 export function availableMetrics(runs: readonly RunDetail[], extras: CompareExtras = {}): MetricDefinition[] {
   return COMPARE_METRICS.filter((m) => (m.key !== 'validationLoss' && m.key !== 'testLoss') || runs.some((run) => metricValue(run, m.key, extras) !== null));
 }
@@ -250,23 +293,39 @@ export interface MetricRow {
   formatted: string[];
   /** Per run: holds the best value of the row (ties all marked); all false where no best applies or all values are equal. */
   best: boolean[];
-  /** Why no best is marked although lower would be better, else null. */
+  /** What the row measures (and why rows that are never ranked are not). */
+  about: string;
+  /** Why a row that could be ranked is not (the runs held out different rows…), else null. */
   note: string | null;
 }
 
 /**
- * The rows (data set, model and loss, and the training rows) that make two runs' objectives and
- * losses the same kind of number. Held-out rows depend on the validation share and the seed.
+ * What makes two runs' held-out losses the same kind of number: the data set, the loss, and the
+ * held-out rows. The split is one PCG64(seed) permutation of the rows (shared/engine/validation.ts): the
+ * validation rows are its first ⌈v·m⌉, the test rows the next ⌈t·m⌉, so the validation rows depend on
+ * the seed and the validation share only, the test rows on both shares and the seed.
  */
-function problemKey(run: RunDetail): string {
+function heldOutParts(run: RunDetail, key: 'validationLoss' | 'testLoss'): { data: string; loss: string; rows: string } {
   const h = run.hyperparams;
-  const loss = h.model === 'mlp' ? `mlp-${h.task}` : h.model;
-  const held = h.validationFraction > 0 || h.testFraction > 0;
-  return identity([run.datasetId, loss, h.validationFraction, h.testFraction, held ? h.seed : null]);
+  return {
+    data: run.datasetId,
+    loss: lossKind(h),
+    rows: identity(key === 'validationLoss' ? [h.seed, h.validationFraction] : [h.seed, h.validationFraction, h.testFraction]),
+  };
+}
+
+/** Why these runs' held-out losses cannot be ranked against each other, or null when they can. */
+function heldOutMismatch(runs: readonly RunDetail[], key: 'validationLoss' | 'testLoss'): string | null {
+  const parts = runs.map((run) => heldOutParts(run, key));
+  const differs = (part: 'data' | 'loss' | 'rows'): boolean => new Set(parts.map((p) => p[part])).size > 1;
+  if (differs('data')) return 'not ranked: the runs use different data sets';
+  if (differs('loss')) return 'not ranked: the runs measure different losses (squared loss and log-loss)';
+  if (differs('rows')) return `not ranked: the runs hold out different ${key === 'validationLoss' ? 'validation' : 'test'} rows (another seed, or another validation or test share)`;
+  return null;
 }
 
 function formatMetric(key: CompareMetricKey, value: number | null, run: RunDetail): string {
-  if (value === null) return '—';
+  if (value === null) return metricApplies(run, key) ? '—' : NOT_APPLICABLE;
   switch (key) {
     case 'iterations':
       return formatInteger(value);
@@ -290,22 +349,26 @@ export function formatPercent(share: number): string {
   return `${percent === 0 || percent === 100 || percent >= 10 ? percent.toFixed(0) : percent.toPrecision(2)}%`;
 }
 
-/** The final metrics side by side, with the lowest value marked where lower is better and the runs are comparable. */
+/**
+ * The final metrics side by side. Only held-out losses are ranked: the lowest is marked best among
+ * the runs that have one, when they all fit the same data set with the same loss and held out the same
+ * rows (runs without held-out rows show n/a and do not stop the others being ranked).
+ */
 export function metricRows(runs: readonly RunDetail[], extras: CompareExtras = {}): MetricRow[] {
-  const sameProblem = new Set(runs.map(problemKey)).size <= 1;
   return availableMetrics(runs, extras).map((metric) => {
     const values = runs.map((run) => metricValue(run, metric.key, extras));
-    const finite = values.filter((v): v is number => v !== null && Number.isFinite(v));
     let note: string | null = null;
     let best = values.map(() => false);
-    if (metric.better === 'lower') {
-      if (metric.needsSameProblem && !sameProblem) note = 'not ranked: the runs fit different data, rows or losses';
-      else if (finite.length >= 2 && new Set(finite).size > 1) {
+    if (metric.ranked && (metric.key === 'validationLoss' || metric.key === 'testLoss')) {
+      const measured = runs.filter((_, r) => values[r] !== null && Number.isFinite(values[r]));
+      note = heldOutMismatch(measured, metric.key);
+      const finite = measured.map((run) => values[runs.indexOf(run)] as number);
+      if (note === null && finite.length >= 2 && new Set(finite).size > 1) {
         const lowest = Math.min(...finite);
         best = values.map((v) => v === lowest);
       }
     }
-    return { key: metric.key, label: metric.label, values, formatted: values.map((v, r) => formatMetric(metric.key, v, runs[r])), best, note };
+    return { key: metric.key, label: metric.label, values, formatted: values.map((v, r) => formatMetric(metric.key, v, runs[r])), best, about: metric.about, note };
   });
 }
 
@@ -450,12 +513,13 @@ interface NumericHyperparam {
 const NUMERIC_HYPERPARAMS: readonly NumericHyperparam[] = [
   { key: 'lambda', label: 'λ', value: (r) => r.hyperparams.lambda },
   { key: 'alpha', label: 'α', value: (r) => r.hyperparams.alpha },
-  { key: 'learningRate', label: 'learning rate', value: (r) => r.hyperparams.learningRate ?? null },
-  { key: 'maxIter', label: 'max iter.', value: (r) => r.hyperparams.maxIter ?? null },
-  { key: 'tol', label: 'tolerance', value: (r) => r.hyperparams.tol ?? null },
-  { key: 'batchSize', label: 'batch size', value: (r) => r.hyperparams.batchSize },
-  { key: 'momentum', label: 'momentum', value: (r) => r.hyperparams.momentum },
-  { key: 'lrDecay', label: 'lr decay', value: (r) => r.hyperparams.lrDecay },
+  // Where a solver does not read a hyperparameter, its run has no point on that axis.
+  { key: 'learningRate', label: 'learning rate', value: (r) => where(r, 'learningRate', r.hyperparams.learningRate ?? null) },
+  { key: 'maxIter', label: 'max iter.', value: (r) => where(r, 'maxIter', r.hyperparams.maxIter ?? null) },
+  { key: 'tol', label: 'tolerance', value: (r) => where(r, 'tol', r.hyperparams.tol ?? null) },
+  { key: 'batchSize', label: 'batch size', value: (r) => where(r, 'batchSize', r.hyperparams.batchSize) },
+  { key: 'momentum', label: 'momentum', value: (r) => where(r, 'momentum', r.hyperparams.momentum) },
+  { key: 'lrDecay', label: 'lr decay', value: (r) => where(r, 'lrDecay', r.hyperparams.lrDecay) },
   { key: 'validationFraction', label: 'validation share', value: (r) => r.hyperparams.validationFraction },
   { key: 'testFraction', label: 'test share', value: (r) => r.hyperparams.testFraction },
 ];
@@ -472,7 +536,7 @@ function axisOf(key: string, label: string, values: (number | null)[], forceLog:
 export function parallelAxes(runs: readonly RunDetail[], metric: CompareMetricKey, extras: CompareExtras = {}): ParallelAxis[] {
   const axes = NUMERIC_HYPERPARAMS.flatMap((h) => {
     const values = runs.map(h.value);
-    return new Set(values.map(identity)).size > 1 ? [axisOf(h.key, h.label, values, LOG_HYPERPARAMS.has(h.key))] : [];
+    return new Set(finiteValues(values)).size > 1 ? [axisOf(h.key, h.label, values, LOG_HYPERPARAMS.has(h.key))] : [];
   });
   const definition = COMPARE_METRICS.find((m) => m.key === metric);
   axes.push(axisOf(`metric:${metric}`, definition?.label ?? metric, runs.map((run) => metricValue(run, metric, extras)), false));

@@ -20,8 +20,10 @@ export function formatEstimate(seconds: number): string {
 
 /** Fit times as the runs table shows them: "12 ms", "1.23 s", "3 min 05 s". */
 export function formatMs(ms: number | null | undefined): string {
-  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—';
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toPrecision(3)} s`;
-  return `${Math.floor(ms / 60_000)} min ${String(Math.round((ms % 60_000) / 1000)).padStart(2, '0')} s`;
+  if (ms === null || ms === undefined || !Number.isFinite(ms) || ms < 0) return '—';
+  // Rounded first, so 999.6 ms reads "1.00 s" (not "1000 ms") and 119.9 s "2 min 00 s" (not "1 min 60 s").
+  if (Math.round(ms) < 1000) return `${Math.round(ms)} ms`;
+  if (Number((ms / 1000).toPrecision(3)) < 60) return `${(ms / 1000).toPrecision(3)} s`;
+  const seconds = Math.round(ms / 1000);
+  return `${Math.floor(seconds / 60)} min ${String(seconds % 60).padStart(2, '0')} s`;
 }

@@ -1,8 +1,9 @@
 import type { ApiEvent, AppInfo, ImportSource, RidgelineApi } from '../../../shared/api.ts';
-import type { ColumnProfile, CsvPreview, ImportOptions } from '../../../shared/domain/datasetImport.ts';
+import type { BadCellPolicy, ColumnProfile, CsvPreview, Delimiter, ImportOptions } from '../../../shared/domain/datasetImport.ts';
 import type { DatasetSummary } from '../../../shared/domain/datasets.ts';
 import { RidgelineError, toErrorInfo, type ErrorInfo } from '../../../shared/errors.ts';
 import { uploadFile, type UploadResult } from '../api/upload.ts';
+import { badCellProblem, badColumns, describeManyLevels, fixesToSend, manyLevelColumns, type BadColumn, type ManyLevels } from '../lib/importChecks.ts';
 
 export type ImportStep = 'choose' | 'uploading' | 'previewing' | 'preview' | 'importing' | 'done';
 export type MissingPolicy = ImportOptions['missing'];
@@ -18,7 +19,15 @@ export interface ImportChoices {
   /** Columns to one-hot encode. */
   categorical: string[];
   missing: MissingPolicy | null;
+  /** Corrections of cells that are not numbers, as typed, by fixKey(column, line). */
+  fixes: Record<string, string>;
+  /** What to do with cells that are not numbers and have no correction; null until chosen. */
+  badCells: BadCellPolicy | null;
+  /** The user confirmed one-hot encoding the columns with many levels. */
+  confirmLevels: boolean;
 }
+
+const emptyChoices = (): ImportChoices => ({ name: '', target: '', features: [], categorical: [], missing: null, fixes: {}, badCells: null, confirmLevels: false });
 
 /** File name without its last extension: the default data set name. */
 export function baseName(fileName: string): string {
@@ -41,7 +50,7 @@ export class ImportFlow {
   uploadFraction = $state(0);
   importFraction = $state(0);
   preview = $state.raw<CsvPreview | null>(null);
-  choices = $state<ImportChoices>({ name: '', target: '', features: [], categorical: [], missing: null });
+  choices = $state<ImportChoices>(emptyChoices());
   /** The data set an import produced (on success). */
   result = $state.raw<DatasetSummary | null>(null);
   /** A note for the user that is not an error (e.g. a drop the desktop cannot take). */
@@ -71,6 +80,21 @@ export class ImportFlow {
 
   get needsMissingPolicy(): boolean {
     return this.usedColumns.some((c) => c.missing > 0);
+  }
+
+  /** Numeric columns used that have cells that are not numbers, with the user's corrections. */
+  get badColumns(): BadColumn[] {
+    return badColumns(this.preview, this.choices);
+  }
+
+  /** Whether some bad cell has no correction, so a policy must say what becomes of it. */
+  get needsBadCellPolicy(): boolean {
+    return this.badColumns.some((b) => b.unresolved > 0);
+  }
+
+  /** Features to be one-hot encoded into many columns (the import asks to confirm them). */
+  get manyLevels(): ManyLevels[] {
+    return manyLevelColumns(this.preview, this.choices);
   }
 
   get busy(): boolean {
@@ -162,12 +186,21 @@ export class ImportFlow {
     this.uploadAbort?.abort();
   }
 
-  private async loadPreview(defaultName: string): Promise<void> {
+  /** Reads the file again with another separator (the choices start over: the columns may differ). */
+  async setDelimiter(delimiter: Delimiter): Promise<void> {
+    if (this.step !== 'preview' || this.preview?.delimiter === delimiter) return;
+    this.error = null;
+    // A failed import consumed the upload: send the same file again first.
+    if (this.source?.kind === 'upload' && this.uploadConsumed && !(await this.sendFile())) return;
+    await this.loadPreview(this.choices.name, delimiter);
+  }
+
+  private async loadPreview(defaultName: string, delimiter?: Delimiter): Promise<void> {
     const source = this.source;
     if (source === null) return;
     this.step = 'previewing';
     try {
-      const preview = await this.api.previewImport({ source });
+      const preview = await this.api.previewImport(delimiter === undefined ? { source } : { source, delimiter });
       this.preview = preview;
       const names = preview.columns.map((c) => c.name);
       const target = names[names.length - 1] ?? '';
@@ -177,6 +210,9 @@ export class ImportFlow {
         features: preview.columns.filter((c) => c.name !== target && c.kind !== 'empty').map((c) => c.name),
         categorical: preview.columns.filter((c) => c.kind === 'categorical').map((c) => c.name),
         missing: null,
+        fixes: {},
+        badCells: null,
+        confirmLevels: false,
       };
       this.step = 'preview';
     } catch (failure) {
@@ -210,6 +246,12 @@ export class ImportFlow {
     if (target === '') return 'Choose the target column.';
     if (features.filter((f) => f !== target).length === 0) return 'Tick at least one feature column.';
     if (this.needsMissingPolicy && missing === null) return 'Some of the columns used have missing cells: choose what to do with them.';
+    const bad = badCellProblem(this.badColumns, this.choices.badCells);
+    if (bad !== null) return bad;
+    const many = this.manyLevels;
+    if (many.length > 0 && !this.choices.confirmLevels) {
+      return `${many.map((m) => describeManyLevels(m, this.preview?.truncated ?? false)).join(' ')} Confirm the encoding, or untick ${many.length === 1 ? 'that column' : 'those columns'} as a feature.`;
+    }
     return null;
   }
 
@@ -222,6 +264,10 @@ export class ImportFlow {
       features: features.filter((f) => f !== target),
       categorical: categorical.filter((c) => used.has(c)),
       missing: missing ?? 'reject',
+      // The separator the preview read the file with, so the import reads it the same way.
+      ...(this.preview ? { delimiter: this.preview.delimiter } : {}),
+      fixes: fixesToSend(this.badColumns),
+      badCells: this.needsBadCellPolicy ? (this.choices.badCells ?? 'reject') : 'reject',
     };
   }
 
