@@ -16,6 +16,7 @@
  */
 import { kernelMode } from '../kernels/heap.ts';
 import { F64, FunctionBuilder, I32, V128, assembleModule } from '../kernels/wasm/emitter.ts';
+import { columnDot } from '../kernels/wasm/kernels.ts';
 import * as ts from './logisticKernels.ts';
 
 /** Kernels on column j of the design, the residual r, the weights v, Δη and the scratch column u. */
@@ -51,35 +52,6 @@ const PAGE = 65536;
 /** Both accumulators' four lanes combined as logisticKernels.ts does: (s0 + s1) + (s2 + s3), s0 with the tail. */
 function combine(f: FunctionBuilder, s0: number, a: number, b: number): void {
   f.get(s0).get(a).lane(1).fadd().get(b).lane(0).get(b).lane(1).fadd().fadd();
-}
-
-/** dot(a, b, m, out): out[0] = Σ a_i·b_i. */
-function dotKernel(): FunctionBuilder {
-  const f = new FunctionBuilder('dot', [I32, I32, I32, I32]);
-  const [a, b, m, out] = [0, 1, 2, 3];
-  const end = f.local(I32);
-  const ap = f.local(I32);
-  const bp = f.local(I32);
-  const A = f.local(V128);
-  const B = f.local(V128);
-  const s0 = f.local(F64);
-  f.f64x2(0).set(A).f64x2(0).set(B);
-  f.get(m).i32(3).shl().get(a).add().set(end);
-  f.get(a).set(ap).get(b).set(bp);
-  f.forEach(ap, 32, end, () => {
-    f.get(A).get(ap).vload(0).get(bp).vload(0).vmul().vadd().set(A);
-    f.get(B).get(ap).vload(16).get(bp).vload(16).vmul().vadd().set(B);
-    f.inc(bp, 32);
-  });
-  f.get(A).lane(0).set(s0);
-  f.forEach(ap, 8, end, () => {
-    f.get(s0).get(ap).fload().get(bp).fload().fmul().fadd().set(s0);
-    f.inc(bp, 8);
-  });
-  f.get(out);
-  combine(f, s0, A, B);
-  f.fstore();
-  return f;
 }
 
 /** dotCurv(x, r, v, m, out): out[0] = Σ x·r, out[1] = Σ (v·x)·x. */
@@ -296,7 +268,7 @@ function logisticModule(): { api: WasmApi; module: object } | null {
   if (compiled !== undefined) return compiled;
   try {
     const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-    const bytes = assembleModule([dotKernel(), dotCurvKernel(), subtractKernel(false), subtractKernel(true), weightKernel(), dot2Kernel(), addScaledKernel()]);
+    const bytes = assembleModule([columnDot('dot'), dotCurvKernel(), subtractKernel(false), subtractKernel(true), weightKernel(), dot2Kernel(), addScaledKernel()]);
     compiled = api ? { api, module: new api.Module(bytes) } : null;
   } catch {
     compiled = null;

@@ -518,10 +518,10 @@ function gramPair(): FunctionBuilder {
 /**
  * columnDot(a, b, m, out): out[0] = Σ a_i·b_i as four partial sums s0…s3 (i mod 4, the lanes of two
  * vector accumulators; a tail of m mod 4 joins s0), combined as (s0 + s1) + (s2 + s3): linalg/gram.ts's
- * dot, operation for operation.
+ * dot, operation for operation. The logistic module (cd/logisticWasm.ts) has it too, as `dot`.
  */
-function columnDot(): FunctionBuilder {
-  const f = new FunctionBuilder('columnDot', [I32, I32, I32, I32]);
+export function columnDot(name = 'columnDot'): FunctionBuilder {
+  const f = new FunctionBuilder(name, [I32, I32, I32, I32]);
   const [a, b, m, out] = [0, 1, 2, 3];
   const end = f.local(I32);
   const ap = f.local(I32);
