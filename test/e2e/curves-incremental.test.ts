@@ -86,16 +86,22 @@ describe('the renderer’s curves', () => {
     expect(LIVE_METRICS as readonly string[]).not.toContain(metric);
     // Every getRunMetrics of that metric the page makes, with what it asked and got.
     const fetches: { fromStep: number; firstStep: number; count: number }[] = [];
-    page.on('response', async (response) => {
+    // Responses are read asynchronously: one still being read when the test ends (the page closes) is
+    // dropped, not left as an unhandled rejection; the listener goes at the end of the test.
+    let reading = true;
+    const onResponse = async (response: import('playwright-core').Response): Promise<void> => {
       if (!response.url().endsWith('/api/getRunMetrics')) return;
       const asked = decodeWire<{ ids: string[]; metrics?: string[]; fromStep?: number | number[] }>(response.request().postData() ?? '{}');
       if (!asked.metrics?.includes(metric)) return;
-      const got = decodeWire<{ ok: boolean; value: Metrics[] }>(await response.text());
+      const text = await response.text().catch(() => null);
+      if (text === null || !reading) return;
+      const got = decodeWire<{ ok: boolean; value: Metrics[] }>(text);
       got.value.forEach((result, k) => {
         const fromStep = Array.isArray(asked.fromStep) ? asked.fromStep[k] : (asked.fromStep ?? 0);
         fetches.push({ fromStep, firstStep: result.firstStep, count: result.count });
       });
-    });
+    };
+    page.on('response', onResponse);
 
     await page.goto(serve.url);
     // Long enough to be cancelled while it trains: the test ends it once it has seen the curve grow.
@@ -121,5 +127,7 @@ describe('the renderer’s curves', () => {
     }
     expect(held).toBe(stored.count);
     expect(pageErrors).toEqual([]);
+    reading = false;
+    page.off('response', onResponse);
   }, 180_000);
 });
