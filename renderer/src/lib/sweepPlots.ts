@@ -90,6 +90,16 @@ function nonzeroAxis(theme: PlotTheme, xs: Float64Array, counts: number[], minGa
   };
 }
 
+/**
+ * Whether a line's label (of `width`, drawn `gap` from the line at x) goes to its left: the preferred
+ * side when the label fits there between `left` and `right`, else the other side when it fits there.
+ */
+export function labelGoesLeft(x: number, width: number, gap: number, left: number, right: number, preferLeft: boolean): boolean {
+  const leftFits = x - gap - width >= left;
+  const rightFits = x + gap + width <= right;
+  return preferLeft ? leftFits || !rightFits : !rightFits && leftFits;
+}
+
 /** Dashed verticals at λ_min and λ_1se with their names, clipped to the plotting area. */
 function drawLambdaMarks(u: uPlot, marks: LambdaMarks, theme: PlotTheme): void {
   const { ctx, bbox } = u;
@@ -116,12 +126,17 @@ function drawLambdaMarks(u: uPlot, marks: LambdaMarks, theme: PlotTheme): void {
     ctx.moveTo(Math.round(x) + 0.5, bbox.top);
     ctx.lineTo(Math.round(x) + 0.5, bbox.top + bbox.height);
     ctx.stroke();
-    // λ_min lies left of λ_1se: its label goes to the left of its line, λ_1se's to the right.
+    // λ_min lies left of λ_1se: its label goes to the left of its line, λ_1se's to the right, unless
+    // that side has no room for it within the plot (it would be clipped: "_min"); a label moved next to
+    // the other one goes a line lower so that the two do not overlap.
     const same = Math.abs(xMin - x1se) < 2;
     const text = same ? (i === 0 ? 'λ_min = λ_1se' : '') : label;
     if (text === '') return;
-    ctx.textAlign = i === 0 ? 'right' : 'left';
-    ctx.fillText(text, i === 0 ? x - 4 * r : x + 4 * r, bbox.top + 4 * r);
+    const gap = 4 * r;
+    const toLeft = labelGoesLeft(x, ctx.measureText(text).width, gap, bbox.left, bbox.left + bbox.width, i === 0);
+    const moved = toLeft !== (i === 0);
+    ctx.textAlign = toLeft ? 'right' : 'left';
+    ctx.fillText(text, toLeft ? x - gap : x + gap, bbox.top + gap + (moved ? 16 * r : 0));
   });
   ctx.restore();
 }
