@@ -161,7 +161,13 @@ describe('exporting reports from the app', () => {
       await choose();
       const document = JSON.parse(readFileSync(report, 'utf8')) as { runs: { id: string }[] };
       // The data set is the built-in diabetes one, which every database has: left as it is.
-      await expect.poll(() => message.textContent(), { timeout: 30_000 }).toMatch(new RegExp(`^Imported ${document.runs.length} runs, 1 sweep, 0 data sets; 1 already here`));
+      await expect.poll(() => message.textContent(), { timeout: 30_000 }).toMatch(new RegExp(`^\\s*Imported ${document.runs.length} runs, 1 sweep, 0 data sets; 1 already here`));
+      // Said where the imported runs appear (issue 15, item 16): in the runs panel, in view, not in the top bar.
+      expect(await second.locator('section.panel.runs [data-testid="import-report-message"]').count()).toBe(1);
+      const box = (await message.boundingBox())!;
+      expect(box.y + box.height).toBeLessThanOrEqual(900);
+      expect(box.width).toBeGreaterThan(200);
+      expect(await second.locator('header.top [data-testid="import-report-message"]').count()).toBe(0);
       // The sweep and its runs are there, under their own ids, and the other workbench exports the same document.
       await second.getByRole('tab', { name: 'Sweeps' }).click();
       await expect.poll(() => second.locator(`[data-testid="sweep-row"][data-sweep-id="${sweepId}"]`).count()).toBe(1);
@@ -171,7 +177,7 @@ describe('exporting reports from the app', () => {
       expect(readFileSync(out).equals(readFileSync(report))).toBe(true);
       // Twice: nothing is duplicated, and the message says what was left alone.
       await choose();
-      await expect.poll(() => message.textContent(), { timeout: 30_000 }).toMatch(/^Imported 0 runs, 0 sweeps, 0 data sets; \d+ already here/);
+      await expect.poll(() => message.textContent(), { timeout: 30_000 }).toMatch(/^\s*Imported 0 runs, 0 sweeps, 0 data sets; \d+ already here/);
       await second.screenshot({ path: `${SCREENSHOT_DIR}/import-report.png` });
       expect(errors).toEqual([]);
     } finally {
