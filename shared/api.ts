@@ -73,6 +73,10 @@ const QueueUrlSchema = z
 export const API_INPUTS = {
   getAppInfo: Empty,
   listDatasets: Empty,
+  renameDataset: z.object({ id: Id, name: z.string().trim().min(1, 'a data set needs a name').max(200, 'names are at most 200 characters') }).strict(),
+  /** Takes an imported data set out of the lists (its runs keep it); restoreDataset undoes it. */
+  deleteDataset: z.object({ id: Id }).strict(),
+  restoreDataset: z.object({ id: Id }).strict(),
   listRuns: Empty,
   /** A window of the runs table: its view's rows from `offset`, with the counts ("N of M runs"). */
   queryRuns: z.object({ view: RunsViewSchema, offset: z.number().int().min(0), limit: z.number().int().min(1).max(1000, 'at most 1000 rows at once') }).strict(),
@@ -186,6 +190,9 @@ export interface SweepPreview {
 export interface ApiOutputs {
   getAppInfo: AppInfo;
   listDatasets: DatasetSummary[];
+  renameDataset: DatasetSummary;
+  deleteDataset: { runs: number };
+  restoreDataset: DatasetSummary;
   listRuns: RunSummary[];
   queryRuns: RunsPage;
   listRunIds: string[];

@@ -81,6 +81,21 @@ export function createServices(options: ServicesOptions): Services {
   const handlers: ApiHandlers = {
     getAppInfo: () => ({ version: APP_VERSION, databasePath: options.dbPath, importFrom, databaseDamage: null }),
     listDatasets: () => datasets.list(),
+    renameDataset: ({ id, name }) => {
+      const renamed = datasets.rename(id, name);
+      events.emit({ type: 'datasetsChanged' });
+      return renamed;
+    },
+    deleteDataset: ({ id }) => {
+      const result = datasets.softDelete(id);
+      events.emit({ type: 'datasetsChanged' });
+      return result;
+    },
+    restoreDataset: ({ id }) => {
+      const restored = datasets.restore(id);
+      events.emit({ type: 'datasetsChanged' });
+      return restored;
+    },
     listRuns: () => runs.list(),
     queryRuns: ({ view, offset, limit }) => runPages.page(view, offset, limit),
     listRunIds: ({ view, offset, limit }) => runPages.ids(view, offset, limit),

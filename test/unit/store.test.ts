@@ -257,3 +257,36 @@ describe('editing and deleting runs', () => {
     expect(db.prepare('SELECT count(*) AS n FROM run_parameters WHERE run_id = ?').get(id)).toEqual({ n: 0 });
   });
 });
+
+describe('data sets: rename, delete and restore', () => {
+  it('renames and deletes imported data sets only, keeps a deleted one readable, and restores it', async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { openStore } = await import('../../electron/core/cliStore.ts');
+    const store = openStore(join(mkdtempSync(join(tmpdir(), 'ridgeline-datasets-unit-')), 'd.db'), 'test');
+    try {
+      const design = { x: Float64Array.from([1, 2, 3, 4]), y: Float64Array.from([1, 0, 1, 0]), m: 4, p: 1, featureNames: ['a'] };
+      const imported = store.datasets.insertOrReuse({ name: 'mine.csv', source: 'test', target: 'y', design });
+      expect(store.datasets.rename(imported.id, '  Mine  ').name).toBe('Mine');
+      expect(() => store.datasets.rename(imported.id, '   ')).toThrow(/needs a name/);
+      expect(() => store.datasets.rename('builtin:diabetes', 'x')).toThrow(/built in/);
+      expect(() => store.datasets.softDelete('builtin:diabetes')).toThrow(/built in/);
+      expect(() => store.datasets.softDelete('ds_missing')).toThrow(/no data set/);
+      expect(store.datasets.softDelete(imported.id)).toEqual({ runs: 0 });
+      expect(store.datasets.list().map((d) => d.id)).not.toContain(imported.id);
+      // Still readable by what uses it, and its values intact.
+      expect(store.datasets.get(imported.id)?.name).toBe('Mine');
+      expect(Array.from(store.datasets.loadDesign(imported.id).x)).toEqual([1, 2, 3, 4]);
+      expect(store.datasets.restore(imported.id).id).toBe(imported.id);
+      expect(store.datasets.list().map((d) => d.id)).toContain(imported.id);
+      // The same content imported again after a delete brings the stored copy back (one copy, its name).
+      store.datasets.softDelete(imported.id);
+      const again = store.datasets.insertOrReuse({ name: 'other name.csv', source: 'test', target: 'y', design });
+      expect([again.id, again.name]).toEqual([imported.id, 'Mine']);
+      expect(store.datasets.list().filter((d) => d.id === imported.id)).toHaveLength(1);
+    } finally {
+      store.close('test done');
+    }
+  });
+});

@@ -92,6 +92,10 @@ export class DatasetsStore {
   private readonly valuesStmt;
   private readonly insertBlockStmt;
   private readonly blocksStmt;
+  private readonly renameStmt;
+  private readonly deleteStmt;
+  private readonly restoreStmt;
+  private readonly usesStmt;
 
   constructor(private readonly db: Db) {
     this.insertStmt = db.prepare(
@@ -100,14 +104,50 @@ export class DatasetsStore {
     );
     this.byIdStmt = db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM datasets WHERE id = ?`);
     this.byHashStmt = db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM datasets WHERE hash = ? AND builtin = 0 ORDER BY created_at LIMIT 1`);
-    this.listStmt = db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM datasets ORDER BY builtin DESC, created_at, rowid`);
+    this.listStmt = db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM datasets WHERE deleted_at IS NULL ORDER BY builtin DESC, created_at, rowid`);
+    this.renameStmt = db.prepare('UPDATE datasets SET name = ? WHERE id = ? AND builtin = 0 AND deleted_at IS NULL');
+    this.deleteStmt = db.prepare('UPDATE datasets SET deleted_at = ? WHERE id = ? AND builtin = 0 AND deleted_at IS NULL');
+    this.restoreStmt = db.prepare('UPDATE datasets SET deleted_at = NULL WHERE id = ? AND deleted_at IS NOT NULL');
+    this.usesStmt = db.prepare('SELECT count(*) FROM runs WHERE dataset_id = ? AND deleted_at IS NULL').pluck();
     this.valuesStmt = db.prepare('SELECT x, y, rows, cols, feature_names FROM datasets WHERE id = ?');
     this.insertBlockStmt = db.prepare('INSERT INTO dataset_blocks (dataset_id, block, x) VALUES (?, ?, ?)');
     this.blocksStmt = db.prepare('SELECT x FROM dataset_blocks WHERE dataset_id = ? ORDER BY block').pluck();
   }
 
+  /** The data sets people choose from: deleted ones (see softDelete) are left out. */
   list(): DatasetSummary[] {
     return (this.listStmt.all() as DatasetRow[]).map(toSummary);
+  }
+
+  /** Renames an imported data set (built-ins keep their names). */
+  rename(id: string, name: string): DatasetSummary {
+    const trimmed = name.trim();
+    if (trimmed === '') throw new RidgelineError('BAD_REQUEST', 'a data set needs a name');
+    const dataset = this.get(id);
+    if (dataset === null) throw new RidgelineError('NOT_FOUND', `no data set with id ${id}`);
+    if (dataset.builtin) throw new RidgelineError('BAD_REQUEST', `"${dataset.name}" is built in: it keeps its name`);
+    this.renameStmt.run(trimmed, id);
+    return this.get(id)!;
+  }
+
+  /**
+   * Takes an imported data set out of the lists; restore() brings it back. Nothing is erased: runs and
+   * sweeps trained on it keep reading its values (their reports and reproduce commands too). Returns how
+   * many runs use it, for the message.
+   */
+  softDelete(id: string): { runs: number } {
+    const dataset = this.get(id);
+    if (dataset === null) throw new RidgelineError('NOT_FOUND', `no data set with id ${id}`);
+    if (dataset.builtin) throw new RidgelineError('BAD_REQUEST', `"${dataset.name}" is built in and cannot be deleted`);
+    this.deleteStmt.run(new Date().toISOString(), id);
+    return { runs: this.usesStmt.get(id) as number };
+  }
+
+  restore(id: string): DatasetSummary {
+    this.restoreStmt.run(id);
+    const dataset = this.get(id);
+    if (dataset === null) throw new RidgelineError('NOT_FOUND', `no data set with id ${id}`);
+    return dataset;
   }
 
   get(id: string): DatasetSummary | null {
@@ -128,7 +168,11 @@ export class DatasetsStore {
       if (existing) return existing;
     } else {
       const existing = this.byHashStmt.get(hash) as DatasetRow | undefined;
-      if (existing) return toSummary(existing);
+      if (existing) {
+        // The same data imported again after a delete: the stored copy comes back (under its old name).
+        this.restoreStmt.run(existing.id);
+        return toSummary(existing);
+      }
     }
     const id = dataset.id ?? `ds_${hash.slice(0, 16)}`;
     this.insertStmt.run({

@@ -254,6 +254,13 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX runs_lambda ON runs(lambda, created_at, id, deleted_at, role, archived);
     `,
   },
+  {
+    version: 15,
+    sql: `
+      -- A deleted data set leaves the lists (and can be restored): its runs and sweeps keep reading it.
+      ALTER TABLE datasets ADD COLUMN deleted_at TEXT;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
