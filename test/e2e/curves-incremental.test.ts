@@ -116,7 +116,9 @@ describe('the renderer’s curves', () => {
 
     const [stored] = await value<Metrics[]>('getRunMetrics', { ids: [runId], metrics: [metric] });
     const plot = page.locator('[data-testid="curves-plot"]');
-    await expect.poll(async () => Number(await plot.getAttribute('data-points')), { timeout: 30_000 }).toBe(stored.count);
+    // A slow machine trains far more steps before the cancel (800,000 in one CI run): the catching-up
+    // fetches then take longer than on a quiet one.
+    await expect.poll(async () => Number(await plot.getAttribute('data-points')), { timeout: 120_000 }).toBe(stored.count);
     // Each fetch asked for the steps after those the curve held, and its steps went there: the counts
     // tile the history exactly once (a refetch of held steps would add up to more).
     let held = 0;
