@@ -52,24 +52,6 @@ describe('curves: log x, legend values, runs of different lengths', () => {
     );
   }
 
-  it('comes first (issue 15, item 11): with runs stored, the New run form starts folded, the curves are in view, and the form remembers being opened', async () => {
-    const toggle = page.locator('button[aria-controls="new-run-body"]');
-    expect(await toggle.getAttribute('aria-expanded')).toBe('false');
-    const curves = (await page.locator('[data-testid="curves-plot"]').boundingBox())!;
-    expect(curves.y + curves.height).toBeLessThanOrEqual(900);
-    await toggle.click();
-    await page.reload();
-    await expect.poll(() => toggle.getAttribute('aria-expanded')).toBe('true');
-    await toggle.click();
-    await page.reload();
-    await expect.poll(() => toggle.getAttribute('aria-expanded')).toBe('false');
-    // The selection survives neither reload: select the two runs again for the tests below.
-    const row = (name: string) => page.locator('[data-testid="run-row"]', { has: page.locator('.run-name', { hasText: new RegExp(`^${name}$`) }) });
-    await row('short').click();
-    await row('long').click({ modifiers: ['Control'] });
-    await page.waitForFunction((n) => document.querySelector('[data-testid="curves-plot"]')?.getAttribute('data-loaded') === n, String(SHORT + 1 + LONG + 1));
-  });
-
   it('shows no value for a run past its end, and the nearest one within it', async () => {
     const early = await hoverAt(0.05);
     expect(early.short).not.toBe('—');

@@ -22,13 +22,3 @@ export function collectPageErrors(page: Page): string[] {
   page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
   return errors;
 }
-
-/**
- * Opens the New run form when it is collapsed (it starts collapsed in a workbench that already has
- * runs, so that the curves come first; see renderer/src/state/formPanels.svelte.ts).
- */
-export async function openNewRunForm(page: import('playwright-core').Page): Promise<void> {
-  const toggle = page.locator('button[aria-controls="new-run-body"]');
-  if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
-  await page.locator('#new-run-body:not([hidden])').waitFor();
-}
