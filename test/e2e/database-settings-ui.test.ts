@@ -64,7 +64,8 @@ describe('Settings → Database on a sound database', () => {
     const { serve, db } = await serveCopy('sound', 'check');
     const { page, errors } = await openPage(serve);
     await page.getByRole('tab', { name: 'Settings' }).click();
-    expect(await page.locator('[data-testid="database-path"]').textContent()).toBe(db);
+    // The path arrives with the database's description, after the tab opens.
+    await expect.poll(() => page.locator('[data-testid="database-path"]').textContent()).toBe(db);
     await page.locator('[data-testid="database-check"]').click();
     const result = page.locator('[data-testid="database-check-result"]');
     await expect.poll(() => result.getAttribute('data-ok')).toBe('true');
