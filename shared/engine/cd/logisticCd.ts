@@ -34,8 +34,14 @@
  * so screening changes the work done, never the optimum reached.
  *
  * Stopping rule: an outer iteration whose accepted step has max(Σv·Δb², max_j xv_j·Δw_j²) ≤ tol·D0,
- * xv_j = (1/m)Σ v_i x̃_ij², D0 = ȳ(1−ȳ) (the labels' variance; 1 if 0) — the binomial analogue of the
- * gaussian rule; inner passes use the same threshold.
+ * xv_j = (1/m)Σ v_i x̃_ij², D0 = −(ȳ log ȳ + (1−ȳ) log(1−ȳ)) (the null model's mean negative
+ * log-likelihood; log 2 without an intercept; 1 if 0) — glmnet lognet's `thr·dev0`, so a tol means what
+ * glmnet's thresh means; inner passes use the same threshold.
+ *
+ * Per-row work (the loss with e^−|η|, the model's weights and residual, the η update) runs in
+ * WebAssembly kernels too (logisticWasm.ts): the loss sums log1p(e^−|η_i|) as the logarithm of four
+ * running products (one log per lane instead of one per row) with an exp of its own
+ * (kernels/expNonPositive.ts, within an ulp of Math.exp), which made a path about a third faster.
  *
  * Determinism: every decision (screening, the switch to the Gram matrix, which columns it holds) is a
  * function of the data and the iterate alone, and every sum has a fixed order (logisticKernels.ts).
@@ -84,7 +90,6 @@ export class LogisticCd {
   private readonly p: number;
   private readonly y: Float64Array;
   private readonly fitIntercept: boolean;
-  private readonly vm: Float64Array;
   private readonly r: Float64Array;
   private readonly xv: Float64Array;
   private readonly w0: Float64Array;
@@ -149,17 +154,16 @@ export class LogisticCd {
     this.y = y;
     this.fitIntercept = fitIntercept;
     const cols = columns ?? prepareColumns(design, fitIntercept);
-    this.k = logisticKernels(cols.xcol, m, p);
+    this.k = logisticKernels(cols.xcol, y, m, p);
     // With WebAssembly the columns live in its memory: the views point there and the copy is dropped.
     this.cols = this.k.fast ? { ...cols, xcol: new Float64Array(0), views: this.k.views, kernels: null } : cols;
     this.w = new Float64Array(p);
-    this.eta = new Float64Array(m);
-    this.vm = this.k.v;
+    this.eta = this.k.eta;
     this.r = this.k.r;
     this.xv = new Float64Array(p);
     this.w0 = new Float64Array(p);
     this.dw = new Float64Array(p);
-    this.eta0 = new Float64Array(m);
+    this.eta0 = this.k.eta0;
     this.dEta = this.k.dEta;
     this.active = new Int32Array(p);
     this.isActive = new Uint8Array(p);
@@ -169,12 +173,14 @@ export class LogisticCd {
     this.gramCols = new Int32Array(p);
     this.gramPos = new Int32Array(p).fill(-1);
     this.wSync = new Float64Array(p);
-    this.expNeg = new Float64Array(m);
+    this.expNeg = this.k.expNeg;
     let ybar = 0;
     for (let i = 0; i < m; i++) ybar += y[i];
     ybar /= m;
-    const variance = ybar * (1 - ybar);
-    this.scale = variance > 0 ? variance : 1;
+    // glmnet's dev0: the null model's mean negative log-likelihood (log 2 without an intercept).
+    const q0 = fitIntercept ? ybar : 0.5;
+    const dev0 = q0 > 0 && q0 < 1 ? -(q0 * Math.log(q0) + (1 - q0) * Math.log(1 - q0)) : 0;
+    this.scale = dev0 > 0 ? dev0 : 1;
     // Start from the null model (glmnet's): the intercept-only optimum, w = 0.
     if (fitIntercept && ybar > 0 && ybar < 1) this.b = Math.log(ybar / (1 - ybar));
     this.eta.fill(this.b);
@@ -270,21 +276,13 @@ export class LogisticCd {
 
   loss(): number {
     if (this.lossValid) return this.lossValue;
-    const { eta, y, m, expNeg } = this;
-    let s = 0;
-    for (let i = 0; i < m; i++) {
-      // softplus(η) (logLoss.ts), operation for operation, keeping its exponential.
-      const z = eta[i];
-      const e = Math.exp(z > 0 ? -z : z);
-      expNeg[i] = e;
-      s += (z > 0 ? z + Math.log1p(e) : Math.log1p(e)) - y[i] * z;
-    }
-    this.lossValue = s / m;
+    // Σ softplus(η_i) − y_i·η_i, keeping e^−|η_i| (logisticKernels.ts lossLanes / lossTotal).
+    this.lossValue = this.k.lossSum() / this.m;
     this.lossValid = true;
     return this.lossValue;
   }
 
-  /** σ(η_i) from the kept exponential (the same bits as sigmoid(η_i)); needs lossValid. */
+  /** σ(η_i) from the kept exponential (within an ulp of sigmoid(η_i)); needs lossValid. */
   private probability(i: number): number {
     const e = this.expNeg[i];
     return this.eta[i] >= 0 ? 1 / (1 + e) : e / (1 + e);
@@ -332,17 +330,10 @@ export class LogisticCd {
 
   /** One proximal-Newton iteration: IRLS model, CD on it, backtracking on the true objective. */
   outerStep(tol: number, currentObjective: number): LogisticOuterOutcome {
-    const { m, p, y, eta, vm, r, xv, w, w0, dw, eta0, dEta, k } = this;
+    const { p, y, eta, xv, w, w0, dw, eta0, dEta, k } = this;
     const threshold = tol * this.scale;
-    let sumV = 0;
     this.loss();
-    for (let i = 0; i < m; i++) {
-      const prob = this.probability(i);
-      const v = Math.max(prob * (1 - prob), WEIGHT_FLOOR) / m;
-      vm[i] = v;
-      sumV += v;
-      r[i] = (y[i] - prob) / m;
-    }
+    const sumV = k.irls(WEIGHT_FLOOR);
     w0.set(w);
     eta0.set(eta);
     const b0 = this.b;
@@ -372,12 +363,10 @@ export class LogisticCd {
         if (full) dlx = Math.max(dlx, this.scanOutsideGram());
       } else {
         if (this.fitIntercept) {
-          let s = 0;
-          for (let i = 0; i < m; i++) s += r[i];
-          const d = s / sumV;
+          const d = k.sumR() / sumV;
           if (d !== 0) {
             this.b += d;
-            for (let i = 0; i < m; i++) r[i] -= vm[i] * d;
+            k.subtractIntercept(d);
             dlx = sumV * d * d;
           }
         }
@@ -385,18 +374,20 @@ export class LogisticCd {
         const list = full ? this.screenList : this.active;
         // A moving coordinate's update also computes the next coordinate's dot (one sweep of r for both).
         let ahead = 0;
+        let aheadCurvature = 0;
         let hasAhead = false;
         for (let t = 0; t < count; t++) {
           const j = list[t];
           let g: number;
-          if (first) {
+          if (hasAhead) {
+            g = ahead;
+            if (first) xv[j] = aheadCurvature;
+            hasAhead = false;
+          } else if (first) {
             // The first full pass reads every screened column anyway: its curvature comes in the same read.
             g = k.dotAndCurvature(j, curvature);
             xv[j] = curvature[0];
             reads++;
-          } else if (hasAhead) {
-            g = ahead;
-            hasAhead = false;
           } else {
             g = k.dot(j);
             reads++;
@@ -411,8 +402,13 @@ export class LogisticCd {
           }
           const delta = next - wj;
           w[j] = next;
-          if (!first && t + 1 < count) {
-            ahead = k.subtractWeightedThenDot(j, delta, list[t + 1]);
+          if (t + 1 < count) {
+            if (first) {
+              ahead = k.subtractWeightedThenDotAndCurvature(j, delta, list[t + 1], curvature);
+              aheadCurvature = curvature[0];
+            } else {
+              ahead = k.subtractWeightedThenDot(j, delta, list[t + 1]);
+            }
             hasAhead = true;
           } else {
             k.subtractWeighted(j, delta);
@@ -456,7 +452,7 @@ export class LogisticCd {
       const d = xv[j] * delta * delta;
       if (d > maxChange) maxChange = d;
     }
-    for (let i = 0; i < m; i++) eta[i] = eta0[i] + dEta[i];
+    k.etaStep(1);
     this.lossValid = false;
 
     let step = 1;
@@ -468,7 +464,7 @@ export class LogisticCd {
       halvings++;
       this.b = b0 + step * db;
       for (let j = 0; j < p; j++) if (dw[j] !== 0) w[j] = w0[j] + step * dw[j];
-      for (let i = 0; i < m; i++) eta[i] = eta0[i] + step * dEta[i];
+      k.etaStep(step);
       this.lossValid = false;
       objective = this.objective();
     }
@@ -497,11 +493,8 @@ export class LogisticCd {
    * model gradient x̃_jᵀr of each active column, from the current working residual.
    */
   private buildGram(): void {
-    const { m, r } = this;
     this.reserveGram(this.nActive);
-    let s = 0;
-    for (let i = 0; i < m; i++) s += r[i];
-    this.gramSumR = s;
+    this.gramSumR = this.k.sumR();
     for (let t = 0; t < this.nActive; t++) this.addGramColumn(this.active[t]);
     this.wSync.set(this.w);
     this.bSync = this.b;
@@ -646,9 +639,9 @@ export class LogisticCd {
    * the screened columns outside the Gram matrix naively; one that moves joins it.
    */
   private scanOutsideGram(): number {
-    const { m, w, vm, r, xv, wSync, k } = this;
+    const { w, xv, wSync, k } = this;
     const db = this.b - this.bSync;
-    if (db !== 0) for (let i = 0; i < m; i++) r[i] -= vm[i] * db;
+    if (db !== 0) k.subtractIntercept(db);
     this.bSync = this.b;
     for (let a = 0; a < this.nGram; a++) {
       const j = this.gramCols[a];

@@ -1,3 +1,5 @@
+import { expNonPositive, LN2_HI, LN2_LO } from '../kernels/expNonPositive.ts';
+
 /**
  * The inner loops of logistic coordinate descent (cd/logisticCd.ts) over column views of length m.
  *
@@ -165,7 +167,146 @@ export function subtractWeightedThenDot(r: Float64Array, v: Float64Array, x: Flo
   return s0 + s1 + (s2 + s3);
 }
 
+/**
+ * r_i −= v_i·x_i·δ, then returns Σ next_i·r_i over the updated r and writes Σ v_i·next_i² into out[0],
+ * each with dot()'s grouping: a move in an outer iteration's first pass and the next column's dot and
+ * curvature in one sweep (the same bits as subtractWeighted then dotAndCurvature).
+ */
+export function subtractWeightedThenDotAndCurvature(r: Float64Array, v: Float64Array, x: Float64Array, delta: number, next: Float64Array, m: number, out: Float64Array): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let c0 = 0;
+  let c1 = 0;
+  let c2 = 0;
+  let c3 = 0;
+  let i = 0;
+  for (; i + 4 <= m; i += 4) {
+    const r0 = r[i] - v[i] * x[i] * delta;
+    const r1 = r[i + 1] - v[i + 1] * x[i + 1] * delta;
+    const r2 = r[i + 2] - v[i + 2] * x[i + 2] * delta;
+    const r3 = r[i + 3] - v[i + 3] * x[i + 3] * delta;
+    r[i] = r0;
+    r[i + 1] = r1;
+    r[i + 2] = r2;
+    r[i + 3] = r3;
+    const n0 = next[i];
+    const n1 = next[i + 1];
+    const n2 = next[i + 2];
+    const n3 = next[i + 3];
+    s0 += n0 * r0;
+    s1 += n1 * r1;
+    s2 += n2 * r2;
+    s3 += n3 * r3;
+    c0 += v[i] * n0 * n0;
+    c1 += v[i + 1] * n1 * n1;
+    c2 += v[i + 2] * n2 * n2;
+    c3 += v[i + 3] * n3 * n3;
+  }
+  for (; i < m; i++) {
+    const ri = r[i] - v[i] * x[i] * delta;
+    r[i] = ri;
+    s0 += next[i] * ri;
+    c0 += v[i] * next[i] * next[i];
+  }
+  out[0] = c0 + c1 + (c2 + c3);
+  return s0 + s1 + (s2 + s3);
+}
+
 /** y_i += x_i·δ (a coordinate's move added to the direction Δη). */
 export function addScaled(y: Float64Array, x: Float64Array, delta: number, m: number): void {
   for (let i = 0; i < m; i++) y[i] += x[i] * delta;
+}
+
+/**
+ * The proximal-Newton model at η (e_i = e^−|η_i|, kept from the loss): p_i = σ(η_i) as sigmoid computes
+ * it, weights v_i = max(p_i(1 − p_i), floor)/m and working residual r_i = (y_i − p_i)/m; returns Σ v_i
+ * with dot()'s grouping.
+ */
+export function irlsWeights(eta: Float64Array, e: Float64Array, y: Float64Array, v: Float64Array, r: Float64Array, floor: number, m: number): number {
+  const sums = [0, 0, 0, 0];
+  for (let i = 0; i < m; i++) {
+    const ei = e[i];
+    const p = (eta[i] >= 0 ? 1 : ei) / (1 + ei);
+    const vi = Math.max(p * (1 - p), floor) / m;
+    v[i] = vi;
+    r[i] = (y[i] - p) / m;
+    // Lanes as dot()'s: i mod 4 for the groups of four, the tail into the first.
+    sums[i < (m & ~3) ? i & 3 : 0] += vi;
+  }
+  return sums[0] + sums[1] + (sums[2] + sums[3]);
+}
+
+/** η_i = η₀_i + step·Δη_i. */
+export function etaStep(eta: Float64Array, eta0: Float64Array, dEta: Float64Array, step: number, m: number): void {
+  for (let i = 0; i < m; i++) eta[i] = eta0[i] + step * dEta[i];
+}
+
+/**
+ * The data loss's row sums, in 12 lanes: s0…s3, the sums of max(η_i, 0) − y_i·η_i; p0…p3, the products
+ * of (1 + e^−|η_i|); c0…c3, how many times each product was scaled by 2⁻⁶⁴. Row i goes to lane i mod 4.
+ * Why products: Σ log1p(e_i) = log Π(1 + e_i) needs one logarithm per lane instead of one per row (the
+ * product's rounding, ≤ 2m·2⁻⁵³ relative, is an absolute error of ≤ 2m·2⁻⁵³ in the sum: no more than the
+ * sum's own rounding). Each product is brought back below 2⁶⁴ after every LOSS_BLOCK rows of its lane
+ * (≤ 2⁶⁴ factors ≤ 2 can not overflow in between).
+ */
+export const LOSS_LANES = 12;
+/** Groups of four rows between two rescalings of the products. */
+export const LOSS_BLOCK = 64;
+export const LOSS_RENORM = 2 ** 64;
+export const LOSS_RENORM_INV = 2 ** -64;
+
+/**
+ * The rows 0 … m4 − 1 (m4 a multiple of 4) into `lanes` (which start at s = 0, p = 1, c = 0), writing
+ * e_i = e^−|η_i| (expNonPositive) into e: what the WebAssembly loss kernel computes, in its order.
+ */
+export function lossLanes(eta: Float64Array, y: Float64Array, e: Float64Array, m4: number, lanes: Float64Array): void {
+  let i = 0;
+  while (i < m4) {
+    const blockEnd = Math.min(i + 4 * LOSS_BLOCK, m4);
+    for (; i < blockEnd; i++) {
+      const lane = i & 3;
+      const z = eta[i];
+      const ei = expNonPositive(-Math.abs(z));
+      e[i] = ei;
+      lanes[lane] += (z > 0 ? z : 0) - y[i] * z;
+      lanes[4 + lane] *= 1 + ei;
+    }
+    renormalize(lanes);
+  }
+}
+
+function renormalize(lanes: Float64Array): void {
+  for (let lane = 0; lane < 4; lane++) {
+    if (lanes[4 + lane] >= LOSS_RENORM) {
+      lanes[4 + lane] *= LOSS_RENORM_INV;
+      lanes[8 + lane] += 1;
+    }
+  }
+}
+
+export function initialLossLanes(lanes: Float64Array): void {
+  lanes.fill(0, 0, 4);
+  lanes.fill(1, 4, 8);
+  lanes.fill(0, 8, 12);
+}
+
+/**
+ * The rows from m & ~3 on into lane 0 (writing their e_i), then Σ_i [softplus(η_i) − y_i·η_i] from the
+ * lanes: (s0 + s1) + (s2 + s3) plus the logarithm of the products.
+ */
+export function lossTotal(eta: Float64Array, y: Float64Array, e: Float64Array, m: number, lanes: Float64Array): number {
+  for (let i = m & ~3; i < m; i++) {
+    const z = eta[i];
+    const ei = expNonPositive(-Math.abs(z));
+    e[i] = ei;
+    lanes[0] += (z > 0 ? z : 0) - y[i] * z;
+    lanes[4] *= 1 + ei;
+  }
+  const linear = lanes[0] + lanes[1] + (lanes[2] + lanes[3]);
+  const logs = Math.log(lanes[4]) + Math.log(lanes[5]) + (Math.log(lanes[6]) + Math.log(lanes[7]));
+  // 64·Σc ln 2 in two parts: 64·Σc·LN2_HI is exact.
+  const scaled = 64 * (lanes[8] + lanes[9] + (lanes[10] + lanes[11]));
+  return linear + (logs + (scaled * LN2_HI + scaled * LN2_LO));
 }

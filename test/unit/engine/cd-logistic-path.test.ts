@@ -9,10 +9,10 @@ import { logisticPath } from '../../../shared/engine/cd/logisticPath.ts';
 import { cvCell } from '../../../shared/engine/cv.ts';
 import { columnScaling, scaleDesign } from '../../../shared/engine/design.ts';
 import { kernelMode, setKernelMode } from '../../../shared/engine/kernels/heap.ts';
-import { dot, dot2, dotAndCurvature, subtractWeighted, subtractWeightedThenDot, weightColumn, addScaled } from '../../../shared/engine/cd/logisticKernels.ts';
+import { dot, dot2, dotAndCurvature, subtractWeighted, subtractWeightedThenDot, subtractWeightedThenDotAndCurvature, weightColumn, addScaled, irlsWeights, etaStep, initialLossLanes, lossLanes, lossTotal, LOSS_LANES } from '../../../shared/engine/cd/logisticKernels.ts';
 import { logisticKernels } from '../../../shared/engine/cd/logisticWasm.ts';
 import { kktResiduals } from '../../../shared/engine/kkt.ts';
-import { logLossAndGradient } from '../../../shared/engine/logistic/logLoss.ts';
+import { logLossAndGradient, sigmoid } from '../../../shared/engine/logistic/logLoss.ts';
 import { scaleCoefficients } from '../../../shared/engine/objective.ts';
 import { defaultLambdaGrid, fitPath, type PathPoint } from '../../../shared/engine/path.ts';
 import { Pcg64 } from '../../../shared/engine/random/pcg64.ts';
@@ -187,7 +187,8 @@ describe('strong rule and KKT check', () => {
       const rng = Pcg64.fromSeed(m);
       const p = 3;
       const xcol = Float64Array.from({ length: m * p }, () => rng.normal());
-      const k = logisticKernels(xcol, m, p);
+      const labels = Float64Array.from({ length: m }, () => (rng.random() < 0.5 ? 1 : 0));
+      const k = logisticKernels(xcol, labels, m, p);
       if (!k.fast) return; // no WebAssembly here: nothing to compare
       const col = (j: number) => xcol.subarray(j * m, (j + 1) * m);
       const r = Float64Array.from({ length: m }, () => rng.normal() * 1e-3);
@@ -204,6 +205,19 @@ describe('strong rule and KKT check', () => {
       expect(Buffer.from(k.r.slice().buffer).equals(Buffer.from(r.buffer))).toBe(true);
       expect(Object.is(k.subtractWeightedThenDot(1, -1.3, 2), subtractWeightedThenDot(r, v, col(1), -1.3, col(2), m))).toBe(true);
       expect(Buffer.from(k.r.slice().buffer).equals(Buffer.from(r.buffer))).toBe(true);
+      // The first pass's fused move: the same bits as the move, then the next column's dot and curvature.
+      const fused1 = new Float64Array(1);
+      const fused2 = new Float64Array(1);
+      const separate = new Float64Array(1);
+      const rSeparate = r.slice();
+      subtractWeighted(rSeparate, v, col(2), 0.52, m);
+      const dotSeparate = dotAndCurvature(col(0), rSeparate, v, m, separate);
+      const dotTs = subtractWeightedThenDotAndCurvature(r, v, col(2), 0.52, col(0), m, fused2);
+      expect([Object.is(dotTs, dotSeparate), Object.is(fused2[0], separate[0])]).toEqual([true, true]);
+      expect(Buffer.from(r.buffer).equals(Buffer.from(rSeparate.buffer))).toBe(true);
+      expect(Object.is(k.subtractWeightedThenDotAndCurvature(2, 0.52, 0, fused1), dotTs)).toBe(true);
+      expect(Object.is(fused1[0], fused2[0])).toBe(true);
+      expect(Buffer.from(k.r.slice().buffer).equals(Buffer.from(r.buffer))).toBe(true);
       const u = new Float64Array(m);
       expect(Object.is(k.weightColumn(0), weightColumn(u, v, col(0), m))).toBe(true);
       const p1 = new Float64Array(2);
@@ -217,6 +231,39 @@ describe('strong rule and KKT check', () => {
       k.addScaled(2, 0.11);
       addScaled(e, col(2), 0.11, m);
       expect(Buffer.from(k.dEta.slice().buffer).equals(Buffer.from(e.buffer))).toBe(true);
+      // The model's weights and residual from η (both signs, saturated and floored), and the η step.
+      const eta = Float64Array.from({ length: m }, (_, i) => (i % 7 === 3 ? 40 : rng.normal() * 3));
+      const expNeg = Float64Array.from(eta, (z) => Math.exp(-Math.abs(z)));
+      k.eta.set(eta);
+      k.expNeg.set(expNeg);
+      const v2 = new Float64Array(m);
+      const r2 = new Float64Array(m);
+      expect(Object.is(k.irls(1e-5), irlsWeights(eta, expNeg, labels, v2, r2, 1e-5, m))).toBe(true);
+      expect(Buffer.from(k.v.slice().buffer).equals(Buffer.from(v2.buffer))).toBe(true);
+      expect(Buffer.from(k.r.slice().buffer).equals(Buffer.from(r2.buffer))).toBe(true);
+      // σ as logLoss.ts's sigmoid computes it, so the weights are those of the fitted probabilities.
+      eta.forEach((z, i) => {
+        const p = sigmoid(z);
+        expect([Object.is(v2[i], Math.max(p * (1 - p), 1e-5) / m), Object.is(r2[i], (labels[i] - p) / m)]).toEqual([true, true]);
+      });
+      k.eta0.set(eta);
+      k.etaStep(0.25);
+      const eta2 = new Float64Array(m);
+      etaStep(eta2, eta, e, 0.25, m);
+      expect(Buffer.from(k.eta.slice().buffer).equals(Buffer.from(eta2.buffer))).toBe(true);
+      // The data loss: the same total and the same e^−|η| (more than one block of rows when m = 1001).
+      k.eta.set(eta);
+      const lanes = new Float64Array(LOSS_LANES);
+      initialLossLanes(lanes);
+      const e2 = new Float64Array(m);
+      lossLanes(eta, labels, e2, m & ~3, lanes);
+      const total = lossTotal(eta, labels, e2, m, lanes);
+      expect(Object.is(k.lossSum(), total)).toBe(true);
+      expect(Buffer.from(k.expNeg.slice().buffer).equals(Buffer.from(e2.buffer))).toBe(true);
+      // …and it is the sum of softplus(η) − y·η as Math.exp and Math.log1p give it, to rounding.
+      let direct = 0;
+      eta.forEach((z, i) => (direct += Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z))) - labels[i] * z));
+      expect(Math.abs(total - direct)).toBeLessThanOrEqual(1e-13 * Math.max(1, Math.abs(direct)));
     }
   });
 
