@@ -11,7 +11,7 @@ import type { DatabaseBackup, DatabaseCheck, DatabaseRecovery, DatabaseSwitch } 
 import type { SweepWorkers } from './domain/sweepWorkers.ts';
 import { parseQueueUrl } from './queueUrl.ts';
 import type { ErrorInfo } from './errors.ts';
-import { SweepSpecSchema, type SweepDetail, type SweepStatus, type SweepSummary } from './domain/sweeps.ts';
+import { SweepSpecSchema, type SweepDetail, type SweepPath, type SweepStatus, type SweepSummary } from './domain/sweeps.ts';
 import { METRIC_NAMES, type ProgressBatch } from './domain/metrics.ts';
 import { RunEditSchema, RunSpecSchema, type RunDetail, type RunMetrics, type RunStatus, type RunSummary } from './domain/runs.ts';
 import type { ApiMethod } from './apiMethods.ts';
@@ -115,6 +115,8 @@ export const API_INPUTS = {
   resumeSweep: z.object({ id: Id, queue: QueueUrlSchema.optional() }).strict(),
   /** The queue workers that trained a sweep's cells: cells done, and (live) cells in hand and heartbeats. */
   getSweepWorkers: z.object({ id: Id }).strict(),
+  /** A configuration's coefficient path on all the data (null until that cell has finished, and for MLPs). */
+  getSweepPath: z.object({ id: Id, configIndex: z.number().int('a configuration index is a whole number').min(0).max(199) }).strict(),
   /** `delimiter`: read the file with this separator instead of the one its first lines show. */
   previewImport: z.object({ source: ImportSourceSchema, delimiter: DelimiterSchema.optional() }).strict(),
   startImport: z.object({ source: ImportSourceSchema, options: z.record(z.string(), z.unknown()) }).strict(),
@@ -209,6 +211,7 @@ export interface ApiOutputs {
   cancelSweep: { cancelled: boolean };
   resumeSweep: { resumed: boolean };
   getSweepWorkers: SweepWorkers;
+  getSweepPath: SweepPath | null;
   previewImport: CsvPreview;
   startImport: { importId: string };
   cancelImport: { cancelled: boolean };

@@ -116,6 +116,7 @@ export function createServices(options: ServicesOptions): Services {
     cancelSweep: ({ id }) => sweepService.cancel(id),
     resumeSweep: (input) => sweepTargets.resume(input),
     getSweepWorkers: ({ id }) => sweepTargets.workers(id),
+    getSweepPath: ({ id, configIndex }) => sweepService.path(id, configIndex),
     previewImport: ({ source, delimiter }) => imports.preview(source, delimiter),
     startImport: ({ source, options }) => imports.start(source, options),
     cancelImport: ({ id }) => imports.cancel(id),

@@ -122,12 +122,40 @@ export interface AlphaResult {
   index1se: number;
 }
 
+/**
+ * A configuration's CV curve from the folds finished so far (while the sweep runs, or after it stopped
+ * short), computed as the final result is: with every fold in, cvm and cvsd equal AlphaResult's.
+ */
+export interface PartialCvResult {
+  alpha: number;
+  label: string;
+  lambdas: number[];
+  cvm: number[];
+  /** NaN while only one fold has finished. */
+  cvsd: number[];
+  /** From the fit on all data once it has finished, else null. */
+  nonzero: number[] | null;
+  /** Fold cells finished, of all the configuration's fold cells (folds × repeats). */
+  foldsDone: number;
+  foldsTotal: number;
+}
+
+/** A configuration's coefficient path on all the data (linear, logistic): coef[l][j] on the original scale. */
+export interface SweepPath {
+  configIndex: number;
+  lambdas: number[];
+  intercepts: number[];
+  coef: number[][];
+}
+
 export interface SweepDetail extends SweepSummary {
   spec: SweepSpec;
   configs: SweepConfig[];
   cells: CellInfo[];
   /** Per configuration, once the sweep is complete. */
   results: (AlphaResult | null)[];
+  /** Per configuration while the sweep has no result: its curve so far (null before a fold has finished). */
+  partial: (PartialCvResult | null)[];
   /** The configuration with the best cvm at its λ_min (the first on ties). */
   bestAlphaIndex: number | null;
   featureNames: string[];

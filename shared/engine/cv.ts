@@ -417,23 +417,40 @@ export interface CvSummary {
   index1se: number;
 }
 
-/** cv.glmnet's cvm, cvsd, λ_min and λ_1se from the cells (any order). `higherIsBetter` for AUC. */
-export function summarizeCv(lambdas: ArrayLike<number>, cells: readonly Pick<CellResult, 'fold' | 'size' | 'errors'>[], higherIsBetter = false): CvSummary {
+export interface CvCurve {
+  cvm: Float64Array;
+  /** NaN at every λ while fewer than 2 folds have results (a spread needs two). */
+  cvsd: Float64Array;
+}
+
+/**
+ * cvm and cvsd over the folds given (any order, any number): the fold-size-weighted mean of the fold
+ * errors and cv.glmnet's spread, summed in fold order. A sweep's partial curve (the folds finished so
+ * far) comes from here as its final result does, so once every fold is in they are the same numbers.
+ */
+export function cvCurve(nLambda: number, cells: readonly Pick<CellResult, 'fold' | 'size' | 'errors'>[]): CvCurve {
   const k = cells.length;
-  if (k < 2) throw new RidgelineError('BAD_OPTIONS', `cross-validation needs at least 2 folds with results (got ${k})`);
   const sorted = [...cells].sort((a, b) => a.fold - b.fold);
   const total = sorted.reduce((n, c) => n + c.size, 0);
-  const nl = lambdas.length;
-  const cvm = new Float64Array(nl);
-  const cvsd = new Float64Array(nl);
-  for (let l = 0; l < nl; l++) {
+  const cvm = new Float64Array(nLambda);
+  const cvsd = new Float64Array(nLambda);
+  for (let l = 0; l < nLambda; l++) {
     let mean = 0;
     for (const c of sorted) mean += (c.size / total) * c.errors[l];
     let variance = 0;
     for (const c of sorted) variance += (c.size / total) * (c.errors[l] - mean) ** 2;
     cvm[l] = mean;
-    cvsd[l] = Math.sqrt(variance / (k - 1));
+    cvsd[l] = k < 2 ? Number.NaN : Math.sqrt(variance / (k - 1));
   }
+  return { cvm, cvsd };
+}
+
+/** cv.glmnet's cvm, cvsd, λ_min and λ_1se from the cells (any order). `higherIsBetter` for AUC. */
+export function summarizeCv(lambdas: ArrayLike<number>, cells: readonly Pick<CellResult, 'fold' | 'size' | 'errors'>[], higherIsBetter = false): CvSummary {
+  const k = cells.length;
+  if (k < 2) throw new RidgelineError('BAD_OPTIONS', `cross-validation needs at least 2 folds with results (got ${k})`);
+  const nl = lambdas.length;
+  const { cvm, cvsd } = cvCurve(nl, cells);
   const sign = higherIsBetter ? -1 : 1;
   // λ_min: the largest λ attaining the best cvm; with a decreasing grid that is the first such index.
   let indexMin = -1;

@@ -145,6 +145,8 @@ export class SweepsStore {
       insertCell: db.prepare(`INSERT INTO sweep_cells (sweep_id, cell_index, kind, repeat, fold, config_index, status, run_id) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?)`),
       row: db.prepare('SELECT * FROM sweeps WHERE id = ?'),
       cellResults: db.prepare("SELECT cell_index, size, errors, nonzero, intercepts, coefs, fit_ms FROM sweep_cells WHERE sweep_id = ? AND status = 'completed'"),
+      cellErrors: db.prepare("SELECT cell_index, size, errors, nonzero FROM sweep_cells WHERE sweep_id = ? AND status = 'completed'"),
+      cellPath: db.prepare("SELECT intercepts, coefs FROM sweep_cells WHERE sweep_id = ? AND cell_index = ? AND status = 'completed'"),
       cellTimes: db.prepare("SELECT cell_index, fit_ms FROM sweep_cells WHERE sweep_id = ? AND status = 'completed' AND fit_ms IS NOT NULL"),
       cellsByWorker: db.prepare(
         `SELECT CASE WHEN json_valid(computed_by) THEN json_extract(computed_by, '$.worker') END AS worker, count(*) AS cells
@@ -258,6 +260,22 @@ export class SweepsStore {
         },
       ]),
     );
+  }
+
+  /**
+   * The completed cells' errors and nonzero counts without their coefficients: a running sweep's partial
+   * CV curves are read from them several times a second.
+   */
+  cellErrors(id: string): Map<number, Pick<CellResultRow, 'size' | 'errors' | 'nonzero'>> {
+    const rows = this.q.cellErrors.all(id) as { cell_index: number; size: number | null; errors: Buffer | null; nonzero: Buffer }[];
+    return new Map(rows.map((r) => [r.cell_index, { size: r.size, errors: r.errors ? bytesToF64(r.errors) : null, nonzero: bytesToF64(r.nonzero) }]));
+  }
+
+  /** One completed cell's coefficient path; null while it is unfinished or where it keeps none (MLP). */
+  cellPath(id: string, cellIndex: number): { intercepts: Float64Array; coefs: Float64Array } | null {
+    const r = this.q.cellPath.get(id, cellIndex) as { intercepts: Buffer | null; coefs: Buffer | null } | undefined;
+    if (!r?.intercepts || !r.coefs || r.coefs.byteLength === 0) return null;
+    return { intercepts: bytesToF64(r.intercepts), coefs: bytesToF64(r.coefs) };
   }
 
   /** The measured time of each completed cell (a running sweep's estimate reads it several times a second). */

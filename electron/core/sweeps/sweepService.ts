@@ -3,7 +3,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { SweepPreview } from '../../../shared/api.ts';
-import type { AlphaResult, SweepConfig, SweepDetail, SweepSpec, SweepSummary } from '../../../shared/domain/sweeps.ts';
+import type { AlphaResult, SweepConfig, SweepDetail, SweepPath, SweepSpec, SweepSummary } from '../../../shared/domain/sweeps.ts';
 import { SweepSpecSchema, sweepConfigs } from '../../../shared/domain/sweeps.ts';
 import { HyperparamsSchema, type RunSpec } from '../../../shared/domain/runs.ts';
 import { RidgelineError } from '../../../shared/errors.ts';
@@ -24,6 +24,7 @@ import { TrainerPool } from '../training/trainerPool.ts';
 import type { TrainerLauncher } from '../training/trainerHost.ts';
 import { SweepTimeEstimator } from './timeEstimator.ts';
 import { poolRunner, type CellRunner, type CellRunnerFactory, type CellRunOutput } from './cellRunner.ts';
+import { finishedFolds, partialCvResults } from './partialCv.ts';
 
 /**
  * Paths in a sweep stop at glmnet's default threshold (1e-7) unless the spec says otherwise: CV error
@@ -373,13 +374,7 @@ export class SweepService {
     const higherIsBetter = row.measure === 'auc';
     const perAlpha: AlphaResult[] = configs.map((config, c) => {
       const lambdas = Array.from(row.lambdas.subarray(c * row.nLambda, (c + 1) * row.nLambda));
-      const foldCells = cells
-        .filter((cell) => cell.kind === 'fold' && cell.configIndex === c)
-        .map((cell) => {
-          const r = results.get(cell.index)!;
-          return { fold: cell.repeat * row.spec.folds + cell.fold, size: r.size!, errors: r.errors! };
-        });
-      const s = summarizeCv(lambdas, foldCells, higherIsBetter);
+      const s = summarizeCv(lambdas, finishedFolds(row, cells, results, c), higherIsBetter);
       const full = results.get(cells.find((cell) => cell.kind === 'full' && cell.configIndex === c)!.index)!;
       return {
         alpha: config.alpha,
@@ -506,6 +501,11 @@ export class SweepService {
     return readSweepDetail(this.deps, id);
   }
 
+  /** A configuration's coefficient path on all the data (see readSweepPath). */
+  path(id: string, configIndex: number): SweepPath | null {
+    return readSweepPath(this.deps, id, configIndex);
+  }
+
   /** Stops every sweep in flight (they become interrupted and can be resumed). */
   shutdown(reason: string): void {
     this.spare?.close();
@@ -521,40 +521,54 @@ export class SweepService {
 }
 
 /**
- * A sweep as the views and reports read it: its summary, spec, cells, results, the coefficient path of
- * the best configuration and the refits. Reads the stores only (no trainer), so a report can use it too.
+ * A sweep as the views and reports read it: its summary, spec, cells, results (or, short of them, the
+ * curves of the folds finished so far), the coefficient path of the best configuration and the refits.
+ * Reads the stores only (no trainer), so a report can use it too.
  */
 export function readSweepDetail(stores: Pick<SweepServiceDeps, 'sweeps' | 'datasets'>, id: string): SweepDetail {
   const summary = stores.sweeps.summary(id);
   const row = stores.sweeps.row(id);
   const configs = sweepConfigs(row.spec);
-  const cells = stores.sweeps.cells(id).map((cell) => ({ ...cell, alphaIndex: row.spec.alphas.indexOf(configs[cell.configIndex].alpha) }));
   const stored = row.result ? (JSON.parse(row.result) as SweepResult) : null;
+  const storedCells = stores.sweeps.cells(id);
+  const cells = storedCells.map((cell) => ({ ...cell, alphaIndex: row.spec.alphas.indexOf(configs[cell.configIndex].alpha) }));
   const featureNames = stores.datasets.get(row.datasetId)?.features.slice() ?? [];
-  let path: SweepDetail['path'] = null;
-  if (stored) {
-    const full = cells.find((c) => c.kind === 'full' && c.configIndex === stored.bestAlphaIndex);
-    const r = full ? stores.sweeps.cellResults(id).get(full.index) : undefined;
-    if (r?.coefs && r.coefs.length > 0 && r.intercepts) {
-      const p = featureNames.length;
-      path = {
-        lambdas: stored.perAlpha[stored.bestAlphaIndex].lambdas,
-        intercepts: Array.from(r.intercepts),
-        coef: Array.from({ length: r.intercepts.length }, (_, l) => Array.from(r.coefs!.subarray(l * p, (l + 1) * p))),
-      };
-    }
-  }
+  const best = stored ? readSweepPath(stores, id, stored.bestAlphaIndex) : null;
   return {
     ...summary,
     spec: row.spec,
     configs,
     cells,
     results: stored ? stored.perAlpha : configs.map(() => null),
+    partial: stored ? configs.map(() => null) : partialCvResults(row, configs, storedCells, stores.sweeps.cellErrors(id)),
     bestAlphaIndex: stored ? stored.bestAlphaIndex : null,
     featureNames,
-    path,
+    path: best && { lambdas: best.lambdas, intercepts: best.intercepts, coef: best.coef },
     refits: stored ? stored.refits : { lambdaMin: null, lambda1se: null },
-    remainingSeconds: summary.status === 'running' ? remainingSecondsOf(stores, id, row, configs, cells) : null,
+    remainingSeconds: summary.status === 'running' ? remainingSecondsOf(stores, id, row, configs, storedCells) : null,
+  };
+}
+
+/**
+ * A configuration's coefficient path on all the data, once that cell has finished (a running sweep
+ * shows it too); null before, and for MLPs, whose cells keep no coefficients.
+ */
+export function readSweepPath(stores: Pick<SweepServiceDeps, 'sweeps' | 'datasets'>, id: string, configIndex: number): SweepPath | null {
+  const row = stores.sweeps.row(id);
+  const configCount = sweepConfigs(row.spec).length;
+  if (!Number.isInteger(configIndex) || configIndex < 0 || configIndex >= configCount) {
+    throw new RidgelineError('BAD_REQUEST', `sweep ${id} has configurations 0 to ${configCount - 1} (got ${configIndex})`);
+  }
+  const full = stores.sweeps.cells(id).find((cell) => cell.kind === 'full' && cell.configIndex === configIndex);
+  const stored = full ? stores.sweeps.cellPath(id, full.index) : null;
+  if (stored === null) return null;
+  const nLambda = stored.intercepts.length;
+  const p = stored.coefs.length / nLambda;
+  return {
+    configIndex,
+    lambdas: Array.from(row.lambdas.subarray(configIndex * row.nLambda, configIndex * row.nLambda + nLambda)),
+    intercepts: Array.from(stored.intercepts),
+    coef: Array.from({ length: nLambda }, (_, l) => Array.from(stored.coefs.subarray(l * p, (l + 1) * p))),
   };
 }
 

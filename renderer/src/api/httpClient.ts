@@ -126,6 +126,7 @@ export function createHttpClient(token: string, baseUrl = ''): RidgelineApi {
     cancelSweep: (input) => call('cancelSweep', input),
     resumeSweep: (input) => call('resumeSweep', input),
     getSweepWorkers: (input) => call('getSweepWorkers', input),
+    getSweepPath: (input) => call('getSweepPath', input),
     previewImport: (input) => call('previewImport', input),
     startImport: (input) => call('startImport', input),
     cancelImport: (input) => call('cancelImport', input),

@@ -5,7 +5,6 @@
  */
 import { categoricalColor } from '../../../shared/palette.ts';
 import uPlot from 'uplot';
-import type { AlphaResult } from '../../../shared/domain/sweeps.ts';
 import { formatCompact, formatTick } from './format.ts';
 
 export interface PlotTheme {
@@ -156,6 +155,26 @@ function paddedRange(lo: number, hi: number): uPlot.Range.MinMax {
   return [lo - pad, hi + pad];
 }
 
+/** What the CV plot draws: a final result, or the curve of the folds finished so far. */
+export interface CvPlotCurve {
+  lambdas: readonly number[];
+  cvm: readonly number[];
+  /** NaN where the spread is unknown (one fold): no error bar there. */
+  cvsd: readonly number[];
+  /** Nonzero counts along the top axis; null leaves the axis out (the fit on all data has not finished). */
+  nonzero: readonly number[] | null;
+  /** λ_min and λ_1se, when chosen (a final result). */
+  marks: LambdaMarks | null;
+}
+
+/** log λ with a little room at both ends, so the points at λ_max and the smallest λ are not cut in half by the frame. */
+function paddedX(min: number | null, max: number | null): uPlot.Range.MinMax {
+  if (min === null || max === null || !Number.isFinite(min) || !Number.isFinite(max)) return [0, 1];
+  if (min === max) return [min - 0.5, max + 0.5];
+  const pad = (max - min) * 0.025;
+  return [min - pad, max + pad];
+}
+
 export interface CvPlotModel {
   data: uPlot.AlignedData;
   build: (width: number, height: number) => uPlot.Options;
@@ -163,15 +182,17 @@ export interface CvPlotModel {
 
 /**
  * cvm against log₁₀ λ with ±cvsd error bars (drawn in the `draw` hook: uPlot has no error-bar series),
- * λ_min and λ_1se marked, nonzero counts on top. `onPick` gets 'min' or '1se' for a click on a line.
+ * λ_min and λ_1se marked, nonzero counts on top (each when known). `onPick` gets 'min' or '1se' for a
+ * click on a line.
  */
-export function cvPlotModel(result: AlphaResult, measureLabel: string, dark: boolean, onPick?: (which: 'min' | '1se') => void): CvPlotModel {
+export function cvPlotModel(curve: CvPlotCurve, measureLabel: string, dark: boolean, onPick?: (which: 'min' | '1se') => void): CvPlotModel {
   const theme = plotTheme(dark);
-  const order = ascendingOrder(result.lambdas);
-  const xs = Float64Array.from(order, (i) => Math.log10(result.lambdas[i]));
-  const cvm = Float64Array.from(order, (i) => result.cvm[i]);
-  const cvsd = Float64Array.from(order, (i) => result.cvsd[i]);
-  const counts = order.map((i) => result.nonzero[i]);
+  const order = ascendingOrder(curve.lambdas);
+  const xs = Float64Array.from(order, (i) => Math.log10(curve.lambdas[i]));
+  const cvm = Float64Array.from(order, (i) => curve.cvm[i]);
+  const cvsd = Float64Array.from(order, (i) => curve.cvsd[i]);
+  const nonzero = curve.nonzero;
+  const counts = nonzero === null ? null : order.map((i) => nonzero[i]);
   let lo = Infinity;
   let hi = -Infinity;
   for (let k = 0; k < cvm.length; k++) {
@@ -181,10 +202,11 @@ export function cvPlotModel(result: AlphaResult, measureLabel: string, dark: boo
       hi = Math.max(hi, cvm[k] + sd);
     }
   }
-  const marks: LambdaMarks = { lambdaMin: result.lambdaMin, lambda1se: result.lambda1se };
+  const marks = curve.marks;
+  const pickable = marks !== null && onPick !== undefined;
   const nearMark = (u: uPlot): 'min' | '1se' | null => {
     const left = u.cursor.left;
-    if (left === undefined || left < 0) return null;
+    if (marks === null || left === undefined || left < 0) return null;
     const dMin = Math.abs(u.valToPos(Math.log10(marks.lambdaMin), 'x') - left);
     const d1se = Math.abs(u.valToPos(Math.log10(marks.lambda1se), 'x') - left);
     if (Math.min(dMin, d1se) > 6) return null;
@@ -194,21 +216,19 @@ export function cvPlotModel(result: AlphaResult, measureLabel: string, dark: boo
   const build = (width: number, height: number): uPlot.Options => ({
     width,
     height,
-    scales: { x: { time: false }, y: { range: () => paddedRange(lo, hi) } },
-    axes: [
-      baseAxis(theme, 'log₁₀ λ'),
-      { ...baseAxis(theme, measureLabel), size: 64 },
-      nonzeroAxis(theme, xs, counts),
-    ],
+    scales: { x: { time: false, range: (_u, min, max) => paddedX(min, max) }, y: { range: () => paddedRange(lo, hi) } },
+    axes: [baseAxis(theme, 'log₁₀ λ'), { ...baseAxis(theme, measureLabel), size: 64 }, ...(counts === null ? [] : [nonzeroAxis(theme, xs, counts)])],
     series: [
-      xSeries((idx) => result.lambdas[order[idx]]),
+      xSeries((idx) => curve.lambdas[order[idx]]),
       {
         label: measureLabel,
         stroke: theme.marker,
         width: 1,
         points: { show: true, size: 6, fill: theme.marker, stroke: theme.marker },
         value: (_u, v, _s, idx) =>
-          v === null || idx === null || idx === undefined ? '—' : `${formatCompact(v, 5)} ± ${formatCompact(cvsd[idx], 3)} · ${counts[idx]} nonzero`,
+          v === null || idx === null || idx === undefined
+            ? '—'
+            : `${formatCompact(v, 5)}${Number.isFinite(cvsd[idx]) ? ` ± ${formatCompact(cvsd[idx], 3)}` : ''}${counts === null ? '' : ` · ${counts[idx]} nonzero`}`,
       },
     ],
     cursor: { drag: { x: false, y: false }, points: { size: 8 } },
@@ -243,18 +263,18 @@ export function cvPlotModel(result: AlphaResult, measureLabel: string, dark: boo
           ctx.restore();
         },
       ],
-      draw: [(u) => drawLambdaMarks(u, marks, theme)],
+      draw: marks === null ? [] : [(u) => drawLambdaMarks(u, marks, theme)],
       setCursor: [
         (u) => {
-          if (onPick) u.over.style.cursor = nearMark(u) === null ? '' : 'pointer';
+          if (pickable) u.over.style.cursor = nearMark(u) === null ? '' : 'pointer';
         },
       ],
       ready: [
         (u) => {
-          if (!onPick) return;
+          if (!pickable) return;
           u.over.addEventListener('click', () => {
             const which = nearMark(u);
-            if (which !== null) onPick(which);
+            if (which !== null) onPick?.(which);
           });
         },
       ],
@@ -308,7 +328,7 @@ export function pathPlotModel(
   const build = (width: number, height: number): uPlot.Options => ({
     width,
     height,
-    scales: { x: { time: false }, y: { range: () => paddedRange(lo, hi) } },
+    scales: { x: { time: false, range: (_u, min, max) => paddedX(min, max) }, y: { range: () => paddedRange(lo, hi) } },
     axes: [baseAxis(theme, 'log₁₀ λ'), { ...baseAxis(theme, 'coefficient'), size: 64 }, nonzeroAxis(theme, xs, counts)],
     series: [
       xSeries((idx) => path.lambdas[order[idx]]),

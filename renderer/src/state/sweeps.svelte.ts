@@ -4,6 +4,7 @@ import type { SweepWorkers } from '../../../shared/domain/sweepWorkers.ts';
 import { toErrorInfo } from '../../../shared/errors.ts';
 import { defaultSweepDraft, type SweepDraft } from '../lib/sweepDraft.ts';
 import { RunTargetState } from './runTarget.svelte.ts';
+import { SweepPathsState } from './sweepPaths.svelte.ts';
 
 const LIST_RELOAD_DELAY_MS = 120;
 /** Detail reloads while a sweep runs: at most 4 a second (each carries every cell and result). */
@@ -39,6 +40,8 @@ export class SweepsState {
   readonly runOn = new RunTargetState();
   /** The queue workers of the selected sweep, read with its detail (null: none read). */
   workers = $state.raw<SweepWorkers | null>(null);
+  /** The coefficient path of the configuration the selected sweep's view shows. */
+  readonly paths: SweepPathsState;
 
   readonly selected = $derived(this.sweeps.find((sweep) => sweep.id === this.selectedId) ?? null);
 
@@ -55,7 +58,9 @@ export class SweepsState {
   constructor(
     private readonly api: RidgelineApi,
     private readonly onError: (error: unknown) => void,
-  ) {}
+  ) {
+    this.paths = new SweepPathsState(api);
+  }
 
   /** Loads the list (and the selected sweep) and keeps a running selection fresh; returns a stop function. */
   start(): () => void {
