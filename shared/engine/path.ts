@@ -8,7 +8,7 @@ import type { CellStatistics, FoldMoments } from './cd/foldGram.ts';
 import { LogisticCd } from './cd/logisticCd.ts';
 import { logisticPath } from './cd/logisticPath.ts';
 import { CD_DEFAULTS } from './cd/sessions.ts';
-import { columnScaling, scaleDesign, unscaleCoefficients, validateDesign, type ColumnScaling } from './design.ts';
+import { unscaleCoefficients, validateDesign, type ColumnScaling } from './design.ts';
 import { validateLabels, sigmoid } from './logistic/logLoss.ts';
 import { asGlm } from './objective.ts';
 import { elasticNetPenalty } from './penalty.ts';
@@ -35,12 +35,6 @@ type PathOptions = Pick<FitOptions, 'model' | 'alpha' | 'standardize' | 'fitInte
     /** Also certify each λ's fit by the duality gap (linear), as single fits do; off: glmnet's rule alone. */
     certify?: boolean;
   };
-
-function problemOf(design: Design, options: PathOptions): { problem: Design; scaling: ColumnScaling | null } {
-  if (!options.standardize) return { problem: design, scaling: null };
-  const scaling = columnScaling(design, options.fitIntercept);
-  return { problem: scaleDesign(design, scaling), scaling };
-}
 
 /**
  * glmnet's λ_max: the smallest λ at which every coefficient is 0,
@@ -123,23 +117,18 @@ export function fitPath(design: Design, options: PathOptions, lambdas: Float64Ar
   const model = asGlm(options.model);
   validatePathOptions(options, lambdas);
   if (model === 'logistic') validateLogisticDesign(design, options.fitIntercept);
-  // Linear: the standardized columns are built straight from X (no row-major scaled copy, which only
-  // the logistic solver and its objective need).
-  let problem: Design = design;
+  // The standardized columns are built straight from X, with the same bits as from a row-major scaled
+  // copy (which neither solver needs: both read columns, and the objectives come from the residual or η).
   let scaling: ColumnScaling | null = null;
-  let linearColumns: CdColumns | undefined;
-  if (model === 'linear' && options.standardize) {
-    ({ cols: linearColumns, scaling } = prepareStandardizedColumns(design, options.fitIntercept));
-  } else {
-    ({ problem, scaling } = problemOf(design, options));
-  }
+  let columns: CdColumns | undefined;
+  if (options.standardize) ({ cols: columns, scaling } = prepareStandardizedColumns(design, options.fitIntercept));
 
   if (model === 'linear') {
-    const cd = new LinearCd(problem, options.fitIntercept, false, linearColumns);
+    const cd = new LinearCd(design, options.fitIntercept, false, columns);
     return linearPath(cd, options, lambdas, scaling);
   }
 
-  return logisticPath(new LogisticCd(problem, options.fitIntercept), options, lambdas, scaling);
+  return logisticPath(new LogisticCd(design, options.fitIntercept, columns), options, lambdas, scaling);
 }
 
 function validatePathOptions(options: PathOptions, lambdas: Float64Array | readonly number[]): void {
