@@ -1,15 +1,19 @@
 import { RidgelineError } from '../errors.ts';
 import type { Design } from './types.ts';
 
-/** Checks shape and finiteness once, at the engine's door, so kernels can trust their inputs. */
-export function validateDesign(design: Design): void {
+/**
+ * Checks shape and finiteness once, at the engine's door, so kernels can trust their inputs.
+ * `scanX` false leaves X's finiteness to a caller whose first pass over X checks it anyway (the column
+ * statistics of cd/columns.ts, which call this again, with the scan, to name a bad entry).
+ */
+export function validateDesign(design: Design, scanX = true): void {
   const { x, y, m, p, featureNames } = design;
   if (!Number.isInteger(m) || m < 1) throw new RidgelineError('BAD_DATA', `the data need at least one row (got m = ${m})`);
   if (!Number.isInteger(p) || p < 0) throw new RidgelineError('BAD_DATA', `the number of features must be a non-negative integer (got p = ${p})`);
   if (x.length !== m * p) throw new RidgelineError('BAD_DATA', `x holds ${x.length} values but m×p = ${m}×${p} = ${m * p}`);
   if (y.length !== m) throw new RidgelineError('BAD_DATA', `y holds ${y.length} values but there are ${m} rows`);
   if (featureNames.length !== p) throw new RidgelineError('BAD_DATA', `${featureNames.length} feature names for ${p} features`);
-  if (allFinite(x)) return checkResponse(y, m);
+  if (!scanX || allFinite(x)) return checkResponse(y, m);
   for (let k = 0; k < x.length; k++) {
     if (!Number.isFinite(x[k])) {
       const row = Math.floor(k / p);

@@ -46,7 +46,8 @@ type PathOptions = Pick<FitOptions, 'model' | 'alpha' | 'standardize' | 'fitInte
  * zeroes coefficients). Matches glmnet 4.1's first λ (the `cv` sections of the references) to rounding.
  */
 export function lambdaMax(design: Design, options: Pick<FitOptions, 'model' | 'alpha' | 'standardize' | 'fitIntercept'>): number {
-  validateDesign(design);
+  // X's finiteness is checked by the column statistics below.
+  validateDesign(design, false);
   const model = asGlm(options.model);
   if (model === 'logistic') validateLabels(design);
   const { m, p, y } = design;
@@ -113,7 +114,8 @@ export function logGrid(top: number, design: Pick<Design, 'm' | 'p'>, n = 100, r
  * `tol` and `maxIter` (per λ) follow the cd solver's meaning and defaults.
  */
 export function fitPath(design: Design, options: PathOptions, lambdas: Float64Array | readonly number[]): PathPoint[] {
-  validateDesign(design);
+  // X's finiteness is checked by the column statistics (cd/columns.ts), the first pass over X.
+  validateDesign(design, false);
   const model = asGlm(options.model);
   validatePathOptions(options, lambdas);
   if (model === 'logistic') validateLogisticDesign(design, options.fitIntercept);

@@ -64,6 +64,9 @@ interface WasmExports {
   gramPair(cols: number, m: number, a: number, b: number, ks: number, n: number, outA: number, outB: number): void;
   columnDot(a: number, b: number, m: number, out: number): void;
   subtractScaled(r: number, x: number, m: number, delta: number): void;
+  tileStats(tile: number, n: number, p: number, shift: number, inv: number, sums: number, maxAbs: number): void;
+  tileSqDev(tile: number, n: number, p: number, mean: number, ss: number): void;
+  tileCenter(tile: number, n: number, p: number, shift: number, inv: number, mu: number, dst: number, colBytes: number, ss: number): void;
 }
 
 /** The parts of the WebAssembly global used here (declared locally: shared/ compiles without DOM or Node types). */
@@ -122,6 +125,12 @@ export interface KernelHeap {
   columnDot(a: number, b: number, m: number, out: number): void;
   /** reference.subtractScaled: the m entries at r minus δ times those at x. */
   subtractScaled(r: number, x: number, m: number, delta: number): void;
+  /** reference.tileStats: running column sums and magnitudes of (x − shift)·inv over a tile of n rows. */
+  tileStats(tile: number, n: number, p: number, shift: number, inv: number, sums: number, maxAbs: number): void;
+  /** reference.tileSquaredDeviations: running Σ (x − mean)² per column over a tile of n rows. */
+  tileSquaredDeviations(tile: number, n: number, p: number, mean: number, ss: number): void;
+  /** reference.tileCenter: (x − shift)·inv − mu written column-major at dst (columns of length m), Σ of its squares. */
+  tileCenter(tile: number, n: number, p: number, shift: number, inv: number, mu: number, dst: number, m: number, ss: number): void;
 }
 
 /**
@@ -184,6 +193,9 @@ function wasmHeap(f64: Float64Array, u32: Uint32Array, ex: WasmExports, u32Base:
     gramPair: (cols, m, a, b, ks, n, outA, outB) => ex.gramPair(cols * 8, m, a, b, ks * 4, n, outA * 8, outB * 8),
     columnDot: (a, b, m, out) => ex.columnDot(a * 8, b * 8, m, out * 8),
     subtractScaled: (r, x, m, delta) => ex.subtractScaled(r * 8, x * 8, m, delta),
+    tileStats: (tile, n, p, shift, inv, sums, maxAbs) => ex.tileStats(tile * 8, n, p, shift * 8, inv * 8, sums * 8, maxAbs * 8),
+    tileSquaredDeviations: (tile, n, p, mean, ss) => ex.tileSqDev(tile * 8, n, p, mean * 8, ss * 8),
+    tileCenter: (tile, n, p, shift, inv, mu, dst, m, ss) => ex.tileCenter(tile * 8, n, p, shift * 8, inv * 8, mu * 8, dst * 8, m * 8, ss * 8),
   };
 }
 
@@ -207,5 +219,8 @@ function referenceHeap(buffer: ArrayBuffer, u32Base: number): KernelHeap {
     gramPair: (cols, m, a, b, ks, n, outA, outB) => reference.gramPair(f64, u32, cols, m, a, b, ks, n, outA, outB),
     columnDot: (a, b, m, out) => reference.columnDot(f64, a, b, m, out),
     subtractScaled: (r, x, m, delta) => reference.subtractScaled(f64, r, x, m, delta),
+    tileStats: (tile, n, p, shift, inv, sums, maxAbs) => reference.tileStats(f64, tile, n, p, shift, inv, sums, maxAbs),
+    tileSquaredDeviations: (tile, n, p, mean, ss) => reference.tileSquaredDeviations(f64, tile, n, p, mean, ss),
+    tileCenter: (tile, n, p, shift, inv, mu, dst, m, ss) => reference.tileCenter(f64, tile, n, p, shift, inv, mu, dst, m, ss),
   };
 }

@@ -444,3 +444,60 @@ export function columnDot(h: Float64Array, a: number, b: number, m: number, out:
 export function subtractScaled(h: Float64Array, r: number, x: number, m: number, delta: number): void {
   for (let i = 0; i < m; i++) h[r + i] -= h[x + i] * delta;
 }
+
+/*
+ * The column statistics of coordinate descent's setup (cd/columns.ts), on a tile of n rows of a
+ * row-major matrix (p per row) at `tile`: per column j, over the tile's rows in order, continuing the
+ * running values in the per-column arrays (offsets of p entries each).
+ */
+
+/** v = (x − shift_j)·inv_j; sums_j += v; maxAbs_j = max(maxAbs_j, |v|). */
+export function tileStats(h: Float64Array, tile: number, n: number, p: number, shift: number, inv: number, sums: number, maxAbs: number): void {
+  for (let j = 0; j < p; j++) {
+    const c = h[shift + j];
+    const f = h[inv + j];
+    let s = h[sums + j];
+    let a = h[maxAbs + j];
+    for (let r = 0; r < n; r++) {
+      const v = (h[tile + r * p + j] - c) * f;
+      s += v;
+      const u = Math.abs(v);
+      if (u > a) a = u;
+    }
+    h[sums + j] = s;
+    h[maxAbs + j] = a;
+  }
+}
+
+/** ss_j += (x − mean_j)². */
+export function tileSquaredDeviations(h: Float64Array, tile: number, n: number, p: number, mean: number, ss: number): void {
+  for (let j = 0; j < p; j++) {
+    const c = h[mean + j];
+    let s = h[ss + j];
+    for (let r = 0; r < n; r++) {
+      const d = h[tile + r * p + j] - c;
+      s += d * d;
+    }
+    h[ss + j] = s;
+  }
+}
+
+/**
+ * v = (x − shift_j)·inv_j − mu_j, written column-major: row r of column j at dst + j·m + r (dst is
+ * where the tile's first row goes in column 0); ss_j += v².
+ */
+export function tileCenter(h: Float64Array, tile: number, n: number, p: number, shift: number, inv: number, mu: number, dst: number, m: number, ss: number): void {
+  for (let j = 0; j < p; j++) {
+    const c = h[shift + j];
+    const f = h[inv + j];
+    const u = h[mu + j];
+    const out = dst + j * m;
+    let s = h[ss + j];
+    for (let r = 0; r < n; r++) {
+      const v = (h[tile + r * p + j] - c) * f - u;
+      h[out + r] = v;
+      s += v * v;
+    }
+    h[ss + j] = s;
+  }
+}

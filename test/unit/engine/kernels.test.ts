@@ -15,7 +15,7 @@ import { accumulateLowerGram } from '../../../shared/engine/linalg/gram.ts';
 import { setKernelMode } from '../../../shared/engine/kernels/heap.ts';
 import { choleskySolve } from '../../../shared/engine/linalg/cholesky.ts';
 import { ridgeClosedForm } from '../../../shared/engine/linear/ridgeClosedForm.ts';
-import { defaultLambdaGrid, fitPath, fitPathFromMoments, type PathPoint } from '../../../shared/engine/path.ts';
+import { defaultLambdaGrid, fitPath, fitPathFromMoments, lambdaMax, type PathPoint } from '../../../shared/engine/path.ts';
 import type { Design } from '../../../shared/engine/types.ts';
 
 /** Σ_i a[i]·b[i], i ascending, one accumulator: the order accumulateLowerGram promises. */
@@ -188,6 +188,41 @@ describe('column preparation for coordinate descent', () => {
     expect(Array.from(direct.cols.eligible)).toEqual(Array.from(viaRows.eligible));
     expect(direct.cols.eligible[2]).toBe(0);
     direct.cols.views.forEach((view, j) => expect(Array.from(view)).toEqual(Array.from(direct.cols.xcol.subarray(j * design.m, (j + 1) * design.m))));
+  });
+
+  it('the same bits with the WebAssembly kernels and their TypeScript twins (odd p, rows past a tile)', () => {
+    const wide = glmnetDesign(611, 13, 0.4, 5);
+    for (const center of [true, false]) {
+      const fast = prepareStandardizedColumns(wide, center);
+      const fastRaw = prepareColumns(wide, center);
+      setKernelMode('reference');
+      try {
+        const twin = prepareStandardizedColumns(wide, center);
+        const twinRaw = prepareColumns(wide, center);
+        expect(Buffer.from(fast.cols.xcol.slice().buffer).equals(Buffer.from(twin.cols.xcol.slice().buffer))).toBe(true);
+        expect(Array.from(fast.scaling.scales)).toEqual(Array.from(twin.scaling.scales));
+        expect(Array.from(fast.cols.sqNorm)).toEqual(Array.from(twin.cols.sqNorm));
+        expect(Buffer.from(fastRaw.xcol.slice().buffer).equals(Buffer.from(twinRaw.xcol.slice().buffer))).toBe(true);
+      } finally {
+        setKernelMode('auto');
+      }
+    }
+  });
+
+  it('paths find a non-finite entry of X in their first pass over it, and name it', () => {
+    const options = { model: 'linear' as const, alpha: 1, standardize: true, fitIntercept: true };
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+      const x = Float64Array.from(design.x);
+      x[150 * 9 + 7] = bad;
+      expect(() => fitPath({ ...design, x }, options, [0.1])).toThrow(`x[150, x8] is ${bad}`);
+      expect(() => lambdaMax({ ...design, x }, options)).toThrow(`x[150, x8] is ${bad}`);
+      const labels = design.y.map((v) => (v > 0 ? 1 : 0));
+      expect(() => fitPath({ ...design, x, y: labels }, { ...options, standardize: false, model: 'logistic', fitIntercept: false }, [0.1])).toThrow(`x[150, x8] is ${bad}`);
+    }
+    // Finite values whose column sum overflows to ∞ are not reported as non-finite entries.
+    const huge = Float64Array.from(design.x);
+    for (let i = 0; i < design.m; i++) huge[i * 9 + 4] = 1e308;
+    expect(() => fitPath({ ...design, x: huge }, { ...options, standardize: false }, [0.1])).not.toThrow();
   });
 
   it('the transpose is exact for row counts that are not a multiple of its tile', () => {

@@ -594,7 +594,119 @@ function transpose(): FunctionBuilder {
   return f;
 }
 
+/**
+ * The column statistics of cd/columns.ts on a tile of n row-major rows (reference.tileStats,
+ * tileSquaredDeviations, tileCenter): two columns per vector (lanes j, j+1), each lane running down its
+ * column in row order, so every lane does exactly its column's scalar operations; an odd p's last column
+ * is done alone. `kind` picks the kernel.
+ */
+function tileColumns(kind: 'stats' | 'sqdev' | 'center'): FunctionBuilder {
+  const names = { stats: 'tileStats', sqdev: 'tileSqDev', center: 'tileCenter' } as const;
+  // stats: (tile, n, p, shift, inv, sums, maxAbs); sqdev: (tile, n, p, mean, ss);
+  // center: (tile, n, p, shift, inv, mu, dst, colBytes, ss).
+  const arity = { stats: 7, sqdev: 5, center: 9 }[kind];
+  const f = new FunctionBuilder(names[kind], Array(arity).fill(I32));
+  const [tile, n, p] = [0, 1, 2];
+  const rowBytes = f.local(I32);
+  const jb = f.local(I32);
+  const pairEnd = f.local(I32);
+  const rp = f.local(I32);
+  const rend = f.local(I32);
+  const d0 = f.local(I32);
+  const colPtr = f.local(I32);
+  const [V, S, A, H, F, U] = [f.local(V128), f.local(V128), f.local(V128), f.local(V128), f.local(V128), f.local(V128)];
+  const [v, s, a, h, fs, u] = [f.local(F64), f.local(F64), f.local(F64), f.local(F64), f.local(F64), f.local(F64)];
+  f.get(p).i32(3).shl().set(rowBytes);
+  f.get(p).i32(-2).and().i32(3).shl().set(pairEnd);
+  f.get(n).get(rowBytes).mul().get(tile).add().set(rend);
+  // Per-column arrays: the parameter after the fixed ones (stats: shift 3, inv 4, sums 5, maxAbs 6;
+  // sqdev: mean 3, ss 4; center: shift 3, inv 4, mu 5, dst 6, colBytes 7, ss 8).
+  const col = (param: number): void => {
+    f.get(param).get(jb).add();
+  };
+  /** Rows of the tile from rp (at column offset jb) to the end: body runs per row, rp advancing. */
+  const rows = (body: () => void): void => {
+    f.get(tile).get(jb).add().set(rp);
+    f.get(rend).get(jb).add().set(rend);
+    f.block(() =>
+      f.loop(() => {
+        f.get(rp).get(rend).ltU().i32(0).eq().brIf(1);
+        body();
+        f.incBy(rp, rowBytes).br(0);
+      }),
+    );
+    f.get(rend).get(jb).sub().set(rend);
+  };
+  const pair = (): void => {
+    if (kind === 'stats') {
+      col(3), f.vload().set(H), col(4), f.vload().set(F), col(5), f.vload().set(S), col(6), f.vload().set(A);
+      rows(() => {
+        f.get(rp).vload().get(H).vsub().get(F).vmul().set(V);
+        f.get(S).get(V).vadd().set(S);
+        f.get(A).get(V).simd(0xec).vpmax().set(A);
+      });
+      col(5), f.get(S).vstore(), col(6), f.get(A).vstore();
+    } else if (kind === 'sqdev') {
+      col(3), f.vload().set(H), col(4), f.vload().set(S);
+      rows(() => {
+        f.get(rp).vload().get(H).vsub().tee(V).get(V).vmul().get(S).vadd().set(S);
+      });
+      col(4), f.get(S).vstore();
+    } else {
+      col(3), f.vload().set(H), col(4), f.vload().set(F), col(5), f.vload().set(U), col(8), f.vload().set(S);
+      f.get(colPtr).set(d0);
+      rows(() => {
+        f.get(rp).vload().get(H).vsub().get(F).vmul().get(U).vsub().set(V);
+        f.get(d0).get(V).lane(0).fstore();
+        f.get(d0).get(7).add().get(V).lane(1).fstore();
+        f.get(V).get(V).vmul().get(S).vadd().set(S);
+        f.inc(d0, 8);
+      });
+      col(8), f.get(S).vstore();
+      f.get(colPtr).get(7).add().get(7).add().set(colPtr);
+    }
+  };
+  const single = (): void => {
+    const load = (param: number, local: number): void => {
+      col(param), f.fload().set(local);
+    };
+    if (kind === 'stats') {
+      load(3, h), load(4, fs), load(5, s), load(6, a);
+      rows(() => {
+        f.get(rp).fload().get(h).fsub().get(fs).fmul().tee(v).get(s).fadd().set(s);
+        // f64.abs (0x99), f64.max (0xa5): |v| ≥ +0 and a ≥ +0, where max is JavaScript's `u > a ? u : a`.
+        f.get(a).get(v);
+        f.code.push(0x99, 0xa5);
+        f.set(a);
+      });
+      col(5), f.get(s).fstore(), col(6), f.get(a).fstore();
+    } else if (kind === 'sqdev') {
+      load(3, h), load(4, s);
+      rows(() => {
+        f.get(rp).fload().get(h).fsub().tee(v).get(v).fmul().get(s).fadd().set(s);
+      });
+      col(4), f.get(s).fstore();
+    } else {
+      load(3, h), load(4, fs), load(5, u), load(8, s);
+      f.get(colPtr).set(d0);
+      rows(() => {
+        f.get(rp).fload().get(h).fsub().get(fs).fmul().get(u).fsub().set(v);
+        f.get(d0).get(v).fstore();
+        f.get(v).get(v).fmul().get(s).fadd().set(s);
+        f.inc(d0, 8);
+      });
+      col(8), f.get(s).fstore();
+    }
+  };
+  if (kind === 'center') f.get(6).set(colPtr);
+  f.i32(0).set(jb);
+  f.forEach(jb, 16, pairEnd, pair);
+  // jb is now the offset of the last column when p is odd.
+  f.get(jb).get(rowBytes).ltU().when(single);
+  return f;
+}
+
 /** The kernels' module, assembled once per process (a few KB). */
 export function kernelModuleBytes(): Uint8Array<ArrayBuffer> {
-  return assembleModule([rowDots(), gradRows(), affineRows(), weightGrad(), linearPass(), activations(), adam(), transpose(), gramPair(), columnDot(), subtractScaled()]);
+  return assembleModule([rowDots(), gradRows(), affineRows(), weightGrad(), linearPass(), activations(), adam(), transpose(), gramPair(), columnDot(), subtractScaled(), tileColumns('stats'), tileColumns('sqdev'), tileColumns('center')]);
 }
