@@ -4,17 +4,15 @@
 // share), never the training objective, data loss or J − J*; fields a solver does not read show n/a;
 // another validation share un-ranks the validation loss, and says why. Expected values come from the
 // runs' own records over the same HTTP API.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Hyperparams, RunDetail, RunMetrics } from '../../shared/domain/runs.ts';
-import { decodeWire, encodeWire } from '../../shared/wire.ts';
-import { collectPageErrors, launchChromium, SCREENSHOT_DIR } from '../helpers/browser.ts';
-import { startServe, type ServeProcess } from '../helpers/cli.ts';
+import type { RunDetail, RunMetrics } from '../../shared/domain/runs.ts';
+import { SCREENSHOT_DIR } from '../helpers/browser.ts';
+import type { ServeProcess } from '../helpers/cli.ts';
+import { callServeWire } from '../helpers/serveApi.ts';
+import { serveTrainedRuns, type RunSpec } from '../helpers/servedRuns.ts';
 
-const RUNS: { name: string; hyperparams: Partial<Hyperparams> }[] = [
+const RUNS: RunSpec[] = [
   { name: 'cd λ=0.01', hyperparams: { model: 'linear', lambda: 0.01, alpha: 1, solver: 'cd', validationFraction: 0.2 } },
   { name: 'cd λ=1', hyperparams: { model: 'linear', lambda: 1, alpha: 1, solver: 'cd', validationFraction: 0.2 } },
   { name: 'closed λ=0.1 +test', hyperparams: { model: 'linear', lambda: 0.1, alpha: 0, solver: 'closed', validationFraction: 0.2, testFraction: 0.1 } },
@@ -29,27 +27,6 @@ let pageErrors: string[];
 const records = new Map<string, RunDetail>();
 /** Each run's last finite validation loss, from its per-step metrics. */
 const validationLoss = new Map<string, number>();
-
-async function callApi<T>(method: string, input: unknown): Promise<T> {
-  const response = await fetch(`${serve.origin}/api/${method}`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${serve.token}`, 'Content-Type': 'application/json' },
-    body: encodeWire(input),
-  });
-  const body = decodeWire<{ ok: boolean; value: T; error?: { message: string } }>(await response.text());
-  if (!body.ok) throw new Error(`${method}: ${body.error?.message}`);
-  return body.value;
-}
-
-async function finished(id: string): Promise<RunDetail> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const detail = await callApi<RunDetail>('getRun', { id });
-    if (detail.status !== 'queued' && detail.status !== 'running') return detail;
-    if (Date.now() > deadline) throw new Error(`run ${id} still ${detail.status} after 60 s`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 const view = () => page.locator('[data-testid="compare-view"]');
 const record = (name: string): RunDetail => records.get(name)!;
@@ -82,13 +59,10 @@ async function compare(names: string[]): Promise<void> {
 }
 
 beforeAll(async () => {
-  const dbPath = join(mkdtempSync(join(tmpdir(), 'ridgeline-compare-rank-')), 'compare.db');
-  serve = await startServe(dbPath);
-  for (const spec of RUNS) {
-    const { runId } = await callApi<{ runId: string }>('startRun', { name: spec.name, datasetId: 'builtin:diabetes', hyperparams: spec.hyperparams });
-    records.set(spec.name, await finished(runId));
-  }
-  const metrics = await callApi<RunMetrics[]>('getRunMetrics', { ids: [...records.values()].map((r) => r.id), metrics: ['validationLoss'] });
+  let trained: RunDetail[];
+  ({ serve, browser, page, pageErrors, records: trained } = await serveTrainedRuns('ridgeline-compare-rank-', RUNS, { width: 1600, height: 1100 }));
+  RUNS.forEach((spec, k) => records.set(spec.name, trained[k]));
+  const metrics = await callServeWire<RunMetrics[]>(serve, 'getRunMetrics', { ids: [...records.values()].map((r) => r.id), metrics: ['validationLoss'] });
   for (const m of metrics) {
     const column = m.columns.validationLoss;
     let last = Number.NaN;
@@ -100,11 +74,6 @@ beforeAll(async () => {
     }
     validationLoss.set(m.runId, last);
   }
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1600, height: 1100 } });
-  pageErrors = collectPageErrors(page);
-  await page.goto(serve.url);
-  await page.locator('[data-testid="run-row"]').nth(RUNS.length - 1).waitFor();
 });
 
 afterAll(async () => {

@@ -1,15 +1,12 @@
 // The Compare view in a real browser (serve mode, Debian's Chromium): three lasso runs on the diabetes
 // data, started through the HTTP API, alike in every setting but λ, are selected and compared. The
 // expected values come from the runs' own records (getRun over the same API), never from constants.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunDetail } from '../../shared/domain/runs.ts';
-import { decodeWire, encodeWire } from '../../shared/wire.ts';
-import { collectPageErrors, launchChromium, SCREENSHOT_DIR } from '../helpers/browser.ts';
-import { startServe, type ServeProcess } from '../helpers/cli.ts';
+import { SCREENSHOT_DIR } from '../helpers/browser.ts';
+import type { ServeProcess } from '../helpers/cli.ts';
+import { serveTrainedRuns, type RunSpec } from '../helpers/servedRuns.ts';
 
 /** Evenly spaced in log10 λ, so the middle run sits halfway up a logarithmic λ axis (and far below it on a linear one). */
 const LAMBDAS = [0.01, 1, 100];
@@ -20,27 +17,6 @@ let page: Page;
 let pageErrors: string[];
 /** The runs' records as the service stores them, in LAMBDAS order. */
 let records: RunDetail[] = [];
-
-async function callApi<T>(method: string, input: unknown): Promise<T> {
-  const response = await fetch(`${serve.origin}/api/${method}`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${serve.token}`, 'Content-Type': 'application/json' },
-    body: encodeWire(input),
-  });
-  const body = decodeWire<{ ok: boolean; value: T; error?: { message: string } }>(await response.text());
-  if (!body.ok) throw new Error(`${method}: ${body.error?.message}`);
-  return body.value;
-}
-
-async function finished(id: string): Promise<RunDetail> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const detail = await callApi<RunDetail>('getRun', { id });
-    if (detail.status !== 'queued' && detail.status !== 'running') return detail;
-    if (Date.now() > deadline) throw new Error(`run ${id} still ${detail.status} after 60 s`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 const view = () => page.locator('[data-testid="compare-view"]');
 const row = (key: string) => view().locator(`[data-testid="compare-row"][data-key="${key}"]`);
@@ -54,21 +30,8 @@ const center = async (locator: Locator): Promise<{ x: number; y: number }> => {
 };
 
 beforeAll(async () => {
-  const dbPath = join(mkdtempSync(join(tmpdir(), 'ridgeline-compare-')), 'compare.db');
-  serve = await startServe(dbPath);
-  for (const lambda of LAMBDAS) {
-    const { runId } = await callApi<{ runId: string }>('startRun', {
-      name: `lasso λ=${lambda}`,
-      datasetId: 'builtin:diabetes',
-      hyperparams: { model: 'linear', lambda, alpha: 1, solver: 'cd' },
-    });
-    records.push(await finished(runId));
-  }
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-  pageErrors = collectPageErrors(page);
-  await page.goto(serve.url);
-  await page.locator('[data-testid="run-row"]').nth(LAMBDAS.length - 1).waitFor();
+  const runs: RunSpec[] = LAMBDAS.map((lambda) => ({ name: `lasso λ=${lambda}`, hyperparams: { model: 'linear', lambda, alpha: 1, solver: 'cd' } }));
+  ({ serve, browser, page, pageErrors, records } = await serveTrainedRuns('ridgeline-compare-', runs, { width: 1600, height: 1000 }));
 });
 
 afterAll(async () => {
@@ -217,8 +180,8 @@ describe('the Compare view', () => {
   });
 
   it('looks right in the light and the dark theme (screenshots)', async () => {
-    // Fold the New run form away so the comparison is in view.
-    await page.locator('[aria-controls="new-run-body"]').click();
+    // The New run drawer starts closed: the comparison has the curves' place, in view.
+    expect(await page.locator('[data-testid="new-run-drawer"]').isHidden()).toBe(true);
     await view().scrollIntoViewIfNeeded();
     await page.screenshot({ path: `${SCREENSHOT_DIR}/compare.png`, fullPage: true });
     // What Compare draws follows the theme: the differing rows' tint is mixed from the theme's accent.

@@ -4,17 +4,18 @@
 // of its database. Every sweep is compared bit for bit with a local `--pool-size 1` sweep of the same
 // spec: cvm, cvsd, λ_min, λ_1se from the JSON, and every cell's stored bytes from the database.
 // Short locks (3 s, stall checks every second) keep the takeovers quick; nothing asserts a duration.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Queue, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cellJobId, KEY_PREFIX, parseCellJobId, QUEUE_NAME } from '../../electron/queue/queueKeys.ts';
-import { CLI, REPO_ROOT, runCli, runCliAsync } from '../helpers/cli.ts';
+import { runCli, runCliAsync } from '../helpers/cli.ts';
 import { closedLoopbackPort } from '../helpers/ports.ts';
+import { startCliProcess, startQueueWorker, type CliProcess } from '../helpers/queueWorkers.ts';
 import { startRedis, type RedisServer } from '../helpers/redisServer.ts';
 import { writeCorrelatedCsv } from '../helpers/syntheticCsv.ts';
 import { sleep, until } from '../helpers/wait.ts';
@@ -28,7 +29,8 @@ let queue: Queue;
 let dir: string;
 let csv: string;
 let reference: { json: CvJson; cells: Map<number, StoredCell> };
-const processes: Proc[] = [];
+/** Every process this file starts, killed (process group and all) in afterAll. */
+const processes: CliProcess[] = [];
 
 interface CvJson {
   lambdas: number[];
@@ -48,42 +50,16 @@ interface StoredCell {
   computedBy: { worker: string; engineHash: string; v8: string } | null;
 }
 
-interface Proc {
-  pid: number;
-  /** A worker's name as BullMQ records it (host:pid). */
-  name: string;
-  stdout(): string;
-  stderr(): string;
-  exited: Promise<number | null>;
-  alive(): boolean;
-}
-
 // Logistic cells (a proximal Newton path on the rows) take a few tenths of a second each here: long
 // enough to catch a worker mid-cell, short enough for the whole file to stay around a minute.
 const cvArgs = (db: string) => ['cv', '--data', csv, '--target', 'y', '--model', 'logistic', '--alpha', '1', '--folds', '10', '--n-lambda', '20', '--seed', '7', '--db', db, '--json'];
 
 /** `ridgeline …` in its own process group (so a signal to the group reaches its trainer processes too). */
-function startCli(args: string[]): Proc {
-  const child: ChildProcess = spawn(process.execPath, [CLI, ...args], { cwd: REPO_ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
-  let running = true;
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => ((running = false), resolve(code))));
-  const proc = { pid: child.pid!, name: `${hostname()}:${child.pid}`, stdout: () => out, stderr: () => err, exited, alive: () => running };
-  processes.push(proc);
-  return proc;
-}
+const startCli = (args: string[]): CliProcess => startCliProcess(args, processes);
 
-async function startWorker(): Promise<Proc> {
-  const worker = startCli(['worker', '--queue', redis.url, '--concurrency', '1', '--lock-duration', String(LOCK_MS), '--stalled-interval', String(STALLED_MS)]);
-  await until(() => worker.stderr().includes(`worker ${worker.name} connected to`) || !worker.alive(), 'a worker to connect', 60_000);
-  expect(worker.alive(), worker.stderr()).toBe(true);
-  return worker;
-}
+const startWorker = (): Promise<CliProcess> => startQueueWorker(redis.url, { lockMs: LOCK_MS, stalledMs: STALLED_MS, started: processes });
 
-function signalGroup(proc: Proc, signal: NodeJS.Signals): void {
+function signalGroup(proc: CliProcess, signal: NodeJS.Signals): void {
   process.kill(-proc.pid, signal);
 }
 
@@ -158,7 +134,7 @@ function expectSameAsLocal(json: CvJson, db: string, coordinatorStderr: string):
  * job id. The job is read again once the worker is frozen, so a cell that finished just before the
  * signal is not mistaken for one in hand (then the worker is thawed and the next cell is awaited).
  */
-async function freezeMidCell(worker: Proc, sweepId: string): Promise<string> {
+async function freezeMidCell(worker: CliProcess, sweepId: string): Promise<string> {
   const end = Date.now() + 60_000;
   while (Date.now() < end) {
     const held = ((await queue.getJobs(['active'])) as Job[]).find((job) => job.processedBy === worker.name && parseCellJobId(job.id)?.sweepId === sweepId);
@@ -193,22 +169,13 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const proc of processes) {
-    if (!proc.alive()) continue;
-    try {
-      process.kill(-proc.pid, 'SIGCONT');
-      process.kill(-proc.pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-    await proc.exited;
-  }
+  for (const proc of processes) await proc.kill();
   await queue?.close();
   await redis?.stop();
 });
 
 describe('sweeps through a queue of workers', () => {
-  let workers: Proc[] = [];
+  let workers: CliProcess[] = [];
 
   it('three workers, one SIGKILLed mid-cell: the sweep completes equal to the local one bit for bit, each cell stored once', async () => {
     workers = await Promise.all([startWorker(), startWorker(), startWorker()]);

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunDetail } from '../../shared/domain/runs.ts';
 import { collectPageErrors, launchChromium, SCREENSHOT_DIR } from '../helpers/browser.ts';
 import { startServe, type ServeProcess } from '../helpers/cli.ts';
-import { callServe } from '../helpers/serveApi.ts';
+import { trainRun } from '../helpers/servedRuns.ts';
 
 let serve: ServeProcess;
 let browser: Browser;
@@ -18,17 +18,6 @@ let page: Page;
 let pageErrors: string[];
 let lasso: RunDetail;
 let adam: RunDetail;
-
-async function train(name: string, hyperparams: Record<string, unknown>): Promise<RunDetail> {
-  const { runId } = await callServe<{ runId: string }>(serve, 'startRun', { name, datasetId: 'builtin:diabetes', hyperparams });
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const detail = await callServe<RunDetail>(serve, 'getRun', { id: runId });
-    if (detail.status !== 'queued' && detail.status !== 'running') return detail;
-    if (Date.now() > deadline) throw new Error(`run ${runId} still ${detail.status} after 60 s`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 const details = (): Locator => page.locator('[data-testid="run-details"]');
 const value = (key: string): Locator => details().locator(`dd[data-key="${key}"]`);
@@ -48,8 +37,8 @@ async function open(run: RunDetail): Promise<void> {
 
 beforeAll(async () => {
   serve = await startServe(join(mkdtempSync(join(tmpdir(), 'ridgeline-details-')), 'details.db'));
-  lasso = await train('held-out lasso', { model: 'linear', lambda: 0.05, alpha: 1, solver: 'cd', validationFraction: 0.2, testFraction: 0.1, seed: 4 });
-  adam = await train('adam ridge', { model: 'linear', lambda: 0.1, alpha: 0, solver: 'adam', learningRate: 0.01, batchSize: 16, maxIter: 30 });
+  lasso = await trainRun(serve, { name: 'held-out lasso', hyperparams: { model: 'linear', lambda: 0.05, alpha: 1, solver: 'cd', validationFraction: 0.2, testFraction: 0.1, seed: 4 } });
+  adam = await trainRun(serve, { name: 'adam ridge', hyperparams: { model: 'linear', lambda: 0.1, alpha: 0, solver: 'adam', learningRate: 0.01, batchSize: 16, maxIter: 30 } });
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1500, height: 1100 } });
   pageErrors = collectPageErrors(page);

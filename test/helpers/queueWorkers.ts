@@ -15,8 +15,11 @@ export interface CliProcess {
   kill(): Promise<void>;
 }
 
-/** `ridgeline …` in its own process group, so a signal to the group reaches its trainer processes too. */
-export function startCliProcess(args: readonly string[]): CliProcess {
+/**
+ * `ridgeline …` in its own process group, so a signal to the group reaches its trainer processes too.
+ * Pushed onto `started`, if given, so that an afterAll can kill every process a file started.
+ */
+export function startCliProcess(args: readonly string[], started?: CliProcess[]): CliProcess {
   const child: ChildProcess = spawn(process.execPath, [CLI, ...args], { cwd: REPO_ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
@@ -25,7 +28,7 @@ export function startCliProcess(args: readonly string[]): CliProcess {
   let running = true;
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => ((running = false), resolve(code))));
   const pid = child.pid!;
-  return {
+  const proc: CliProcess = {
     pid,
     name: `${hostname()}:${pid}`,
     stdout: () => out,
@@ -43,11 +46,16 @@ export function startCliProcess(args: readonly string[]): CliProcess {
       await exited;
     },
   };
+  started?.push(proc);
+  return proc;
 }
 
-/** `ridgeline worker --queue URL` (one cell at a time, short locks), resolved once it has connected. */
-export async function startQueueWorker(url: string, options: { lockMs?: number; stalledMs?: number } = {}): Promise<CliProcess> {
-  const worker = startCliProcess(['worker', '--queue', url, '--concurrency', '1', '--lock-duration', String(options.lockMs ?? 3000), '--stalled-interval', String(options.stalledMs ?? 1000)]);
+/**
+ * `ridgeline worker --queue URL` (one cell at a time, short locks), resolved once it has connected;
+ * pushed onto `options.started` as it starts, as with startCliProcess.
+ */
+export async function startQueueWorker(url: string, options: { lockMs?: number; stalledMs?: number; started?: CliProcess[] } = {}): Promise<CliProcess> {
+  const worker = startCliProcess(['worker', '--queue', url, '--concurrency', '1', '--lock-duration', String(options.lockMs ?? 3000), '--stalled-interval', String(options.stalledMs ?? 1000)], options.started);
   await until(() => worker.stderr().includes(`worker ${worker.name} connected to`) || !worker.alive(), 'a worker to connect', 60_000);
   if (!worker.alive()) throw new Error(`the worker exited: ${worker.stderr()}`);
   return worker;

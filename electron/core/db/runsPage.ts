@@ -11,10 +11,10 @@ import type { RunSummary } from '../../../shared/domain/runs.ts';
 import { parseRunQuery } from '../../../shared/query/runQuery.ts';
 import type { RunSort, RunSortKey } from '../../../shared/query/runSort.ts';
 import { compileRunQuery, folded, registerRunQueryFunctions } from './runQuerySql.ts';
-import { toSummary, type RunRow } from './runsStore.ts';
+import { SELECT_RUN_ROWS, toSummary, type RunRow } from './runsStore.ts';
 
-/** runsStore's SELECT_RUN, with the deleted_at test kept out of index choice (see summaries). */
-const SUMMARIES = `SELECT r.*, d.name AS dataset_name FROM runs r JOIN datasets d ON d.id = r.dataset_id WHERE +r.deleted_at IS NULL`;
+/** runsStore's SELECT_RUN, with the deleted_at test kept out of index choice (`+`: see summaries). */
+const SUMMARIES = `${SELECT_RUN_ROWS} WHERE +r.deleted_at IS NULL`;
 
 /**
  * The sort keys' SQL values, as RUN_SORT_VALUES computes them (`folded` lower-cases as JavaScript does).

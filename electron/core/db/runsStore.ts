@@ -72,7 +72,9 @@ export interface RunRow {
   max_stable_step: number | null;
 }
 
-const SELECT_RUN = `SELECT r.*, d.name AS dataset_name FROM runs r JOIN datasets d ON d.id = r.dataset_id WHERE r.deleted_at IS NULL`;
+/** Runs as RunRow reads them (every column and the data set's name), shared with runsPage.ts's SUMMARIES. */
+export const SELECT_RUN_ROWS = `SELECT r.*, d.name AS dataset_name FROM runs r JOIN datasets d ON d.id = r.dataset_id`;
+const SELECT_RUN = `${SELECT_RUN_ROWS} WHERE r.deleted_at IS NULL`;
 
 /** Soft-deleted runs stay restorable this long, then the next process to open the database purges them. */
 export const UNDO_WINDOW_MS = 10 * 60 * 1000;
