@@ -139,11 +139,10 @@ export class LogisticCd {
   private readonly k: LogisticKernels;
   private readonly pair = new Float64Array(2);
   /**
-   * e^−|η_i| and the data loss at the current η, kept from the last loss() until η changes: the line
-   * search's evaluation of the accepted step then serves the path's objective and the next outer
-   * iteration's weights (σ(η) from the same exponential), one exp per row per iteration instead of three.
+   * The data loss at the current η, kept (with e^−|η_i| in the kernels' expNeg) from the last loss()
+   * until η changes: the line search's evaluation of the accepted step then serves the path's objective
+   * and the next outer iteration's weights (σ(η) from the same exponential), one exp per row per iteration.
    */
-  private readonly expNeg: Float64Array;
   private lossValid = false;
   private lossValue = 0;
 
@@ -173,7 +172,6 @@ export class LogisticCd {
     this.gramCols = new Int32Array(p);
     this.gramPos = new Int32Array(p).fill(-1);
     this.wSync = new Float64Array(p);
-    this.expNeg = this.k.expNeg;
     let ybar = 0;
     for (let i = 0; i < m; i++) ybar += y[i];
     ybar /= m;
@@ -248,13 +246,14 @@ export class LogisticCd {
    * Returns how many it brought in. O(m·(eligible − screened)).
    */
   checkScreened(absGrad: Float64Array): number {
-    const { m, p, y, r } = this;
+    const { p } = this;
     const { eligible } = this.cols;
     let outside = 0;
     for (let j = 0; j < p; j++) if (eligible[j] && !this.screen[j]) outside++;
     if (outside === 0) return 0;
     this.loss();
-    for (let i = 0; i < m; i++) r[i] = (y[i] - this.probability(i)) / m;
+    // The working residual (y − p)/m; the weights it also writes are recomputed by the next outer step.
+    this.k.irls(WEIGHT_FLOOR);
     let added = 0;
     for (let j = 0; j < p; j++) {
       if (!eligible[j] || this.screen[j]) continue;
@@ -280,12 +279,6 @@ export class LogisticCd {
     this.lossValue = this.k.lossSum() / this.m;
     this.lossValid = true;
     return this.lossValue;
-  }
-
-  /** σ(η_i) from the kept exponential (within an ulp of sigmoid(η_i)); needs lossValid. */
-  private probability(i: number): number {
-    const e = this.expNeg[i];
-    return this.eta[i] >= 0 ? 1 / (1 + e) : e / (1 + e);
   }
 
   penalty(): number {
