@@ -271,26 +271,32 @@ describe('sweeps through a queue of workers', () => {
   it('a worker stopped with SIGTERM mid-cell hands its cell back at once; the sweep completes equal', async () => {
     const [stopped, other] = workers;
     const db = join(dir, 'handed-back.db');
-    // Its trainer process is frozen before it can finish a cell of this sweep (it is reused across
-    // cells, so it is there already unless a cancel retired it; then it is frozen as it starts), so the
-    // cell the worker takes stays in hand however quickly the other worker trains the rest.
-    const trainerOf = () => {
+    // Its trainer processes are frozen before they can finish a cell of this sweep (a trainer is reused
+    // across cells, so it is there already; one started later is frozen as it appears, before it can
+    // report ready; an earlier test may have left a retired one, which freezing leaves as it is), so
+    // the cell the worker takes stays in hand however quickly the other worker trains the rest.
+    const frozen = new Set<number>();
+    const freezeTrainers = (): void => {
       const children = spawnSync('pgrep', ['-P', String(stopped.pid)], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean).map(Number);
-      return children.length === 1 ? children[0] : 0;
+      for (const child of children) {
+        if (frozen.has(child)) continue;
+        try {
+          process.kill(child, 'SIGSTOP');
+          frozen.add(child);
+        } catch {
+          // it exited meanwhile
+        }
+      }
     };
-    let trainer = trainerOf();
-    if (trainer) process.kill(trainer, 'SIGSTOP');
+    freezeTrainers();
     const coordinator = startCli([...cvArgs(db), '--queue', redis.url]);
     const sweepId = await sweepIdOf(db);
     let jobId: string | undefined;
     const end = Date.now() + 60_000;
     while (jobId === undefined) {
-      if (Date.now() > end) throw new Error(`the worker never held a cell (trainer ${trainer || 'not started'})\n${stopped.stderr()}`);
-      if (!trainer) {
-        trainer = trainerOf();
-        if (trainer) process.kill(trainer, 'SIGSTOP');
-      }
-      const held = trainer ? ((await queue.getJobs(['active'])) as Job[]).find((job) => job.processedBy === stopped.name && parseCellJobId(job.id)?.sweepId === sweepId) : undefined;
+      if (Date.now() > end) throw new Error(`the worker never held a cell (${frozen.size} trainer(s) frozen)\n${stopped.stderr()}`);
+      freezeTrainers();
+      const held = frozen.size > 0 ? ((await queue.getJobs(['active'])) as Job[]).find((job) => job.processedBy === stopped.name && parseCellJobId(job.id)?.sweepId === sweepId) : undefined;
       if (!held) {
         await sleep(20);
         continue;
