@@ -84,24 +84,26 @@ describe('the renderer’s curves', () => {
   it('grow a metric that progress events do not carry by fetching only the steps they lack', async () => {
     const metric = 'gradNorm';
     expect(LIVE_METRICS as readonly string[]).not.toContain(metric);
-    // Every getRunMetrics of that metric the page makes, with what it asked and got.
-    const fetches: { fromStep: number; firstStep: number; count: number }[] = [];
-    // Responses are read asynchronously: one still being read when the test ends (the page closes) is
-    // dropped, not left as an unhandled rejection; the listener goes at the end of the test.
-    let reading = true;
-    const onResponse = async (response: import('playwright-core').Response): Promise<void> => {
-      if (!response.url().endsWith('/api/getRunMetrics')) return;
-      const asked = decodeWire<{ ids: string[]; metrics?: string[]; fromStep?: number | number[] }>(response.request().postData() ?? '{}');
-      if (!asked.metrics?.includes(metric)) return;
-      const text = await response.text().catch(() => null);
-      if (text === null || !reading) return;
-      const got = decodeWire<{ ok: boolean; value: Metrics[] }>(text);
-      got.value.forEach((result, k) => {
-        const fromStep = Array.isArray(asked.fromStep) ? asked.fromStep[k] : (asked.fromStep ?? 0);
-        fetches.push({ fromStep, firstStep: result.firstStep, count: result.count });
-      });
-    };
-    page.on('response', onResponse);
+    type Fetch = { fromStep: number; firstStep: number; count: number };
+    // Every getRunMetrics of that metric the page makes, with what it asked and got, in the order the
+    // page gets them. The test passes each response through itself (route.fetch, then fulfill with the
+    // same body): a response event's body can be gone by the time it is read (Chromium drops large
+    // bodies from its buffer; CI lost a third of the steps that way), a routed one is in hand.
+    const fetches: Fetch[] = [];
+    const metricsUrl = (url: URL): boolean => url.pathname === '/api/getRunMetrics';
+    await page.route(metricsUrl, async (route) => {
+      // A request the page dropped (it closes at the end) ends here; nothing is recorded for it.
+      const response = await route.fetch().catch(() => null);
+      if (!response) return route.abort().catch(() => undefined);
+      const body = await response.text();
+      const asked = decodeWire<{ ids: string[]; metrics?: string[]; fromStep?: number | number[] }>(route.request().postData() ?? '{}');
+      if (asked.metrics?.includes(metric) && response.ok()) {
+        decodeWire<{ ok: boolean; value: Metrics[] }>(body).value.forEach((result, k) => {
+          fetches.push({ fromStep: Array.isArray(asked.fromStep) ? asked.fromStep[k] : (asked.fromStep ?? 0), firstStep: result.firstStep, count: result.count });
+        });
+      }
+      await route.fulfill({ response, body }).catch(() => undefined);
+    });
 
     await page.goto(serve.url);
     // Long enough to be cancelled while it trains: the test ends it once it has seen the curve grow.
@@ -129,7 +131,6 @@ describe('the renderer’s curves', () => {
     }
     expect(held).toBe(stored.count);
     expect(pageErrors).toEqual([]);
-    reading = false;
-    page.off('response', onResponse);
+    await page.unrouteAll({ behavior: 'ignoreErrors' });
   }, 180_000);
 });

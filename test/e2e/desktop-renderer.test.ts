@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatasetSummary } from '../../shared/domain/datasets.ts';
 import type { RunSummary } from '../../shared/domain/runs.ts';
-import { collectPageErrors, SCREENSHOT_DIR } from '../helpers/browser.ts';
+import { collectPageErrors, openNewRunForm, SCREENSHOT_DIR } from '../helpers/browser.ts';
 import { runCli } from '../helpers/cli.ts';
 import { launchDesktopMain, unwrap, type DesktopMain } from '../helpers/desktopMain.ts';
 import { openDesktopPage, type DesktopPage } from '../helpers/desktopPage.ts';
@@ -58,6 +58,7 @@ describe('the UI on the desktop path (preload bridge, IPC, Electron double)', ()
   });
 
   it('trains a run from the New run form and draws its curve', async () => {
+    await openNewRunForm(page);
     await page.locator('[name="name"]').fill('desktop form run');
     await page.locator('[name="maxIter"]').fill('500');
     await page.getByRole('button', { name: 'Start run' }).click();

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatasetSummary } from '../../shared/domain/datasets.ts';
-import { collectPageErrors, launchChromium, SCREENSHOT_DIR } from '../helpers/browser.ts';
+import { collectPageErrors, launchChromium, openNewRunForm, SCREENSHOT_DIR } from '../helpers/browser.ts';
 import { runCli, startServe, type ServeProcess } from '../helpers/cli.ts';
 import { callServe } from '../helpers/serveApi.ts';
 
@@ -37,6 +37,7 @@ beforeAll(async () => {
   page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   pageErrors = collectPageErrors(page);
   await page.goto(serve.url);
+  await openNewRunForm(page);
   form = page.locator('[data-testid="new-run-form"]');
   await form.locator(`[name="datasetId"] option[value="${singularId}"]`).waitFor({ state: 'attached' });
 });
@@ -49,6 +50,8 @@ afterAll(async () => {
 const runCount = async () => (await callServe<unknown[]>(serve, 'listRuns')).length;
 
 async function setForm(datasetId: string, model: string, solver: string, fields: Record<string, string>): Promise<void> {
+  // The drawer steps aside after each run it starts.
+  await openNewRunForm(page);
   await form.locator('[name="datasetId"]').selectOption(datasetId);
   await form.locator('[name="model"]').selectOption(model);
   await form.locator('[name="solver"]').selectOption(solver);

@@ -10,7 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatasetSummary } from '../../shared/domain/datasets.ts';
 import type { RunDetail } from '../../shared/domain/runs.ts';
-import { collectPageErrors, launchChromium } from '../helpers/browser.ts';
+import { collectPageErrors, launchChromium, openNewRunForm } from '../helpers/browser.ts';
 import { runCli, startServe, type ServeProcess } from '../helpers/cli.ts';
 import { fixturePath } from '../helpers/fixtures.ts';
 import { callServe } from '../helpers/serveApi.ts';
@@ -45,6 +45,7 @@ afterAll(async () => {
 
 /** Fills the New run form and starts the run; returns its id once it has completed. */
 async function trainInApp(datasetId: string, fields: Record<string, string>, standardize: boolean): Promise<string> {
+  await openNewRunForm(page);
   const form = page.locator('[data-testid="new-run-form"]');
   await form.locator('[name="datasetId"]').selectOption(datasetId);
   await form.locator('[name="model"]').selectOption('linear');

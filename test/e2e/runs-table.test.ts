@@ -246,16 +246,19 @@ describe('the runs table', () => {
     await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('datasetId');
   });
 
-  it('Alt+N and Alt+S open their form when it is collapsed, and focus it', async () => {
+  it('Alt+N and Alt+S open their form when it is closed, and focus it', async () => {
     /** The form the focused element belongs to, by its test id. */
     const focusedForm = () => page.evaluate(() => document.activeElement?.closest('[data-testid]')?.getAttribute('data-testid') ?? null);
-    await page.locator('[aria-controls="new-run-body"]').click();
-    expect(await page.locator('#new-run-body').isHidden()).toBe(true);
+    const drawer = page.locator('[data-testid="new-run-drawer"]');
+    // Alt+N left focus in the New run drawer: Escape closes it.
+    await expect.poll(focusedForm).toBe('new-run-form');
+    await page.keyboard.press('Escape');
+    await drawer.waitFor({ state: 'hidden' });
     await page.locator('body').click({ position: { x: 5, y: 5 } });
     await page.keyboard.press('Alt+n');
-    await expect.poll(() => page.locator('#new-run-body').isVisible()).toBe(true);
+    await expect.poll(() => drawer.isVisible()).toBe(true);
     await expect.poll(focusedForm).toBe('new-run-form');
-    expect(await page.locator('[aria-controls="new-run-body"]').getAttribute('aria-expanded')).toBe('true');
+    expect(await page.locator('[data-testid="new-run-open"]').getAttribute('aria-expanded')).toBe('true');
 
     await page.keyboard.press('Alt+s');
     await page.locator('[aria-controls="new-sweep-body"]').click();

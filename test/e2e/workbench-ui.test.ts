@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectPageErrors, launchChromium, SCREENSHOT_DIR } from '../helpers/browser.ts';
+import { collectPageErrors, launchChromium, openNewRunForm, SCREENSHOT_DIR } from '../helpers/browser.ts';
 import { runCli, startServe, type ServeProcess } from '../helpers/cli.ts';
 import { fixturePath, readJsonFixture, relativeError, type SeedGdReference } from '../helpers/fixtures.ts';
 
@@ -34,6 +34,7 @@ afterAll(async () => {
 });
 
 async function fillForm(values: Record<string, string>): Promise<void> {
+  await openNewRunForm(page);
   for (const [name, value] of Object.entries(values)) await page.locator(`[name="${name}"]`).fill(value);
 }
 

@@ -6,6 +6,8 @@ export interface PlotSeries {
   stroke: string;
   /** Drawn thin and translucent: a raw curve behind its smoothed one. */
   faint?: boolean;
+  /** A dash pattern (canvas setLineDash): a run's validation loss beside its solid train loss. */
+  dash?: number[];
 }
 
 /** A plot with options of its own: `build` makes them; the plot is rebuilt when `key` changes. */
@@ -67,13 +69,15 @@ export function buildPlotOptions(inputs: PlotInputs, width: number, height: numb
           stroke: s.stroke,
           width: s.faint ? 1 : 1.5,
           alpha: s.faint ? 0.28 : 1,
+          ...(s.dash ? { dash: s.dash } : {}),
           points: { show: false },
           value: (_u, v) => formatCompact(v, 6),
         }),
       ),
     ],
     cursor: { drag: { x: true, y: false }, dataIdx: withinRun },
-    legend: { show: true, live: true },
+    // A dashed line's legend marker is dashed too, so the legend tells a run's two lines apart.
+    legend: { show: true, live: true, markers: { dash: (u: uPlot, i: number) => (u.series[i]?.dash ? 'dashed' : 'solid') } },
   };
 }
 

@@ -1,37 +1,19 @@
 import type uPlot from 'uplot';
 import type { ApiEvent, RidgelineApi } from '../../../shared/api.ts';
 import type { MetricName } from '../../../shared/domain/metrics.ts';
-
-/** A plotted quantity: a stored metric, or the suboptimality J − J* derived from the objective. */
-export type CurveMetric = MetricName | 'suboptimality';
-
-export const CURVE_METRICS: readonly { value: CurveMetric; label: string }[] = [
-  { value: 'objective', label: 'objective J' },
-  { value: 'suboptimality', label: 'J − J* (distance to the optimum)' },
-  { value: 'dataLoss', label: 'data loss' },
-  { value: 'validationLoss', label: 'validation loss (held-out rows)' },
-  { value: 'penalty', label: 'penalty' },
-  { value: 'l2Norm', label: '‖w‖₂' },
-  { value: 'l1Norm', label: '‖w‖₁' },
-  { value: 'nonzero', label: 'nonzero coefficients' },
-  { value: 'gradNorm', label: 'gradient (KKT) norm' },
-  { value: 'learningRate', label: 'learning rate' },
-];
 import { isFinished } from '../lib/status.ts';
 import { alignOnX } from '../lib/alignCurves.ts';
+import { curveColumns, runLines, type CurveLine, type CurveMetric } from '../lib/curveViews.ts';
 import { debiasedEma } from '../lib/smoothing.ts';
+import { stepsUpTo } from '../lib/stepAxis.ts';
+
+export { CURVE_METRICS, type CurveLine, type CurveMetric } from '../lib/curveViews.ts';
 
 /**
  * The x of the curves. Every solver here makes one pass over the training rows per step (gd, fista and
  * cd by definition; sgd and adam record once per epoch), so the step axis is also the epoch axis.
  */
 export type CurveAxis = 'step' | 'time';
-
-/** One plotted line: a run's curve, or (when smoothing) its raw curve drawn faint behind the smoothed one. */
-export interface CurveLine {
-  runId: string;
-  raw: boolean;
-}
 
 /** Wall-time alignment refuses more cells than this (runs × distinct instants), ~80 MB of doubles. */
 const ALIGN_BUDGET = 10_000_000;
@@ -43,12 +25,17 @@ const INITIAL_CAPACITY = 1024;
 const LIVE_FETCH_MS = 250;
 
 /**
- * One metric of one run, indexed by step. The buffer doubles when it fills, so live growth costs
- * amortized O(1) per step; steps not (yet) known are NaN, which the plot skips.
+ * The plotted columns of one run (one, or the train and validation losses), indexed by step. The buffers
+ * double when they fill, so live growth costs amortized O(1) per step; steps not (yet) known are NaN,
+ * which the plot skips. The columns are always fetched together, so they share what is known.
  */
 class Series {
-  values = new Float64Array(0);
-  /** Wall time of each step in seconds since the fit started, for the time axis (NaN until known). */
+  /** One buffer per plotted column (curveColumns' order). */
+  values: Float64Array<ArrayBuffer>[];
+  /**
+   * Wall time of each step in seconds since the fit started, for the time axis (NaN until known). Grown
+   * only as times arrive: on the step axis a followed metric comes without them.
+   */
   seconds = new Float64Array(0);
   /** Whether the stored times were fetched (live progress carries them anyway). */
   timed = false;
@@ -58,40 +45,71 @@ class Series {
    * may have written islands further on; the store holds at least those, so the fetch covers them too).
    */
   contiguous = 0;
-  /** The first step whose value is NaN or ±∞ (a diverged run): the curve is drawn up to it. */
-  finiteEnd = Number.POSITIVE_INFINITY;
+  /**
+   * Per column, the first step whose value is NaN or ±∞ (a diverged run; step 0 for a validation loss
+   * the run does not have): the curve is drawn up to it.
+   */
+  finiteEnd: number[];
   fetching = false;
   fetchAgain = false;
 
-  constructor(readonly runId: string) {}
+  constructor(
+    readonly runId: string,
+    columns: number,
+  ) {
+    this.values = Array.from({ length: columns }, () => new Float64Array(0));
+    this.finiteEnd = Array.from({ length: columns }, () => Number.POSITIVE_INFINITY);
+  }
 
-  write(firstStep: number, source: Float64Array, count: number, elapsedMs: Float64Array | undefined): void {
+  /** The steps of column `c` to draw. */
+  end(c: number): number {
+    return Math.min(this.length, this.finiteEnd[c]);
+  }
+
+  /** The steps to draw of any column (the x axis must reach them). */
+  get plotted(): number {
+    let end = 0;
+    for (let c = 0; c < this.values.length; c++) end = Math.max(end, this.end(c));
+    return end;
+  }
+
+  /** Writes `count` steps from `firstStep`: one source per column (in order), all present. */
+  write(firstStep: number, sources: readonly Float64Array[], count: number, elapsedMs: Float64Array | undefined): void {
     const end = firstStep + count;
     if (firstStep < 0 || end > MAX_STEPS) return;
-    this.reserve(end);
-    this.values.set(source.subarray(0, count), firstStep);
-    if (elapsedMs !== undefined) for (let i = 0; i < count; i++) this.seconds[firstStep + i] = elapsedMs[i] / 1000;
+    this.values = this.values.map((buffer) => grownTo(buffer, end));
+    sources.forEach((source, c) => {
+      this.values[c].set(source.subarray(0, count), firstStep);
+      for (let i = 0; i < count && firstStep + i < this.finiteEnd[c]; i++) {
+        if (!Number.isFinite(source[i])) {
+          this.finiteEnd[c] = firstStep + i;
+          break;
+        }
+      }
+    });
+    if (elapsedMs !== undefined) {
+      this.seconds = grownTo(this.seconds, end);
+      for (let i = 0; i < count; i++) this.seconds[firstStep + i] = elapsedMs[i] / 1000;
+    }
     if (end > this.length) this.length = end;
     if (firstStep <= this.contiguous && end > this.contiguous) this.contiguous = end;
-    for (let i = 0; i < count && firstStep + i < this.finiteEnd; i++) {
-      if (!Number.isFinite(source[i])) {
-        this.finiteEnd = firstStep + i;
-        break;
-      }
-    }
   }
 
-  private reserve(size: number): void {
-    if (size <= this.values.length) return;
-    let capacity = Math.max(this.values.length, INITIAL_CAPACITY);
-    while (capacity < size) capacity *= 2;
-    const grown = new Float64Array(capacity).fill(Number.NaN);
-    grown.set(this.values);
-    this.values = grown;
-    const grownSeconds = new Float64Array(capacity).fill(Number.NaN);
-    grownSeconds.set(this.seconds);
-    this.seconds = grownSeconds;
-  }
+}
+
+/**
+ * The buffer, or one of twice its capacity (amortized O(1) per step) holding its values then NaN, when it
+ * has fewer than `size` slots. Only the new slots are filled: at millions of steps a fill of the whole
+ * buffer before the copy was a main-thread cost a live run paid at every doubling.
+ */
+function grownTo(buffer: Float64Array<ArrayBuffer>, size: number): Float64Array<ArrayBuffer> {
+  if (size <= buffer.length) return buffer;
+  let capacity = Math.max(buffer.length, INITIAL_CAPACITY);
+  while (capacity < size) capacity *= 2;
+  const grown = new Float64Array(capacity);
+  grown.set(buffer);
+  grown.fill(Number.NaN, buffer.length);
+  return grown;
 }
 
 /**
@@ -105,6 +123,8 @@ export class CurvesState {
   ids = $state.raw<string[]>([]);
   /** The y series of `data`, in order. */
   lines = $state.raw<CurveLine[]>([]);
+  /** The quantity `lines` and `data` show (`metric` changes at once, they at the next frame). */
+  linesMetric = $state<CurveMetric>('objective');
   data = $state.raw<uPlot.AlignedData>([new Float64Array(0)]);
   /** Points of the plotted runs' curves now loaded (Σ over runs of their plotted lengths). */
   loadedPoints = $state(0);
@@ -130,17 +150,18 @@ export class CurvesState {
     private readonly optimumOf: (runId: string) => number | null = () => null,
   ) {}
 
-  /** The stored column behind the plotted quantity. */
-  private get column(): MetricName {
-    return this.metric === 'suboptimality' ? 'objective' : this.metric;
-  }
+  /** The stored columns behind the plotted quantity. */
+  private columns: MetricName[] = curveColumns('objective');
 
-  /** Plots another quantity for the same runs: their buffers are refetched. */
+  /** Plots another quantity for the same runs: their buffers are refetched unless its columns are theirs. */
   setMetric(metric: CurveMetric): void {
     if (metric === this.metric) return;
-    const sameColumn = (metric === 'suboptimality' ? 'objective' : metric) === this.column;
+    const columns = curveColumns(metric);
+    const sameColumns = columns.length === this.columns.length && columns.every((c, k) => c === this.columns[k]);
     this.metric = metric;
-    if (!sameColumn) {
+    if (!sameColumns) {
+      // A new array only for new columns: a fetch in flight for the same ones still lands (it checks identity).
+      this.columns = columns;
       const ids = this.order;
       this.series.clear();
       this.order = [];
@@ -171,7 +192,7 @@ export class CurvesState {
     const added: Series[] = [];
     for (const id of ids) {
       if (!this.series.has(id)) {
-        const series = new Series(id);
+        const series = new Series(id, this.columns.length);
         this.series.set(id, series);
         added.push(series);
       }
@@ -186,14 +207,14 @@ export class CurvesState {
     if (event.type === 'runProgress') {
       const series = this.series.get(event.runId);
       if (series === undefined) return;
-      const column = event.batch.columns[this.column];
-      if (column === undefined) {
+      const sources = this.columns.map((name) => event.batch.columns[name]);
+      if (sources.some((source) => source === undefined)) {
         // Progress events carry the live metrics only (LIVE_METRICS): this one's new steps are fetched.
         this.fetchSoon(series);
         return;
       }
       const gap = event.batch.firstStep > series.length && !series.fetching;
-      series.write(event.batch.firstStep, column, event.batch.count, event.batch.columns.elapsedMs);
+      series.write(event.batch.firstStep, sources as Float64Array[], event.batch.count, event.batch.columns.elapsedMs);
       // Steps were missed (the run was selected while it ran, or the stream dropped): fill them in.
       if (gap) void this.fetch([series]);
       this.scheduleFlush();
@@ -227,19 +248,19 @@ export class CurvesState {
     if (wanted.length === 0) return;
     for (const series of wanted) series.fetching = true;
     try {
-      const metric = this.column;
+      const columns = this.columns;
       // Times ride along for the time axis, and for series that have them, so theirs stay complete.
       const withTimes = this.axis === 'time' || wanted.some((s) => s.timed);
       // A series without stored times needs them from step 0; otherwise only what it lacks.
       const fromStep = wanted.map((s) => (withTimes && !s.timed ? 0 : s.contiguous));
-      const results = await this.api.getRunMetrics({ ids: wanted.map((s) => s.runId), metrics: withTimes ? [metric, 'elapsedMs'] : [metric], fromStep });
+      const results = await this.api.getRunMetrics({ ids: wanted.map((s) => s.runId), metrics: withTimes ? [...columns, 'elapsedMs'] : columns, fromStep });
       results.forEach((result, k) => {
         const series = wanted[k];
-        const column = result.columns[metric];
+        const sources = columns.map((name) => result.columns[name]);
         // The view changed, or the run was dropped (or dropped and picked again) while this was in flight.
-        if (metric !== this.column || this.series.get(series.runId) !== series || column === undefined) return;
+        if (columns !== this.columns || this.series.get(series.runId) !== series || sources.some((source) => source === undefined)) return;
         // Writing the same step twice is harmless: live events and stored metrics agree.
-        series.write(result.firstStep, column, result.count, result.columns.elapsedMs);
+        series.write(result.firstStep, sources as Float64Array[], result.count, result.columns.elapsedMs);
         if (withTimes) series.timed = true;
       });
       this.scheduleFlush();
@@ -266,37 +287,30 @@ export class CurvesState {
 
   private flush(): void {
     const tracked = this.order.map((id) => this.series.get(id)).filter((s): s is Series => s !== undefined);
-    const ends = tracked.map((s) => Math.min(s.length, s.finiteEnd));
-    const length = ends.reduce((n, end) => Math.max(n, end), 0);
-    if (this.steps.length < length) {
-      let capacity = Math.max(this.steps.length, INITIAL_CAPACITY);
-      while (capacity < length) capacity *= 2;
-      this.steps = Float64Array.from({ length: capacity }, (_, i) => i);
-    }
+    const length = tracked.reduce((n, s) => Math.max(n, s.plotted), 0);
+    if (this.steps.length < length) this.steps = stepsUpTo(this.steps, length);
+    const columns = this.columns;
     const lines: CurveLine[] = [];
     const ys: Float64Array[] = [];
-    const owners: number[] = [];
-    tracked.forEach((series, i) => {
-      const values = this.shown(series, ends[i]);
-      if (this.smoothing > 0) {
-        lines.push({ runId: series.runId, raw: true });
-        ys.push(values);
-        owners.push(i);
+    /** Each line's x on the time axis: its run's times over the steps its column draws (one view per column). */
+    const times: Float64Array[] = [];
+    for (const series of tracked) {
+      const ends = columns.map((_, c) => series.end(c));
+      const seconds = ends.map((end) => series.seconds.subarray(0, end));
+      const values = ends.map((end, c) => this.shown(series, c, end));
+      for (const line of runLines(series.runId, this.metric, ends, this.smoothing > 0)) {
+        const c = columns.indexOf(line.column);
+        lines.push(line);
+        ys.push(line.raw || this.smoothing === 0 ? values[c] : debiasedEma(values[c], this.smoothing));
+        times.push(seconds[c]);
       }
-      lines.push({ runId: series.runId, raw: false });
-      ys.push(this.smoothing > 0 ? debiasedEma(values, this.smoothing) : values);
-      owners.push(i);
-    });
+    }
     this.ids = tracked.map((s) => s.runId);
     this.lines = lines;
-    this.loadedPoints = ends.reduce((n, end) => n + end, 0);
+    this.linesMetric = this.metric;
+    this.loadedPoints = tracked.reduce((n, s) => n + s.plotted, 0);
     if (this.axis === 'time' && tracked.length > 0) {
-      const seconds = tracked.map((s, i) => s.seconds.subarray(0, ends[i]));
-      const aligned = alignOnX(
-        owners.map((i) => seconds[i]),
-        ys,
-        ALIGN_BUDGET,
-      );
+      const aligned = alignOnX(times, ys, ALIGN_BUDGET);
       if (aligned !== null) {
         this.axisNote = null;
         this.data = [aligned.x, ...aligned.ys];
@@ -309,14 +323,15 @@ export class CurvesState {
     this.data = [this.steps.subarray(0, length), ...ys];
   }
 
-  /** The plotted values of a series: views of the buffer, or J − J* (only points above the optimum). */
-  private shown(series: Series, end: number): Float64Array {
-    if (this.metric !== 'suboptimality') return series.values.subarray(0, end);
+  /** The plotted values of a column: views of the buffer, or J − J* (only points above the optimum). */
+  private shown(series: Series, c: number, end: number): Float64Array {
+    const values = series.values[c];
+    if (this.metric !== 'suboptimality') return values.subarray(0, end);
     const optimum = this.optimumOf(series.runId);
     const out = new Float64Array(end).fill(Number.NaN);
     if (optimum === null) return out;
     for (let i = 0; i < end; i++) {
-      const gap = series.values[i] - optimum;
+      const gap = values[i] - optimum;
       if (gap > 0) out[i] = gap;
     }
     return out;

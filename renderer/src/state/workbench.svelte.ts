@@ -7,6 +7,7 @@ import { ErrorBanner } from './errors.svelte.ts';
 import { FormPanels } from './formPanels.svelte.ts';
 import { Navigation } from './navigation.svelte.ts';
 import { RunsState } from './runs.svelte.ts';
+import { RunsSplit } from './runsSplit.svelte.ts';
 import { SweepsState } from './sweeps.svelte.ts';
 import { commandForKey, runCommand } from '../lib/commands.ts';
 
@@ -20,6 +21,8 @@ export class Workbench {
   readonly sweeps: SweepsState;
   readonly nav = new Navigation();
   readonly forms = new FormPanels();
+  /** The Runs tab's split between the runs list and the curves. */
+  readonly split = new RunsSplit();
   appInfo = $state.raw<AppInfo | null>(null);
 
   constructor(readonly api: RidgelineApi) {
