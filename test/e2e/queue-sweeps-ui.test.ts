@@ -43,7 +43,7 @@ interface CvJson {
   sweepId: string;
 }
 
-// Logistic cells on 4000 × 20 rows take a few tenths of a second each: both workers get cells.
+// Logistic cells on 12,000 × 30 rows take a few tenths of a second each: both workers get cells.
 const cvArgs = (csv: string, db: string) => ['cv', '--data', csv, '--target', 'y', '--model', 'logistic', '--alpha', '1', '--folds', '10', '--n-lambda', '20', '--seed', '7', '--standardize', 'true', '--db', db, '--json'];
 
 const queueUrl = () => `redis://127.0.0.1:${redis.port}/0`;
@@ -53,7 +53,7 @@ beforeAll(async () => {
   redis = await startRedis();
   const dir = mkdtempSync(join(tmpdir(), 'ridgeline-queue-ui-'));
   const csv = join(dir, 'data.csv');
-  writeCorrelatedCsv(csv, 4000, 20, 11, 0.5, true);
+  writeCorrelatedCsv(csv, 12_000, 30, 11, 0.5, true);
   const db = join(dir, 'app.db');
   // The reference: the same sweep on this machine, by the CLI, into the database the app then serves.
   const local = await runCliAsync([...cvArgs(csv, db), '--pool-size', '1']);

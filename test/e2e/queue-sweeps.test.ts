@@ -50,8 +50,9 @@ interface StoredCell {
   computedBy: { worker: string; engineHash: string; v8: string } | null;
 }
 
-// Logistic cells (a proximal Newton path on the rows) take a few tenths of a second each here: long
-// enough to catch a worker mid-cell, short enough for the whole file to stay around a minute.
+// Logistic cells (a proximal Newton path on 12,000 × 30 rows) take a few tenths of a second each here:
+// long enough to catch a worker mid-cell, short enough for the whole file to stay around a minute. (On
+// 4,000 × 20 they had become ~0.05 s once the logistic engine got faster: too short a window.)
 const cvArgs = (db: string) => ['cv', '--data', csv, '--target', 'y', '--model', 'logistic', '--alpha', '1', '--folds', '10', '--n-lambda', '20', '--seed', '7', '--db', db, '--json'];
 
 /** `ridgeline …` in its own process group (so a signal to the group reaches its trainer processes too). */
@@ -161,7 +162,7 @@ beforeAll(async () => {
   queue = new Queue(QUEUE_NAME, { connection: { host: '127.0.0.1', port: redis.port, password: redis.password }, prefix: KEY_PREFIX });
   dir = mkdtempSync(join(tmpdir(), 'ridgeline-queue-'));
   csv = join(dir, 'data.csv');
-  writeCorrelatedCsv(csv, 4000, 20, 11, 0.5, true);
+  writeCorrelatedCsv(csv, 12_000, 30, 11, 0.5, true);
   const db = join(dir, 'local.db');
   const local = await runCliAsync([...cvArgs(db), '--pool-size', '1']);
   expect(local.status, local.stderr).toBe(0);
