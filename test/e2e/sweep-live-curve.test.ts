@@ -6,33 +6,26 @@
 // (read off the plot's host, compared with getSweep); the configuration chooser (keyboard too) switches
 // the path to that α's stored path (getSweepPath), and the dashed lines are clickable exactly where they
 // open a refit.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PartialCvResult, SweepDetail, SweepPath } from '../../shared/domain/sweeps.ts';
-import { collectPageErrors, launchChromium, SCREENSHOT_DIR } from '../helpers/browser.ts';
-import { startServe, type ServeProcess } from '../helpers/cli.ts';
+import { SCREENSHOT_DIR } from '../helpers/browser.ts';
+import type { ServeProcess } from '../helpers/cli.ts';
+import { openServedPage, type ServedPage } from '../helpers/servedPage.ts';
 import { callServe } from '../helpers/serveApi.ts';
 
+let served: ServedPage;
 let serve: ServeProcess;
-let browser: Browser;
 let page: Page;
 let pageErrors: string[];
 
 beforeAll(async () => {
-  serve = await startServe(join(mkdtempSync(join(tmpdir(), 'ridgeline-sweep-live-')), 'ui.db'));
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  pageErrors = collectPageErrors(page);
-  await page.goto(serve.url);
-  await page.getByRole('tab', { name: 'Sweeps' }).click();
+  served = await openServedPage('ridgeline-sweep-live-', { width: 1400, height: 900 }, 'Sweeps');
+  ({ serve, page, pageErrors } = served);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
+  await served?.close();
 });
 
 const getSweep = (id: string) => callServe<SweepDetail>(serve, 'getSweep', { id });

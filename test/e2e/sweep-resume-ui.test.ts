@@ -2,35 +2,28 @@
 // user stumbles on": the cells a resume restarts are not listed as retries (no "retried after: no error
 // recorded" line per cell), and "Elapsed" ticks while the sweep runs, stands still while it is cancelled,
 // and adds only the running time of each execution (the pause in between is not counted).
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SweepDetail } from '../../shared/domain/sweeps.ts';
 import { formatDuration } from '../../renderer/src/lib/duration.ts';
-import { collectPageErrors, launchChromium, SCREENSHOT_DIR } from '../helpers/browser.ts';
-import { startServe, type ServeProcess } from '../helpers/cli.ts';
+import { SCREENSHOT_DIR } from '../helpers/browser.ts';
+import type { ServeProcess } from '../helpers/cli.ts';
+import { openServedPage, type ServedPage } from '../helpers/servedPage.ts';
 import { callServe } from '../helpers/serveApi.ts';
 import { sleep } from '../helpers/wait.ts';
 
+let served: ServedPage;
 let serve: ServeProcess;
-let browser: Browser;
 let page: Page;
 let pageErrors: string[];
 
 beforeAll(async () => {
-  serve = await startServe(join(mkdtempSync(join(tmpdir(), 'ridgeline-sweep-resume-')), 'ui.db'));
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  pageErrors = collectPageErrors(page);
-  await page.goto(serve.url);
-  await page.getByRole('tab', { name: 'Sweeps' }).click();
+  served = await openServedPage('ridgeline-sweep-resume-', { width: 1400, height: 1000 }, 'Sweeps');
+  ({ serve, page, pageErrors } = served);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
+  await served?.close();
 });
 
 const getSweep = (id: string) => callServe<SweepDetail>(serve, 'getSweep', { id });

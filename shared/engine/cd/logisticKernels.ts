@@ -173,45 +173,9 @@ export function subtractWeightedThenDot(r: Float64Array, v: Float64Array, x: Flo
  * curvature in one sweep (the same bits as subtractWeighted then dotAndCurvature).
  */
 export function subtractWeightedThenDotAndCurvature(r: Float64Array, v: Float64Array, x: Float64Array, delta: number, next: Float64Array, m: number, out: Float64Array): number {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let c0 = 0;
-  let c1 = 0;
-  let c2 = 0;
-  let c3 = 0;
-  let i = 0;
-  for (; i + 4 <= m; i += 4) {
-    const r0 = r[i] - v[i] * x[i] * delta;
-    const r1 = r[i + 1] - v[i + 1] * x[i + 1] * delta;
-    const r2 = r[i + 2] - v[i + 2] * x[i + 2] * delta;
-    const r3 = r[i + 3] - v[i + 3] * x[i + 3] * delta;
-    r[i] = r0;
-    r[i + 1] = r1;
-    r[i + 2] = r2;
-    r[i + 3] = r3;
-    const n0 = next[i];
-    const n1 = next[i + 1];
-    const n2 = next[i + 2];
-    const n3 = next[i + 3];
-    s0 += n0 * r0;
-    s1 += n1 * r1;
-    s2 += n2 * r2;
-    s3 += n3 * r3;
-    c0 += v[i] * n0 * n0;
-    c1 += v[i + 1] * n1 * n1;
-    c2 += v[i + 2] * n2 * n2;
-    c3 += v[i + 3] * n3 * n3;
-  }
-  for (; i < m; i++) {
-    const ri = r[i] - v[i] * x[i] * delta;
-    r[i] = ri;
-    s0 += next[i] * ri;
-    c0 += v[i] * next[i] * next[i];
-  }
-  out[0] = c0 + c1 + (c2 + c3);
-  return s0 + s1 + (s2 + s3);
+  // The fallback need not fuse: the same operations in two sweeps.
+  subtractWeighted(r, v, x, delta, m);
+  return dotAndCurvature(next, r, v, m, out);
 }
 
 /** y_i += x_i·δ (a coordinate's move added to the direction Δη). */
