@@ -59,7 +59,9 @@ beforeAll(async () => {
   const local = await runCliAsync([...cvArgs(csv, db), '--pool-size', '1']);
   expect(local.status, local.stderr).toBe(0);
   reference = JSON.parse(local.stdout) as CvJson;
-  [serve, ...workers] = await Promise.all([startServe(db), startQueueWorker(redis.url), startQueueWorker(redis.url)]);
+  // Workers are listed as they start, so that afterAll stops them even if one of these fails to start.
+  const started = Promise.all([startServe(db), startQueueWorker(redis.url, { started: workers }), startQueueWorker(redis.url, { started: workers })]);
+  serve = (await started)[0];
   datasetId = (await callServe<DatasetSummary[]>(serve, 'listDatasets')).find((d) => !d.id.startsWith('builtin:'))!.id;
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
