@@ -3,14 +3,14 @@
 // and value, to be corrected in the dialog or imputed by the column median (the stored values checked
 // against a median and mean computed here); one-hot encoding a column of many levels asks first;
 // semicolon- and tab-separated files are read as such; a stray quote is explained in words.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatasetSummary } from '../../shared/domain/datasets.ts';
-import { collectPageErrors, launchChromium, SCREENSHOT_DIR } from '../helpers/browser.ts';
-import { startServe, type ServeProcess } from '../helpers/cli.ts';
+import { SCREENSHOT_DIR } from '../helpers/browser.ts';
+import { openServedPage, type ServedPage } from '../helpers/servedPage.ts';
+import type { ServeProcess } from '../helpers/cli.ts';
 import { callServe } from '../helpers/serveApi.ts';
 
 const ROWS = 300;
@@ -19,7 +19,7 @@ const TYPO_ROW = 41;
 const TYPO_LINE = TYPO_ROW + 2;
 
 let serve: ServeProcess;
-let browser: Browser;
+let served: ServedPage;
 let page: Page;
 let pageErrors: string[];
 let dir: string;
@@ -75,18 +75,12 @@ async function importAndWait(): Promise<DatasetSummary> {
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'ridgeline-import-mistakes-'));
-  serve = await startServe(join(dir, 'ui.db'));
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
-  pageErrors = collectPageErrors(page);
-  await page.goto(serve.url);
-  await page.locator('[data-testid="app-version"]').waitFor();
+  served = await openServedPage('ridgeline-import-mistakes-', { width: 1400, height: 1100 });
+  ({ dir, serve, page, pageErrors } = served);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
+  await served?.close();
 });
 
 describe('a typo in a numeric column', () => {

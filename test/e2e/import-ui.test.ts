@@ -3,14 +3,14 @@
 // shown), refused under "reject" with its line and column named, imported under mean-impute (the same
 // File uploaded again, since a failed import consumes its upload), selected in the New run form with its
 // one-hot features, and trained on. A binary file gets a precise message in the dialog.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatasetSummary } from '../../shared/domain/datasets.ts';
-import { collectPageErrors, launchChromium, SCREENSHOT_DIR } from '../helpers/browser.ts';
-import { startServe, type ServeProcess } from '../helpers/cli.ts';
+import { SCREENSHOT_DIR } from '../helpers/browser.ts';
+import { openServedPage, type ServedPage } from '../helpers/servedPage.ts';
+import type { ServeProcess } from '../helpers/cli.ts';
 
 const COLORS = ['red', 'green', 'blue'] as const;
 const ROWS = 30;
@@ -18,7 +18,7 @@ const ROWS = 30;
 const MISSING_ROW = 3;
 
 let serve: ServeProcess;
-let browser: Browser;
+let served: ServedPage;
 let page: Page;
 let pageErrors: string[];
 let dir: string;
@@ -54,19 +54,13 @@ async function listDatasets(): Promise<DatasetSummary[]> {
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'ridgeline-import-ui-'));
+  served = await openServedPage('ridgeline-import-ui-', { width: 1400, height: 1000 });
+  ({ dir, serve, page, pageErrors } = served);
   csvPath = writeCsv();
-  serve = await startServe(join(dir, 'ui.db'));
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  pageErrors = collectPageErrors(page);
-  await page.goto(serve.url);
-  await page.locator('[data-testid="app-version"]').waitFor();
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await serve?.stop();
+  await served?.close();
 });
 
 async function openDialog(): Promise<Locator> {

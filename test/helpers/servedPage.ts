@@ -1,6 +1,7 @@
 /**
- * One serve-mode process on a fresh database and one Chromium page on it, opened on a tab: the setup the
- * UI tests of one view share. `close` stops both (call it from afterAll).
+ * One serve-mode process on a fresh database (ui.db in a temp folder of its own, `dir`, where a test may
+ * write its files too) and one Chromium page on it, opened on a tab (or, without one, on the workbench
+ * once it has loaded): the setup the UI tests of one view share. `close` stops both (call it from afterAll).
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +11,7 @@ import { collectPageErrors, launchChromium } from './browser.ts';
 import { startServe, type ServeProcess } from './cli.ts';
 
 export interface ServedPage {
+  dir: string;
   serve: ServeProcess;
   browser: Browser;
   page: Page;
@@ -18,17 +20,20 @@ export interface ServedPage {
   close(): Promise<void>;
 }
 
-export async function openServedPage(tmpPrefix: string, viewport: { width: number; height: number }, tab: string): Promise<ServedPage> {
-  const serve = await startServe(join(mkdtempSync(join(tmpdir(), tmpPrefix)), 'ui.db'));
+export async function openServedPage(tmpPrefix: string, viewport: { width: number; height: number }, tab?: string): Promise<ServedPage> {
+  const dir = mkdtempSync(join(tmpdir(), tmpPrefix));
+  const serve = await startServe(join(dir, 'ui.db'));
   let browser: Browser | undefined;
   try {
     browser = await launchChromium();
     const page = await browser.newPage({ viewport });
     const pageErrors = collectPageErrors(page);
     await page.goto(serve.url);
-    await page.getByRole('tab', { name: tab }).click();
+    if (tab) await page.getByRole('tab', { name: tab }).click();
+    else await page.locator('[data-testid="app-version"]').waitFor();
     const opened = browser;
     return {
+      dir,
       serve,
       browser: opened,
       page,

@@ -3,7 +3,8 @@
 // scales (log for λ and the learning rate, λ = 0 at the bottom of a log axis). Expected numbers are
 // computed here from the inputs (log10 by hand, counts of the zeros written in the fixtures).
 import { describe, expect, it } from 'vitest';
-import { HyperparamsSchema, type Hyperparams, type RunDetail, type RunParameter } from '../../shared/domain/runs.ts';
+import type { Hyperparams, RunDetail, RunParameter } from '../../shared/domain/runs.ts';
+import { runDetail, type RunHyperparams } from '../helpers/runDetail.ts';
 import {
   axisScale,
   coefficientTable,
@@ -19,38 +20,10 @@ import {
 
 let nextId = 0;
 
-/** A finished run's record; hyperparameters go through the schema so its defaults apply as in the app. */
-function run(hyper: Partial<Hyperparams> & Pick<Hyperparams, 'model' | 'lambda' | 'alpha' | 'solver'>, extra: Partial<RunDetail> = {}): RunDetail {
+/** A finished run's record (test/helpers/runDetail.ts), each with an id of its own. */
+function run(hyper: RunHyperparams, extra: Partial<RunDetail> = {}): RunDetail {
   const id = `run-${++nextId}`;
-  return {
-    id,
-    name: id,
-    status: 'completed',
-    datasetId: 'builtin:diabetes',
-    datasetName: 'Diabetes',
-    hyperparams: HyperparamsSchema.parse(hyper),
-    createdAt: '2025-01-01T00:00:00.000Z',
-    finishedAt: '2025-01-01T00:00:01.000Z',
-    iterations: 10,
-    final: { objective: 1, dataLoss: 1, penalty: 0, optimumObjective: 1, suboptimality: 0, nonzero: null, testLoss: null },
-    sweepId: null,
-    role: 'run',
-    tags: [],
-    notes: '',
-    archived: false,
-    fitMs: 5,
-    statusReason: null,
-    resolvedSolver: hyper.solver === 'auto' ? 'cd' : hyper.solver,
-    seed: hyper.seed ?? 0,
-    appVersion: '0.0.0',
-    datasetHash: 'hash',
-    startedAt: '2025-01-01T00:00:00.000Z',
-    timings: { loadMs: 1, fitMs: 5 },
-    converged: true,
-    maxStableStep: null,
-    parameters: [],
-    ...extra,
-  };
+  return runDetail(hyper, { id, name: id, ...extra });
 }
 
 const linear = (lambda: number, extra: Partial<Hyperparams> = {}, detail: Partial<RunDetail> = {}): RunDetail =>

@@ -2,40 +2,21 @@
 // the runs table (renderer/src/lib/duration.ts): numbers as the table shows them, every digit kept for
 // the hover text, and only the hyperparameters the run's solver reads. Expected texts are written out by hand.
 import { describe, expect, it } from 'vitest';
-import { HyperparamsSchema, type Hyperparams, type RunDetail } from '../../shared/domain/runs.ts';
+import type { RunDetail } from '../../shared/domain/runs.ts';
+import { runDetail, type RunHyperparams } from '../helpers/runDetail.ts';
 import { formatMs } from '../../renderer/src/lib/duration.ts';
 import { hyperparamFields, numberField, resultFields } from '../../renderer/src/lib/runFields.ts';
 
-function detail(hyper: Partial<Hyperparams> & Pick<Hyperparams, 'model' | 'lambda' | 'alpha' | 'solver'>, extra: Partial<RunDetail> = {}): RunDetail {
-  return {
+function detail(hyper: RunHyperparams, extra: Partial<RunDetail> = {}): RunDetail {
+  return runDetail(hyper, {
     id: 'run-1',
     name: 'a run',
-    status: 'completed',
-    datasetId: 'builtin:diabetes',
-    datasetName: 'Diabetes',
-    hyperparams: HyperparamsSchema.parse(hyper),
-    createdAt: '2025-01-01T00:00:00.000Z',
-    finishedAt: '2025-01-01T00:00:01.000Z',
-    iterations: 10,
     final: { objective: 1577.2447341188104, dataLoss: 1500.123456789, penalty: 77.1, optimumObjective: 1577.2447341188104, suboptimality: 0, nonzero: 3, testLoss: null },
-    sweepId: null,
-    role: 'run',
-    tags: [],
-    notes: '',
-    archived: false,
     fitMs: 46_545,
-    statusReason: null,
-    resolvedSolver: hyper.solver === 'auto' ? 'cd' : hyper.solver,
     seed: 0,
-    appVersion: '0.0.0',
-    datasetHash: 'hash',
-    startedAt: '2025-01-01T00:00:00.000Z',
     timings: { loadMs: 3.25, fitMs: 46_545 },
-    converged: true,
-    maxStableStep: null,
-    parameters: [],
     ...extra,
-  };
+  });
 }
 
 const byKey = (fields: ReturnType<typeof hyperparamFields>) => Object.fromEntries(fields.map((f) => [f.key, f]));

@@ -239,5 +239,5 @@ function buildColumns(design: Design, center: boolean, standardize: boolean): { 
     sqNorm[j] = eligible[j] ? ss[j] / m : 0;
   }
   const kernels = new ColumnKernels(heap, m, regions);
-  return { cols: { m, p, xcol, views, means: Float64Array.from(means), eligible, sqNorm, kernels }, scaling };
+  return { cols: { m, p, xcol, views, means, eligible, sqNorm, kernels }, scaling };
 }
