@@ -4,7 +4,9 @@
  * (serve mode, CLI): only the two-line transport below differs.
  */
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { isMainThread, parentPort as threadPort, workerData } from 'node:worker_threads';
 import { cvCell, cvLambdaGrid, fitCell, fullFitCell, fullPathCell, randomFolds, sharedMoments } from '../../shared/engine/cv.ts';
 import type { FoldMoments } from '../../shared/engine/cd/foldGram.ts';
 import { correlatedDesign } from '../../shared/datasets/generators.ts';
@@ -13,7 +15,12 @@ import { toErrorInfo } from '../../shared/errors.ts';
 import { optimumObjective, startFit } from '../../shared/engine/fit.ts';
 import { testLoss } from '../../shared/engine/validation.ts';
 import { PROGRESS_INTERVAL_MS, type CellJob, type CellOutput, type FromTrainer, type ToTrainer } from '../../shared/protocol/trainer.ts';
-import type { FitSession } from '../../shared/engine/types.ts';
+import type { Design, FitSession } from '../../shared/engine/types.ts';
+import { SPLIT_MIN_ENTRIES } from '../../shared/engine/kernels/glmPasses.ts';
+import { installPassLane } from '../../shared/engine/kernels/passLane.ts';
+import { startPassLane, type StartedPassLane } from './passLane.ts';
+import { isLaneStart } from './passLaneProtocol.ts';
+import { runPassLane } from './passLaneThread.ts';
 
 interface ParentPortLike {
   on(event: 'message', listener: (event: { data: unknown }) => void): void;
@@ -38,8 +45,27 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
 /** Slices aim at this long, so a cancel is seen within a few milliseconds. */
 const SLICE_TARGET_MS = 5;
 
+let lane: StartedPassLane | null = null;
+
+/**
+ * A run on a design large enough for its passes to be split (glmPasses.ts: rowSplit) gets a second lane:
+ * a thread, started once, that sums half of each pass. It is installed when its thread is ready; the
+ * passes before that sum both halves here, with the same results. Sweep cells never start it: their
+ * pool already has a process per core.
+ */
+function secondLaneFor(design: Design): void {
+  if (lane || design.m * design.p < SPLIT_MIN_ENTRIES || availableParallelism() < 2) return;
+  const started = startPassLane(new URL(import.meta.url));
+  lane = started;
+  started.ready.then(
+    () => installPassLane(started),
+    () => undefined,
+  );
+}
+
 async function train(message: Extract<ToTrainer, { type: 'start' }>): Promise<void> {
   const { id, design, options } = message;
+  secondLaneFor(design);
   const t0 = performance.now();
   const session = startFit(design, options, { now: () => performance.now() - t0 });
   sessions.set(id, session);
@@ -142,26 +168,32 @@ function warmUp(model: 'linear' | 'logistic' | 'mlp'): void {
   }
 }
 
-onMessage((message) => {
-  if (message.type === 'warmUp') {
-    warmUp(message.model);
-  } else if (message.type === 'cell') {
-    try {
-      post({ type: 'cellDone', id: message.id, output: runCell(message) });
-    } catch (error) {
-      post({ type: 'error', id: message.id, error: toErrorInfo(error) });
+function serveTrainer(): void {
+  onMessage((message) => {
+    if (message.type === 'warmUp') {
+      warmUp(message.model);
+    } else if (message.type === 'cell') {
+      try {
+        post({ type: 'cellDone', id: message.id, output: runCell(message) });
+      } catch (error) {
+        post({ type: 'error', id: message.id, error: toErrorInfo(error) });
+      }
+    } else if (message.type === 'start') {
+      train(message).catch((error: unknown) => {
+        sessions.delete(message.id);
+        post({ type: 'error', id: message.id, error: toErrorInfo(error) });
+      });
+    } else if (message.type === 'cancel') {
+      sessions.get(message.id)?.cancel();
     }
-  } else if (message.type === 'start') {
-    train(message).catch((error: unknown) => {
-      sessions.delete(message.id);
-      post({ type: 'error', id: message.id, error: toErrorInfo(error) });
-    });
-  } else if (message.type === 'cancel') {
-    sessions.get(message.id)?.cancel();
-  }
-});
+  });
 
-// A child whose parent died (even by SIGKILL) sees its IPC channel close: it must not outlive it.
-process.on('disconnect', () => process.exit(0));
+  // A child whose parent died (even by SIGKILL) sees its IPC channel close: it must not outlive it.
+  process.on('disconnect', () => process.exit(0));
 
-post({ type: 'ready' });
+  post({ type: 'ready' });
+}
+
+// This file is also the entry of the trainer's pass lane thread (passLane.ts starts it on this file).
+if (!isMainThread && isLaneStart(workerData)) runPassLane(workerData, () => threadPort?.postMessage('ready'));
+else serveTrainer();

@@ -10,6 +10,7 @@
  * engine is single-threaded and every pass is synchronous, so passes never overlap.
  */
 import { HeapLayout, kernelMode, type KernelHeap } from './heap.ts';
+import { passLane, sharedView } from './passLane.ts';
 
 /** ≈192 KB of rows per block: with its y and residuals it stays in the 512 KB L2 of a core. */
 const BLOCK_DOUBLES = 24576;
@@ -54,11 +55,67 @@ export function glmScratch(p: number): GlmScratch {
 }
 
 /**
- * gradW ← Σ_i q_i·x_i and sums ← [Σq², Σq] for q_i = (b − y_i) + x_i·w, in reference.linearPass's order
- * over all m rows (the caller scales by 1/m). y = null means y = 0 (then q_i = b + x_i·w exactly: the
- * Gram-matrix product X̃ᵀX̃v of the smoothness estimate is this pass).
+ * Designs of at least this many entries (8 MB) are summed in two halves of rows (rowSplit), which a second
+ * lane (passLane.ts) can sum at the same time; smaller ones in one piece, where a thread hand-off costs
+ * more than half a pass.
+ */
+export const SPLIT_MIN_ENTRIES = 2 ** 20;
+
+/**
+ * Where the rows are split into the two halves a pass sums apart: fixed by m and p alone (a multiple of
+ * 4, the kernels' row groups), m when the pass is one piece.
+ */
+export function rowSplit(m: number, p: number): number {
+  return m * p >= SPLIT_MIN_ENTRIES ? (m >> 1) & ~3 : m;
+}
+
+/**
+ * gradW ← Σ_i q_i·x_i and sums ← [Σq², Σq] for q_i = (b − y_i) + x_i·w, over all m rows (the caller
+ * scales by 1/m). y = null means y = 0 (then q_i = b + x_i·w exactly: the Gram-matrix product X̃ᵀX̃v of
+ * the smoothness estimate is this pass). Large designs are summed as two halves of rows (rowSplit), each
+ * in reference.linearPass's order, the second added to the first; the second half goes to the installed
+ * lane when there is one, so the result is the same on one thread or two.
  */
 export function squaredLossSums(x: Float64Array, y: Float64Array | null, m: number, p: number, b: number, w: Float64Array, gradW: Float64Array, sums: Float64Array): void {
+  const split = rowSplit(m, p);
+  if (split === m) {
+    linearPassRows(x, y, 0, m, p, b, w, gradW, sums);
+    return;
+  }
+  const lane = passLane();
+  const sharedX = lane && sharedView(x);
+  const sharedY = lane && y ? sharedView(y) : null;
+  const offloaded = lane !== null && sharedX !== null && (y === null || sharedY !== null) && lane.start({ x: sharedX, y: sharedY, p, from: split, to: m, b, w });
+  linearPassRows(x, y, 0, split, p, b, w, gradW, sums);
+  const second = secondHalf(p);
+  if (!(offloaded && lane.finish(second.g, second.sums))) linearPassRows(x, y, split, m, p, b, w, second.g, second.sums);
+  for (let j = 0; j < p; j++) gradW[j] += second.g[j];
+  sums[0] += second.sums[0];
+  sums[1] += second.sums[1];
+}
+
+let secondHalfArrays: { g: Float64Array; sums: Float64Array } | null = null;
+
+function secondHalf(p: number): { g: Float64Array; sums: Float64Array } {
+  if (!secondHalfArrays || secondHalfArrays.g.length < p) secondHalfArrays = { g: new Float64Array(p), sums: new Float64Array(2) };
+  return { g: secondHalfArrays.g.subarray(0, p), sums: secondHalfArrays.sums };
+}
+
+/**
+ * The linear pass over rows [from, to) alone, from zero sums, in reference.linearPass's order (blocks of
+ * rows from `from` on). The lane's thread runs this on its half.
+ */
+export function linearPassRows(
+  x: Float64Array,
+  y: Float64Array | null,
+  from: number,
+  to: number,
+  p: number,
+  b: number,
+  w: Float64Array,
+  gradW: Float64Array,
+  sums: Float64Array,
+): void {
   const s = glmScratch(p);
   const { heap } = s;
   const h = heap.f64;
@@ -67,8 +124,8 @@ export function squaredLossSums(x: Float64Array, y: Float64Array | null, m: numb
   h[s.sums] = 0;
   h[s.sums + 1] = 0;
   if (!y) h.fill(0, s.y, s.y + s.rows);
-  for (let start = 0; start < m; start += s.rows) {
-    const n = Math.min(s.rows, m - start);
+  for (let start = from; start < to; start += s.rows) {
+    const n = Math.min(s.rows, to - start);
     if (y) h.set(y.subarray(start, start + n), s.y);
     if (heap.fast) {
       h.set(x.subarray(start * p, (start + n) * p), s.x);
