@@ -28,12 +28,21 @@ export interface CdColumns {
   kernels: ColumnKernels | null;
 }
 
+/**
+ * Coordinate descent works in covariance mode up to this many columns and in naive mode above (see
+ * linearCd.ts); only naive mode checks screened-out columns from their rows, with screenDots.
+ */
+export const COVARIANCE_MAX_P = 500;
+
 interface ColumnRegions {
   xcol: number;
   resid: number;
   ks: number;
   outA: number;
   outB: number;
+  /** The f32 copy of the columns (an f64 region read as f32) and screenDots' output; −1 below naive mode. */
+  cols32: number;
+  screenOut: number;
 }
 
 /**
@@ -52,10 +61,14 @@ export class ColumnKernels {
   private readonly outA: number;
   private readonly outB: number;
   private residClaimed = false;
+  private readonly cols32At: number;
+  private readonly screenOut: number;
+  private cols32Filled = false;
 
   constructor(
     private readonly heap: KernelHeap,
     private readonly m: number,
+    private readonly p: number,
     regions: ColumnRegions,
   ) {
     this.xcolAt = regions.xcol;
@@ -63,11 +76,22 @@ export class ColumnKernels {
     this.ks = heap.u32Base + regions.ks;
     this.outA = regions.outA;
     this.outB = regions.outB;
+    this.cols32At = regions.cols32;
+    this.screenOut = regions.screenOut;
   }
 
   /** Heap regions for columns of m × p: the columns, a residual, the index list (p + 3, room for padding to 4), two output rows. */
   static plan(layout: HeapLayout, m: number, p: number): ColumnRegions {
-    return { xcol: layout.f64(m * p), resid: layout.f64(m), outA: layout.f64(Math.max(p, 1)), outB: layout.f64(p), ks: layout.u32(p + 3) };
+    const naive = p > COVARIANCE_MAX_P;
+    return {
+      xcol: layout.f64(m * p),
+      resid: layout.f64(m),
+      outA: layout.f64(Math.max(p, 1)),
+      outB: layout.f64(p),
+      ks: layout.u32(p + 3),
+      cols32: naive ? layout.f64(Math.ceil((m * p) / 2)) : -1,
+      screenOut: naive ? layout.f64(p) : -1,
+    };
   }
 
   /**
@@ -101,6 +125,25 @@ export class ColumnKernels {
   residualDot(j: number): number {
     this.heap.columnDot(this.xcolAt + j * this.m, this.residAt, this.m, this.outA);
     return this.heap.f64[this.outA];
+  }
+
+  /**
+   * x̃_kᵀr for the claimed residual r and the n columns listed in ks, from an f32 copy of the columns
+   * (made at the first call: naive mode's columns never change): half the bytes of residualDot's reads,
+   * within (2⁻²³ + (m + 2)·2⁻⁵¹)·‖x̃_k‖·‖r‖ of residualDot's value plus f32 underflow (screenError). Null
+   * where the heap has no room for the copy (covariance mode).
+   */
+  screenDots(ks: Int32Array, n: number): Float64Array | null {
+    if (this.cols32At < 0) return null;
+    const { heap, m } = this;
+    if (!this.cols32Filled) {
+      heap.f32.set(heap.f64.subarray(this.xcolAt, this.xcolAt + m * this.p), 2 * this.cols32At);
+      this.cols32Filled = true;
+    }
+    const u32 = heap.u32;
+    for (let t = 0; t < n; t++) u32[this.ks + t] = ks[t];
+    heap.screenDots(2 * this.cols32At, m, this.ks, n, this.residAt, m, this.screenOut);
+    return heap.f64.subarray(this.screenOut, this.screenOut + n);
   }
 
   /** r ← r − x̃_j·δ for the claimed residual r. */
@@ -238,6 +281,6 @@ function buildColumns(design: Design, center: boolean, standardize: boolean): { 
     if (!eligible[j]) col.fill(0);
     sqNorm[j] = eligible[j] ? ss[j] / m : 0;
   }
-  const kernels = new ColumnKernels(heap, m, regions);
+  const kernels = new ColumnKernels(heap, m, p, regions);
   return { cols: { m, p, xcol, views, means, eligible, sqNorm, kernels }, scaling };
 }

@@ -49,13 +49,13 @@
 import { RidgelineError } from '../../errors.ts';
 import { softThreshold } from '../kkt.ts';
 import type { Design } from '../types.ts';
-import { prepareColumns, sequentialColumnDots, type CdColumns, type ColumnKernels } from './columns.ts';
+import { COVARIANCE_MAX_P, prepareColumns, sequentialColumnDots, type CdColumns, type ColumnKernels } from './columns.ts';
 import { dot } from '../linalg/gram.ts';
 import { FaceFactor } from './faceFactor.ts';
 import type { GramSource } from './foldGram.ts';
 
 /** Above this many columns the p×|active| Gram store is not worth it; glmnet switches at 500 too. */
-export const COVARIANCE_MAX_P = 500;
+export { COVARIANCE_MAX_P };
 
 /**
  * A column k whose |g_k| is at least this fraction of λα when another column enters is likely to enter
@@ -110,6 +110,8 @@ export class LinearCd {
   private nActive = 0;
   /** Naive mode: the columns full passes visit (strong rule), |g_j| as last computed, and the l1 level it screens from. */
   private readonly inStrong: Uint8Array;
+  /** Naive mode: the columns a KKT check could not clear by their bound, computed from their rows. */
+  private readonly candidates: Int32Array;
   private readonly gradAbs: Float64Array;
   private screenFrom = 0;
   private l1 = 0;
@@ -212,6 +214,7 @@ export class LinearCd {
     this.active = new Int32Array(p);
     this.isActive = new Uint8Array(p);
     this.inStrong = new Uint8Array(this.covariance ? 0 : p);
+    this.candidates = new Int32Array(this.covariance ? 0 : p);
     this.gradAbs = new Float64Array(this.covariance ? 0 : p);
     this.gradAt = new Float64Array(this.covariance ? 0 : p);
     this.factor = new FaceFactor(p);
@@ -634,11 +637,16 @@ export class LinearCd {
     const r = this.resid;
     const { views } = this.cols;
     r.set(this.yc);
+    const kernels = this.kernels;
     for (let j = 0; j < p; j++) {
       const wj = w[j];
       if (wj === 0) continue;
-      const col = views[j];
-      for (let i = 0; i < m; i++) r[i] -= col[i] * wj;
+      // The kernel's r_i − x_i·w_j is this loop's operation, lane for lane: the same bits.
+      if (kernels) kernels.subtractFromResidual(j, wj);
+      else {
+        const col = views[j];
+        for (let i = 0; i < m; i++) r[i] -= col[i] * wj;
+      }
     }
     this.negGradStale = true;
   }
@@ -751,18 +759,37 @@ export class LinearCd {
    * Naive mode: the KKT check of the columns outside the strong set (all at w_j = 0): those with
    * |g_j| > λα, which a full pass would move, join the set. Returns how many joined. A column whose
    * bound gradAbs_j + √v_j·(moved − gradAt_j) (see `moved`) clears λα is not computed: on wide data most
-   * columns sit far below λα, so this skips most of the check's O(m·p) work.
+   * columns sit far below λα, so this skips much of the check's O(m·p) work. The rest are screened on an
+   * f32 copy of their columns (ColumnKernels.screenDots, half the bytes, and reading them is the cost):
+   * a column whose f32 dot plus its error bound clears λα cannot violate, and keeps that upper bound as
+   * its gradAbs; the others are computed exactly. So the columns that join are exactly those the f64
+   * check alone would admit.
    */
   private admitViolators(): number {
-    const { m, p, moved, gradAbs, gradAt } = this;
+    const { m, p, moved, gradAbs, gradAt, candidates } = this;
     const { views, eligible, sqNorm: v } = this.cols;
     const r = this.resid;
     const invM = 1 / m;
     const slack = this.gradientSlack();
-    let joined = 0;
+    let n = 0;
     for (let j = 0; j < p; j++) {
       if (!eligible[j] || this.inStrong[j]) continue;
       if (gradAbs[j] + Math.sqrt(v[j]) * (moved - gradAt[j] + slack) <= this.l1) continue;
+      candidates[n++] = j;
+    }
+    const screened = this.kernels && n > 0 ? this.kernels.screenDots(candidates, n) : null;
+    const error = screened ? screenError(r, m) : null;
+    let joined = 0;
+    for (let t = 0; t < n; t++) {
+      const j = candidates[t];
+      if (screened && error) {
+        const bound = (Math.abs(screened[t]) + error.perNorm * Math.sqrt(m * v[j]) + error.underflow) * invM * (1 + 2 ** -50);
+        if (bound <= this.l1) {
+          gradAbs[j] = bound;
+          gradAt[j] = moved;
+          continue;
+        }
+      }
       const g = Math.abs((this.kernels ? this.kernels.residualDot(j) : dot(views[j], r, m)) * invM);
       gradAbs[j] = g;
       gradAt[j] = moved;
@@ -906,4 +933,18 @@ function residualOf(yc: Float64Array, views: Float64Array[], w: Float64Array, m:
 /** w_j ← value_j on the face, 0 off it. */
 function onFace(w: Float64Array, inFace: Uint8Array, value: Float64Array, p: number): void {
   for (let j = 0; j < p; j++) w[j] = inFace[j] ? value[j] : 0;
+}
+
+/**
+ * How far an f32 screening dot x̃ᵀr (ColumnKernels.screenDots) can be from the f64 dot of the same column
+ * (residualDot), both as computed: rounding each x to f32 moves the sum by at most 2⁻²⁴·Σ|x_i r_i| (plus
+ * 2⁻¹⁵⁰ per entry where x underflows), and each computed sum of m products is within γ_(m+1)·Σ|x_i r_i| of
+ * its exact value; Σ|x_i r_i| ≤ ‖x‖·‖r‖ and Σ|r_i| ≤ √m·‖r‖ (Cauchy–Schwarz). Doubled margins, and ‖r‖
+ * inflated for its own rounding. The error is perNorm·‖x‖ + underflow.
+ */
+export function screenError(r: Float64Array, m: number): { perNorm: number; underflow: number } {
+  let ss = 0;
+  for (let i = 0; i < m; i++) ss += r[i] * r[i];
+  const normR = Math.sqrt(ss) * (1 + (m + 4) * 2 ** -50);
+  return { perNorm: (2 ** -23 + (m + 2) * 2 ** -51) * normR, underflow: 2 ** -148 * Math.sqrt(m) * normR };
 }

@@ -67,6 +67,7 @@ interface WasmExports {
   tileStats(tile: number, n: number, p: number, shift: number, inv: number, sums: number, maxAbs: number): void;
   tileSqDev(tile: number, n: number, p: number, mean: number, ss: number): void;
   tileCenter(tile: number, n: number, p: number, shift: number, inv: number, mu: number, dst: number, colBytes: number, ss: number): void;
+  screenDots(cols: number, stride: number, ks: number, n: number, r: number, m: number, out: number): void;
 }
 
 /** The parts of the WebAssembly global used here (declared locally: shared/ compiles without DOM or Node types). */
@@ -104,6 +105,8 @@ export function wasmKernelsAvailable(): boolean {
 export interface KernelHeap {
   readonly f64: Float64Array;
   readonly u32: Uint32Array;
+  /** The buffer as f32 (f32 index = 2 × f64 index), for the f32 column copies of screenDots. */
+  readonly f32: Float32Array;
   /** true when the WebAssembly kernels run. */
   readonly fast: boolean;
   /** Where the planned u32 regions start in `u32`. */
@@ -131,6 +134,11 @@ export interface KernelHeap {
   tileSquaredDeviations(tile: number, n: number, p: number, mean: number, ss: number): void;
   /** reference.tileCenter: (x − shift)·inv − mu written column-major at dst (columns of length m), Σ of its squares. */
   tileCenter(tile: number, n: number, p: number, shift: number, inv: number, mu: number, dst: number, m: number, ss: number): void;
+  /**
+   * reference.screenDots: f64[out + t] = the dot of the f32 column u32[ks + t] (m values at cols + k·stride,
+   * f32 indices) with the m f64 at r, for t < n.
+   */
+  screenDots(cols: number, stride: number, ks: number, n: number, r: number, m: number, out: number): void;
 }
 
 /**
@@ -162,7 +170,7 @@ export class HeapLayout {
       try {
         const memory = new wasm.api.Memory({ initial: Math.max(1, Math.ceil(bytes / PAGE)) });
         const exports = new wasm.api.Instance(wasm.module, { env: { memory } }).exports as WasmExports;
-        return wasmHeap(new Float64Array(memory.buffer), new Uint32Array(memory.buffer), exports, u32Base);
+        return wasmHeap(new Float64Array(memory.buffer), new Uint32Array(memory.buffer), new Float32Array(memory.buffer), exports, u32Base);
       } catch {
         // Memory refused: the plain heap below is the same size, but an ArrayBuffer may still fit.
       }
@@ -175,10 +183,11 @@ function onlyHeap(src: Float64Array | null): void {
   if (src !== null) throw new Error('the WebAssembly kernels read rows from their own memory only');
 }
 
-function wasmHeap(f64: Float64Array, u32: Uint32Array, ex: WasmExports, u32Base: number): KernelHeap {
+function wasmHeap(f64: Float64Array, u32: Uint32Array, f32: Float32Array, ex: WasmExports, u32Base: number): KernelHeap {
   return {
     f64,
     u32,
+    f32,
     fast: true,
     u32Base,
     rowDots: (src, x, n, p, w, out) => (onlyHeap(src), ex.rowDots(x * 8, n, p, w * 8, out * 8)),
@@ -196,15 +205,18 @@ function wasmHeap(f64: Float64Array, u32: Uint32Array, ex: WasmExports, u32Base:
     tileStats: (tile, n, p, shift, inv, sums, maxAbs) => ex.tileStats(tile * 8, n, p, shift * 8, inv * 8, sums * 8, maxAbs * 8),
     tileSquaredDeviations: (tile, n, p, mean, ss) => ex.tileSqDev(tile * 8, n, p, mean * 8, ss * 8),
     tileCenter: (tile, n, p, shift, inv, mu, dst, m, ss) => ex.tileCenter(tile * 8, n, p, shift * 8, inv * 8, mu * 8, dst * 8, m * 8, ss * 8),
+    screenDots: (cols, stride, ks, n, r, m, out) => ex.screenDots(cols * 4, stride * 4, ks * 4, n, r * 8, m, out * 8),
   };
 }
 
 function referenceHeap(buffer: ArrayBuffer, u32Base: number): KernelHeap {
   const f64 = new Float64Array(buffer);
   const u32 = new Uint32Array(buffer);
+  const f32 = new Float32Array(buffer);
   return {
     f64,
     u32,
+    f32,
     fast: false,
     u32Base,
     rowDots: (src, x, n, p, w, out) => reference.rowDots(f64, src ?? f64, x, n, p, w, out),
@@ -222,5 +234,6 @@ function referenceHeap(buffer: ArrayBuffer, u32Base: number): KernelHeap {
     tileStats: (tile, n, p, shift, inv, sums, maxAbs) => reference.tileStats(f64, tile, n, p, shift, inv, sums, maxAbs),
     tileSquaredDeviations: (tile, n, p, mean, ss) => reference.tileSquaredDeviations(f64, tile, n, p, mean, ss),
     tileCenter: (tile, n, p, shift, inv, mu, dst, m, ss) => reference.tileCenter(f64, tile, n, p, shift, inv, mu, dst, m, ss),
+    screenDots: (cols, stride, ks, n, r, m, out) => reference.screenDots(f64, f32, u32, cols, stride, ks, n, r, m, out),
   };
 }

@@ -440,6 +440,40 @@ export function columnDot(h: Float64Array, a: number, b: number, m: number, out:
   h[out] = s0 + s1 + (s2 + s3);
 }
 
+/**
+ * screenDots: h[out + t] = Σ_i f32[c + i]·h[r + i] for the n columns k = u32[ks + t], column k at
+ * c = cols + k·stride (f32 indices): eight partial sums (i mod 8) combined as
+ * ((a0 + a1) + (b0 + b1)) + ((c0 + c1) + (d0 + d1)), then the tail of m mod 8 in order.
+ */
+export function screenDots(h: Float64Array, f32: Float32Array, u32: Uint32Array, cols: number, stride: number, ks: number, n: number, r: number, m: number, out: number): void {
+  const m8 = m & ~7;
+  for (let t = 0; t < n; t++) {
+    const c = cols + u32[ks + t] * stride;
+    let a0 = 0;
+    let a1 = 0;
+    let b0 = 0;
+    let b1 = 0;
+    let c0 = 0;
+    let c1 = 0;
+    let d0 = 0;
+    let d1 = 0;
+    let i = 0;
+    for (; i < m8; i += 8) {
+      a0 += f32[c + i] * h[r + i];
+      a1 += f32[c + i + 1] * h[r + i + 1];
+      b0 += f32[c + i + 2] * h[r + i + 2];
+      b1 += f32[c + i + 3] * h[r + i + 3];
+      c0 += f32[c + i + 4] * h[r + i + 4];
+      c1 += f32[c + i + 5] * h[r + i + 5];
+      d0 += f32[c + i + 6] * h[r + i + 6];
+      d1 += f32[c + i + 7] * h[r + i + 7];
+    }
+    let s = a0 + a1 + (b0 + b1) + (c0 + c1 + (d0 + d1));
+    for (; i < m; i++) s += f32[c + i] * h[r + i];
+    h[out + t] = s;
+  }
+}
+
 /** subtractScaled: h[r + i] ← h[r + i] − h[x + i]·δ. */
 export function subtractScaled(h: Float64Array, r: number, x: number, m: number, delta: number): void {
   for (let i = 0; i < m; i++) h[r + i] -= h[x + i] * delta;

@@ -13,6 +13,7 @@ import { fit } from '../../../shared/engine/fit.ts';
 import { HeapLayout, setKernelMode, wasmKernelsAvailable, type KernelHeap } from '../../../shared/engine/kernels/heap.ts';
 import { RELU_BACKWARD, RELU_FORWARD, TANH_BACKWARD } from '../../../shared/engine/kernels/reference.ts';
 import { kernelModuleBytes } from '../../../shared/engine/kernels/wasm/kernels.ts';
+import { screenError } from '../../../shared/engine/cd/linearCd.ts';
 import { dot } from '../../../shared/engine/linalg/gram.ts';
 import { squaredLossAndGradient } from '../../../shared/engine/linear/squaredLoss.ts';
 import { logLossAndGradient } from '../../../shared/engine/logistic/logLoss.ts';
@@ -173,6 +174,70 @@ describe('WebAssembly kernels', () => {
       expectSameBits(fast, slow, `columnDot/subtractScaled m=${m}`);
       expectSameBits([fast[0]], [dot(a, b, m)], `columnDot = dot, m=${m}`);
       expectSameBits(fast.subarray(1), b.map((v, i) => v - a[i] * delta), `subtractScaled m=${m}`);
+    }
+  });
+
+  it('screenDots equals its twin bit for bit (every tail of m mod 8, listed columns in any order) and the plain f32 × f64 sums', () => {
+    for (const m of [1, 3, 7, 8, 9, 15, 16, 17, 400, 501]) {
+      const p = 6;
+      const data = randoms(rng, m * p);
+      const r = randoms(rng, m);
+      const list = [4, 0, 5, 5, 2];
+      const run = (fast: boolean): Float64Array => {
+        const layout = new HeapLayout();
+        const cols = layout.f64(Math.ceil((m * p) / 2));
+        const rt = layout.f64(m);
+        const out = layout.f64(list.length);
+        const ks = layout.u32(list.length);
+        const heap = heapWith(layout, fast);
+        heap.f32.set(data, 2 * cols);
+        heap.f64.set(r, rt);
+        heap.u32.set(list, heap.u32Base + ks);
+        heap.screenDots(2 * cols, m, heap.u32Base + ks, list.length, rt, m, out);
+        return heap.f64.slice(out, out + list.length);
+      };
+      const [fast, slow] = onBothPaths(run);
+      expectSameBits(fast, slow, `screenDots m=${m}`);
+      const f32 = Float32Array.from(data);
+      const plain = list.map((k) => {
+        const part = new Float64Array(8);
+        const m8 = m & ~7;
+        for (let i = 0; i < m8; i++) part[i % 8] += f32[k * m + i] * r[i];
+        let sum = part[0] + part[1] + (part[2] + part[3]) + (part[4] + part[5] + (part[6] + part[7]));
+        for (let i = m8; i < m; i++) sum += f32[k * m + i] * r[i];
+        return sum;
+      });
+      expectSameBits(slow, plain, `screenDots = its documented order, m=${m}`);
+    }
+  });
+
+  it("screenDots stays within linearCd's screenError of the f64 dot, on columns of every scale (tiny ones underflow f32)", () => {
+    for (const m of [5, 64, 400, 1999]) {
+      const scales = [1, 1e-3, 1e6, 1e30, 1e-40, 1e-44, 3e-39];
+      const p = scales.length;
+      const data = new Float64Array(m * p);
+      scales.forEach((scale, k) => {
+        for (let i = 0; i < m; i++) data[k * m + i] = rng.normal() * scale * (i % 5 === 0 ? 1 + 1 / 3 : 1);
+      });
+      const r = randoms(rng, m).map((v, i) => (i % 7 === 0 ? v * 1e8 : v));
+      const layout = new HeapLayout();
+      const cols = layout.f64(Math.ceil((m * p) / 2));
+      const rt = layout.f64(m);
+      const out = layout.f64(p);
+      const ks = layout.u32(p);
+      const heap = layout.create();
+      heap.f32.set(data, 2 * cols);
+      heap.f64.set(r, rt);
+      heap.u32.set(Array.from({ length: p }, (_, k) => k), heap.u32Base + ks);
+      heap.screenDots(2 * cols, m, heap.u32Base + ks, p, rt, m, out);
+      const error = screenError(r, m);
+      for (let k = 0; k < p; k++) {
+        const column = data.subarray(k * m, (k + 1) * m);
+        const exact = dot(column, r, m);
+        const norm = Math.sqrt(column.reduce((s, v) => s + v * v, 0));
+        const gap = Math.abs(heap.f64[out + k] - exact);
+        expect(gap, `m=${m} scale ${scales[k]}`).toBeLessThanOrEqual(error.perNorm * norm + error.underflow);
+      }
     }
   });
 

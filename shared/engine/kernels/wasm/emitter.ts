@@ -196,6 +196,23 @@ export class FunctionBuilder {
     uleb(offset, this.code);
     return this;
   }
+  /** v128.load64_zero: the 8 bytes at the address in the low half (two f32 lanes), zeros above. */
+  vloadLow64(offset = 0): this {
+    this.simd(0x5d).code.push(2);
+    uleb(offset, this.code);
+    return this;
+  }
+  /** f64x2.promote_low_f32x4: f32 lanes 0 and 1 as f64 lanes (exact). */
+  vpromoteLow(): this {
+    return this.simd(0x5f);
+  }
+  /** f32.load then f64.promote_f32: the f32 at the address as an f64 (exact). */
+  f32loadAsF64(offset = 0): this {
+    this.code.push(0x2a, 2);
+    uleb(offset, this.code);
+    this.code.push(0xbb);
+    return this;
+  }
   /** v128.load64_splat: both lanes = the f64 at the address. */
   vsplatLoad(offset = 0): this {
     this.simd(0x0a).code.push(ALIGN8);

@@ -548,6 +548,56 @@ export function columnDot(name = 'columnDot'): FunctionBuilder {
   return f;
 }
 
+/**
+ * screenDots(cols, stride, ks, n, r, m, out): out[t] = Σ_i c_i·r_i for the n columns listed at ks (u32),
+ * column k being the m f32 values at cols + k·stride bytes and r the m f64 at r. The screening dots of
+ * coordinate descent's KKT check (cd/columns.ts): an f32 copy of the columns is half the bytes of the
+ * f64 ones, and reading the columns is the whole cost. Each f32 is widened exactly and every product and
+ * sum is f64, so the result is within a known bound of the f64 dot (cd/linearCd.ts admitViolators).
+ * Eight partial sums a0…d1 (i mod 8: the lanes of four vector accumulators, enough independent adds to
+ * hide the add latency), combined as ((a0 + a1) + (b0 + b1)) + ((c0 + c1) + (d0 + d1)), then the tail
+ * of m mod 8 in order: reference.screenDots, operation for operation.
+ */
+function screenDots(): FunctionBuilder {
+  const f = new FunctionBuilder('screenDots', [I32, I32, I32, I32, I32, I32, I32]);
+  const [cols, stride, ks, n, r, m, out] = [0, 1, 2, 3, 4, 5, 6];
+  const kp = f.local(I32);
+  const ksEnd = f.local(I32);
+  const op = f.local(I32);
+  const cp = f.local(I32);
+  const rp = f.local(I32);
+  const end8 = f.local(I32);
+  const end = f.local(I32);
+  const acc = locals(f, 4, V128);
+  const s = f.local(F64);
+  f.get(ks).get(n).i32(2).shl().add().set(ksEnd);
+  f.get(ks).set(kp);
+  f.get(out).set(op);
+  f.forEach(kp, 4, ksEnd, () => {
+    f.get(cols).get(kp).iload().get(stride).mul().add().set(cp);
+    f.get(cp).get(m).i32(-8).and().i32(2).shl().add().set(end8);
+    f.get(cp).get(m).i32(2).shl().add().set(end);
+    f.get(r).set(rp);
+    for (const v of acc) f.f64x2(0).set(v);
+    f.forEach(cp, 32, end8, () => {
+      for (let q = 0; q < 4; q++) {
+        f.get(acc[q]).get(cp).vloadLow64(8 * q).vpromoteLow().get(rp).vload(16 * q).vmul().vadd().set(acc[q]);
+      }
+      f.inc(rp, 64);
+    });
+    f.get(acc[0]).lane(0).get(acc[0]).lane(1).fadd().get(acc[1]).lane(0).get(acc[1]).lane(1).fadd().fadd();
+    f.get(acc[2]).lane(0).get(acc[2]).lane(1).fadd().get(acc[3]).lane(0).get(acc[3]).lane(1).fadd().fadd();
+    f.fadd().set(s);
+    f.forEach(cp, 4, end, () => {
+      f.get(s).get(cp).f32loadAsF64().get(rp).fload().fmul().fadd().set(s);
+      f.inc(rp, 8);
+    });
+    f.get(op).get(s).fstore();
+    f.inc(op, 8);
+  });
+  return f;
+}
+
 /** subtractScaled(r, x, m, delta): r_i ← r_i − x_i·δ (coordinate descent's residual update). */
 function subtractScaled(): FunctionBuilder {
   const f = new FunctionBuilder('subtractScaled', [I32, I32, I32, F64]);
@@ -708,5 +758,5 @@ function tileColumns(kind: 'stats' | 'sqdev' | 'center'): FunctionBuilder {
 
 /** The kernels' module, assembled once per process (a few KB). */
 export function kernelModuleBytes(): Uint8Array<ArrayBuffer> {
-  return assembleModule([rowDots(), gradRows(), affineRows(), weightGrad(), linearPass(), activations(), adam(), transpose(), gramPair(), columnDot(), subtractScaled(), tileColumns('stats'), tileColumns('sqdev'), tileColumns('center')]);
+  return assembleModule([rowDots(), gradRows(), affineRows(), weightGrad(), linearPass(), activations(), adam(), transpose(), gramPair(), columnDot(), subtractScaled(), tileColumns('stats'), tileColumns('sqdev'), tileColumns('center'), screenDots()]);
 }
