@@ -305,7 +305,13 @@ export class SweepService {
     const failures: string[] = [];
     const configs = sweepConfigs(row.spec);
     try {
-      const pending = sweeps.cells(id).filter((cell) => cell.status !== 'completed');
+      // Largest first (longest-processing-time scheduling): a full-data cell trains on every row, the
+      // folds on (K−1)/K of them; started last, it would end the sweep alone on one process while the
+      // others idle. The order changes when cells run, never what they compute or how they are summed.
+      const pending = sweeps
+        .cells(id)
+        .filter((cell) => cell.status !== 'completed')
+        .sort((a, b) => Number(b.kind === 'full') - Number(a.kind === 'full'));
       await Promise.all(
         pending.map(async (cell) => {
           const options = fitOptionsOf(row.spec, configs[cell.configIndex]);
