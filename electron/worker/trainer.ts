@@ -140,38 +140,68 @@ function runCell(message: Extract<ToTrainer, { type: 'cell' }>): CellOutput {
 /**
  * A fresh process interprets its first cell's kernels before V8 compiles them, which made the first
  * cell of a 10,000 × 100 lasso CV ~3× slower than the next. A pool started ahead of its sweep (the CLI
- * starts it while it parses the CSV) spends that time on a small cell of the same kind instead: a
- * 5-fold lasso and elastic-net path on a 600 × 24 design. Its results are thrown away; compiled code
- * gives the same floating-point results as interpreted code, so nothing real depends on it.
+ * starts it while it parses the CSV) spends that time on throwaway cells of the coming sweep's model
+ * instead. Compiled code gives the same floating-point results as interpreted code, so nothing real
+ * depends on them.
+ *
+ * The warm-up is a list of steps of a few tens of milliseconds, and stops at the first real work (a cell
+ * or a run arrives between steps): a sweep on small data, parsed at once, is not kept waiting. For
+ * logistic cells the small design alone left the first real 10,000 × 100 cell ~25% slower than the next
+ * (its row loops were still interpreted or compiled for other shapes); a few partial paths on a
+ * 2,000 × 100 design take that to a few percent. (An MLP has no path cells; its first cell compiles its own.)
  */
-/**
- * A small throwaway sweep cell of the coming sweep's model, so its kernels are compiled while the CLI
- * still parses the data. (An MLP has no path cells; its first cell compiles its own.)
- */
-function warmUp(model: 'linear' | 'logistic' | 'mlp'): void {
-  const design = correlatedDesign({ m: 600, p: 24, rho: 0.5, snr: 3, seed: 1 });
-  const folds = randomFolds(design.m, 5, 0);
+function warmUpSteps(model: 'linear' | 'logistic' | 'mlp'): (() => void)[] {
+  const small = correlatedDesign({ m: 600, p: 24, rho: 0.5, snr: 3, seed: 1 });
+  const folds = randomFolds(small.m, 5, 0);
   if (model === 'linear') {
-    for (const alpha of [1, 0.5]) {
+    return [1, 0.5].map((alpha) => () => {
       const options = { model: 'linear' as const, alpha, standardize: true, fitIntercept: true, tol: 1e-7 };
-      const moments = sharedMoments(design, folds, options);
-      const lambdas = cvLambdaGrid(design, options, moments, 40);
-      cvCell(design, folds, 0, lambdas, options, 'mse', moments);
-      fullPathCell(design, lambdas, options, moments);
-    }
-  } else if (model === 'logistic') {
-    const binary = { ...design, y: Float64Array.from(design.y, (v) => (v > 0 ? 1 : 0)) };
-    const options = { model: 'logistic' as const, alpha: 1, standardize: true, fitIntercept: true, tol: 1e-7 };
-    const lambdas = cvLambdaGrid(binary, options, undefined, 20);
-    cvCell(binary, folds, 0, lambdas, options, 'deviance');
-    fullPathCell(binary, lambdas, options);
+      const moments = sharedMoments(small, folds, options);
+      const lambdas = cvLambdaGrid(small, options, moments, 40);
+      cvCell(small, folds, 0, lambdas, options, 'mse', moments);
+      fullPathCell(small, lambdas, options, moments);
+    });
+  }
+  if (model !== 'logistic') return [];
+  const binary = (design: Design): Design => ({ ...design, y: Float64Array.from(design.y, (v) => (v > 0 ? 1 : 0)) });
+  const options = { model: 'logistic' as const, alpha: 1, standardize: true, fitIntercept: true, tol: 1e-7 };
+  const steps = [
+    () => {
+      const design = binary(small);
+      const lambdas = cvLambdaGrid(design, options, undefined, 20);
+      cvCell(design, folds, 0, lambdas, options, 'deviance');
+      fullPathCell(design, lambdas, options);
+    },
+  ];
+  let wide: { design: Design; folds: Int32Array; lambdas: Float64Array } | null = null;
+  for (let part = 0; part < 4; part++) {
+    steps.push(() => {
+      if (!wide) {
+        const design = binary(correlatedDesign({ m: 2000, p: 100, rho: 0.5, snr: 3, seed: 2 }));
+        wide = { design, folds: randomFolds(design.m, 5, 0), lambdas: cvLambdaGrid(design, options, undefined, 40) };
+      }
+      cvCell(wide.design, wide.folds, part, wide.lambdas.subarray(8 * part, 8 * part + 8), options, 'deviance');
+    });
+  }
+  return steps;
+}
+
+/** Set by the first real work: the warm-up's remaining steps are dropped. */
+let busy = false;
+
+async function warmUp(model: 'linear' | 'logistic' | 'mlp'): Promise<void> {
+  for (const step of warmUpSteps(model)) {
+    if (busy) return;
+    step();
+    await yieldToEventLoop();
   }
 }
 
 function serveTrainer(): void {
   onMessage((message) => {
+    if (message.type !== 'warmUp' && message.type !== 'cancel') busy = true;
     if (message.type === 'warmUp') {
-      warmUp(message.model);
+      void warmUp(message.model);
     } else if (message.type === 'cell') {
       try {
         post({ type: 'cellDone', id: message.id, output: runCell(message) });
