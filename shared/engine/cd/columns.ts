@@ -137,7 +137,7 @@ export class ColumnKernels {
     if (this.cols32At < 0) return null;
     const { heap, m } = this;
     if (!this.cols32Filled) {
-      heap.f32.set(heap.f64.subarray(this.xcolAt, this.xcolAt + m * this.p), 2 * this.cols32At);
+      heap.toF32(this.xcolAt, m * this.p, 2 * this.cols32At);
       this.cols32Filled = true;
     }
     const u32 = heap.u32;

@@ -68,6 +68,7 @@ interface WasmExports {
   tileSqDev(tile: number, n: number, p: number, mean: number, ss: number): void;
   tileCenter(tile: number, n: number, p: number, shift: number, inv: number, mu: number, dst: number, colBytes: number, ss: number): void;
   screenDots(cols: number, stride: number, ks: number, n: number, r: number, m: number, out: number): void;
+  toF32(src: number, n: number, dst: number): void;
 }
 
 /** The parts of the WebAssembly global used here (declared locally: shared/ compiles without DOM or Node types). */
@@ -139,6 +140,8 @@ export interface KernelHeap {
    * f32 indices) with the m f64 at r, for t < n.
    */
   screenDots(cols: number, stride: number, ks: number, n: number, r: number, m: number, out: number): void;
+  /** reference.toF32: the n f64 at src rounded to f32 at dst (an f32 index). */
+  toF32(src: number, n: number, dst: number): void;
 }
 
 /**
@@ -206,6 +209,7 @@ function wasmHeap(f64: Float64Array, u32: Uint32Array, f32: Float32Array, ex: Wa
     tileSquaredDeviations: (tile, n, p, mean, ss) => ex.tileSqDev(tile * 8, n, p, mean * 8, ss * 8),
     tileCenter: (tile, n, p, shift, inv, mu, dst, m, ss) => ex.tileCenter(tile * 8, n, p, shift * 8, inv * 8, mu * 8, dst * 8, m * 8, ss * 8),
     screenDots: (cols, stride, ks, n, r, m, out) => ex.screenDots(cols * 4, stride * 4, ks * 4, n, r * 8, m, out * 8),
+    toF32: (src, n, dst) => ex.toF32(src * 8, n, dst * 4),
   };
 }
 
@@ -235,5 +239,6 @@ function referenceHeap(buffer: ArrayBuffer, u32Base: number): KernelHeap {
     tileSquaredDeviations: (tile, n, p, mean, ss) => reference.tileSquaredDeviations(f64, tile, n, p, mean, ss),
     tileCenter: (tile, n, p, shift, inv, mu, dst, m, ss) => reference.tileCenter(f64, tile, n, p, shift, inv, mu, dst, m, ss),
     screenDots: (cols, stride, ks, n, r, m, out) => reference.screenDots(f64, f32, u32, cols, stride, ks, n, r, m, out),
+    toF32: (src, n, dst) => reference.toF32(f64, f32, src, n, dst),
   };
 }

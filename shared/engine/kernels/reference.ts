@@ -474,6 +474,11 @@ export function screenDots(h: Float64Array, f32: Float32Array, u32: Uint32Array,
   }
 }
 
+/** toF32: f32[dst + i] = h[src + i] rounded to f32 (to nearest, ties to even, as the WebAssembly demotion). */
+export function toF32(h: Float64Array, f32: Float32Array, src: number, n: number, dst: number): void {
+  for (let i = 0; i < n; i++) f32[dst + i] = h[src + i];
+}
+
 /** subtractScaled: h[r + i] ← h[r + i] − h[x + i]·δ. */
 export function subtractScaled(h: Float64Array, r: number, x: number, m: number, delta: number): void {
   for (let i = 0; i < m; i++) h[r + i] -= h[x + i] * delta;

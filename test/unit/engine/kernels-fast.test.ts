@@ -211,6 +211,27 @@ describe('WebAssembly kernels', () => {
     }
   });
 
+  it('toF32 rounds as Float32Array does (to nearest, ties to even; overflow to ±∞, underflow to subnormals and 0), both paths', () => {
+    const tricky = [1 + 2 ** -24, 1 + 3 * 2 ** -24, -(1 + 2 ** -24), 3.4028235677973366e38, 1e39, -1e39, 1e-40, 1e-46, -0, 0.1, 1 / 3, 2 ** -149 * 1.5];
+    for (const n of [0, 1, 2, 3, 12, 101]) {
+      const values = Float64Array.from({ length: n }, (_, i) => (i < tricky.length ? tricky[i] : rng.normal() * 10 ** ((i % 9) - 4)));
+      const run = (fast: boolean): Float64Array => {
+        const layout = new HeapLayout();
+        const src = layout.f64(n);
+        const dst = layout.f64(Math.ceil(n / 2) + 1);
+        const heap = heapWith(layout, fast);
+        heap.f64.set(values, src);
+        heap.f32.fill(Number.NaN, 2 * dst, 2 * dst + n + 2);
+        heap.toF32(src, n, 2 * dst);
+        return Float64Array.from(heap.f32.subarray(2 * dst, 2 * dst + n + 1));
+      };
+      const [fast, slow] = onBothPaths(run);
+      expectSameBits(fast, slow, `toF32 n=${n}`);
+      expectSameBits(slow.subarray(0, n), Float64Array.from(Float32Array.from(values)), `toF32 = Float32Array, n=${n}`);
+      expect(Number.isNaN(slow[n]), 'nothing written past n').toBe(true);
+    }
+  });
+
   it("screenDots stays within linearCd's screenError of the f64 dot, on columns of every scale (tiny ones underflow f32)", () => {
     for (const m of [5, 64, 400, 1999]) {
       const scales = [1, 1e-3, 1e6, 1e30, 1e-40, 1e-44, 3e-39];

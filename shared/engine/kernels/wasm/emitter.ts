@@ -206,6 +206,23 @@ export class FunctionBuilder {
   vpromoteLow(): this {
     return this.simd(0x5f);
   }
+  /** f32x4.demote_f64x2_zero: the two f64 lanes rounded to f32 lanes 0 and 1 (to nearest, ties to even), zeros above. */
+  vdemote(): this {
+    return this.simd(0x5e);
+  }
+  /** v128.store64_lane 0: the low 8 bytes of the vector to the address. */
+  vstoreLow64(offset = 0): this {
+    this.simd(0x5b).code.push(2);
+    uleb(offset, this.code);
+    this.code.push(0);
+    return this;
+  }
+  /** f32.demote_f64 then f32.store: the f64 on the stack rounded to f32 (to nearest, ties to even) and stored. */
+  f32storeFromF64(offset = 0): this {
+    this.code.push(0xb6, 0x38, 2);
+    uleb(offset, this.code);
+    return this;
+  }
   /** f32.load then f64.promote_f32: the f32 at the address as an f64 (exact). */
   f32loadAsF64(offset = 0): this {
     this.code.push(0x2a, 2);

@@ -598,6 +598,26 @@ function screenDots(): FunctionBuilder {
   return f;
 }
 
+/** toF32(src, n, dst): the n f64 at src rounded to f32 at dst (the columns' copy for screenDots), two at a time. */
+function toF32(): FunctionBuilder {
+  const f = new FunctionBuilder('toF32', [I32, I32, I32]);
+  const [src, n, dst] = [0, 1, 2];
+  const sp = f.local(I32);
+  const dp = f.local(I32);
+  const end = f.local(I32);
+  f.get(src).set(sp).get(dst).set(dp);
+  f.get(src).get(n).i32(3).shl().add().set(end);
+  f.forEach(sp, 16, end, () => {
+    f.get(dp).get(sp).vload().vdemote().vstoreLow64();
+    f.inc(dp, 8);
+  });
+  f.forEach(sp, 8, end, () => {
+    f.get(dp).get(sp).fload().f32storeFromF64();
+    f.inc(dp, 4);
+  });
+  return f;
+}
+
 /** subtractScaled(r, x, m, delta): r_i ← r_i − x_i·δ (coordinate descent's residual update). */
 function subtractScaled(): FunctionBuilder {
   const f = new FunctionBuilder('subtractScaled', [I32, I32, I32, F64]);
@@ -758,5 +778,5 @@ function tileColumns(kind: 'stats' | 'sqdev' | 'center'): FunctionBuilder {
 
 /** The kernels' module, assembled once per process (a few KB). */
 export function kernelModuleBytes(): Uint8Array<ArrayBuffer> {
-  return assembleModule([rowDots(), gradRows(), affineRows(), weightGrad(), linearPass(), activations(), adam(), transpose(), gramPair(), columnDot(), subtractScaled(), tileColumns('stats'), tileColumns('sqdev'), tileColumns('center'), screenDots()]);
+  return assembleModule([rowDots(), gradRows(), affineRows(), weightGrad(), linearPass(), activations(), adam(), transpose(), gramPair(), columnDot(), subtractScaled(), tileColumns('stats'), tileColumns('sqdev'), tileColumns('center'), screenDots(), toF32()]);
 }
