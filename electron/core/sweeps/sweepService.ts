@@ -76,6 +76,8 @@ export function fitOptionsOf(spec: SweepSpec, config: SweepConfig): FitOptions {
 
 interface Execution {
   pool: CellRunner;
+  /** How many cells the runner trains at once (the pool size asked for). */
+  size: number;
   cancelled: boolean;
   /** performance.now() when it started: its time is added to the sweep's elapsed time when it ends. */
   startedAt: number;
@@ -283,7 +285,7 @@ export class SweepService {
     const pool = openRunner
       ? openRunner(id, size)
       : poolRunner(this.takeSpare(size) ?? new TrainerPool(this.deps.launchTrainer, size));
-    const execution: Execution = { pool, cancelled: false, startedAt: performance.now(), interrupted: null, done: Promise.resolve(null as unknown as SweepSummary) };
+    const execution: Execution = { pool, size, cancelled: false, startedAt: performance.now(), interrupted: null, done: Promise.resolve(null as unknown as SweepSummary) };
     execution.done = this.run(id, execution).finally(() => {
       pool.close();
       this.executions.delete(id);
@@ -305,13 +307,10 @@ export class SweepService {
     const failures: string[] = [];
     const configs = sweepConfigs(row.spec);
     try {
-      // Largest first (longest-processing-time scheduling): a full-data cell trains on every row, the
-      // folds on (K−1)/K of them; started last, it would end the sweep alone on one process while the
-      // others idle. The order changes when cells run, never what they compute or how they are summed.
-      const pending = sweeps
-        .cells(id)
-        .filter((cell) => cell.status !== 'completed')
-        .sort((a, b) => Number(b.kind === 'full') - Number(a.kind === 'full'));
+      const pending = dispatchOrder(
+        sweeps.cells(id).filter((cell) => cell.status !== 'completed'),
+        execution.size,
+      );
       await Promise.all(
         pending.map(async (cell) => {
           const options = fitOptionsOf(row.spec, configs[cell.configIndex]);
@@ -576,6 +575,27 @@ export function readSweepPath(stores: Pick<SweepServiceDeps, 'sweeps' | 'dataset
     intercepts: Array.from(stored.intercepts),
     coef: Array.from({ length: nLambda }, (_, l) => Array.from(stored.coefs.subarray(l * p, (l + 1) * p))),
   };
+}
+
+/**
+ * The order a sweep's cells are handed out: each configuration's folds in order, its full-data cell in the
+ * first wave (right after the first size − 1 folds) when several cells train at once. The full-data cell
+ * is the largest (every row, the folds (K−1)/K of them): started last, it ended a sweep alone on one
+ * process while the others idled. On one process the folds come first, so the CV curve starts after one
+ * cell. The order changes when cells run, never what they compute or how their results are summed.
+ */
+export function dispatchOrder<T extends Pick<StoredCell, 'kind' | 'configIndex'>>(cells: readonly T[], size: number): T[] {
+  if (size <= 1) return [...cells];
+  const order: T[] = [];
+  const configs = [...new Set(cells.map((cell) => cell.configIndex))];
+  for (const configIndex of configs) {
+    const own = cells.filter((cell) => cell.configIndex === configIndex);
+    const folds = own.filter((cell) => cell.kind !== 'full');
+    const full = own.filter((cell) => cell.kind === 'full');
+    const early = Math.min(size - 1, folds.length);
+    order.push(...folds.slice(0, early), ...full, ...folds.slice(early));
+  }
+  return order;
 }
 
 /** A running sweep's remaining time, from its own measured cells (see remainingMs). */
