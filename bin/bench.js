@@ -26,6 +26,7 @@ if (only === undefined || only === 'load') {
   const { runLoadBench } = await import('../bench/load.ts');
   await runLoadBench();
 }
+if (only === undefined || only === 'queue') await (await import('../bench/queue.ts')).runQueueBench(); // the sweep queue's overhead (bench:queue)
 const RELIABILITY = ['faults', 'fuzz', 'diskfull'];
 if (only === undefined || only === 'reliability' || RELIABILITY.includes(only)) {
   const { runReliabilityBench } = await import('../bench/reliability.ts');

@@ -7,17 +7,20 @@ import { toErrorInfo } from '../../shared/errors.ts';
 import { UsageError } from './args.ts';
 
 const USAGE = `usage: ridgeline <command> [options]
-  serve   [--port N] [--host 127.0.0.1] [--db PATH]
+  serve   [--port N] [--host 127.0.0.1] [--db PATH] [--serve-data HOST:PORT] [--data-via auto|redis|coordinator]
   fit     --data CSV --target COL [fit options] [--db PATH] [--json] [--history true]
   cv      --data CSV --target COL [fit options] [--lambdas l1,l2,… | --n-lambda N --lambda-min-ratio R]
           [--folds K | --fold-column COL] [--measure mse|deviance|misclass|auc] [--alphas a,b,…]
-          [--repeats R] [--pool-size N | --queue URL] [--db PATH] [--json]
+          [--repeats R] [--pool-size N | --queue URL [--serve-data HOST:PORT] [--data-via …]] [--db PATH] [--json]
   runs    [--db PATH] [--json]
   sweeps  [--db PATH] [--json]
-  sweep resume ID [--db PATH] [--pool-size N | --queue URL] [--json]
+  sweep resume ID [--db PATH] [--pool-size N | --queue URL [--serve-data HOST:PORT] [--data-via …]] [--json]
   sweep cancel ID [--db PATH] [--queue URL]   a sweep's cells leave the queue; it ends cancelled
   worker  --queue URL [--concurrency N]     trains sweep cells from the queue (RIDGELINE_QUEUE may give URL)
           URL: redis://[:password@]host:port[/db] or rediss://… (a password unless the host is loopback)
+  --serve-data HOST:PORT (with --queue): data over 64 MiB go to workers from this address of this machine
+          (HTTP, a token per sweep) rather than through Redis; --data-via coordinator sends all data that
+          way (on 127.0.0.1 unless --serve-data says where), --data-via redis none (default: auto)
   report  ID[,ID…] --format html|pdf|csv|json --out FILE [--db PATH]   (a run, runs, or a sweep)
   import-report FILE [--db PATH] [--json]
   db check [--db PATH] [--json]            SQLite's full integrity check (exit 1 when damaged)

@@ -5,6 +5,7 @@ import { EventHub } from '../core/events.ts';
 import { SweepService } from '../core/sweeps/sweepService.ts';
 import { forkChildTrainer } from '../core/training/childProcessTrainer.ts';
 import { ensureWorkerBundle } from '../core/training/workerBundle.ts';
+import { closeDataRoads, openDataRoads, type DataRoadOptions, type DataRoads } from '../queue/dataRoads.ts';
 import { localEngine } from '../queue/engineIdentity.ts';
 import { QueueCoordinator } from '../queue/queueCoordinator.ts';
 import type { QueueAddress } from '../queue/queueUrl.ts';
@@ -22,16 +23,27 @@ export interface SweepRunner {
 
 /**
  * The sweep service over a database, for `cv` and `sweep resume`: cells on child-process trainers, or
- * with `queue` on queue workers (connected first, so a wrong password or an unreachable server
- * fails before anything is read or stored).
+ * with `queue` on queue workers (connected first, and the data endpoint listening when asked for, so a
+ * wrong password, an unreachable server or an address that cannot be taken fails before anything is
+ * read or stored).
  */
-export async function openSweepRunner(dbPath: string, queue?: QueueAddress): Promise<SweepRunner> {
-  const coordinator = queue === undefined ? null : await QueueCoordinator.open(queue, (await localEngine()).identity, log);
+export async function openSweepRunner(dbPath: string, queue?: QueueAddress, data: DataRoadOptions = { via: 'auto' }): Promise<SweepRunner> {
+  let coordinator: QueueCoordinator | null = null;
+  let roads: DataRoads | null = null;
+  const closeQueue = async () => {
+    await coordinator?.close();
+    if (roads) await closeDataRoads(roads);
+  };
   let store: Store;
   try {
+    if (queue !== undefined) {
+      const { identity } = await localEngine();
+      roads = await openDataRoads(data, log);
+      coordinator = await QueueCoordinator.open(queue, identity, log, { roads });
+    }
     store = openStore(dbPath, 'cli');
   } catch (error) {
-    await coordinator?.close();
+    await closeQueue();
     throw error;
   }
   const entry = (await ensureWorkerBundle()) ?? undefined;
@@ -48,11 +60,19 @@ export async function openSweepRunner(dbPath: string, queue?: QueueAddress): Pro
       ? { openCellRunner: (sweepId: string) => coordinator.openRunner(sweepId, store.sweeps.summary(sweepId).cellsTotal, () => service.cancel(sweepId)) }
       : {}),
   });
+  // A failure every cell shares (data too large for Redis with no --serve-data, a lost queue) is said
+  // once, for the first cell it stops, not once per cell; the command's last line says it again.
+  const failuresSaid = new Set<string>();
   events.subscribe((event) => {
     if (event.type === 'sweepProgress') log(`cells ${event.cellsDone}/${event.cellsTotal}`);
-    if (event.type === 'sweepCell') log(`cell ${event.cellIndex} ${event.status === 'pending' ? 'failed, retrying' : 'failed'}: ${event.error}`);
+    if (event.type === 'sweepCell') {
+      const line = `${event.status === 'pending' ? 'failed, retrying' : 'failed'}: ${event.error}`;
+      if (failuresSaid.has(line)) return;
+      failuresSaid.add(line);
+      log(`cell ${event.cellIndex} ${line}`);
+    }
   });
-  return { store, service, events, coordinator, closeQueue: async () => coordinator?.close() };
+  return { store, service, events, coordinator, closeQueue };
 }
 
 /** The `cv --json` document of a completed sweep (the α with the best cvm when there are several). */

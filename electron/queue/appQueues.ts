@@ -1,6 +1,7 @@
 import type { Job } from 'bullmq';
 import { RidgelineError } from '../../shared/errors.ts';
 import type { QueueWorkerFacts, SweepQueue, SweepQueues } from '../core/sweeps/sweepQueues.ts';
+import { closeDataRoads, type DataRoads } from './dataRoads.ts';
 import type { QueueCoordinator } from './queueCoordinator.ts';
 import type { RunnerTiming } from './queueCellRunner.ts';
 import { parseCellJobId } from './queueKeys.ts';
@@ -20,7 +21,8 @@ export class AppQueues implements SweepQueues {
 
   constructor(
     private readonly log: (line: string) => void,
-    private readonly timing?: RunnerTiming,
+    /** `roads`: the data endpoint the shell opened (serve --serve-data), shared by every queue; closed with these. */
+    private readonly options: { timing?: RunnerTiming; roads?: DataRoads } = {},
   ) {}
 
   async connect(url: string): Promise<SweepQueue> {
@@ -40,7 +42,7 @@ export class AppQueues implements SweepQueues {
     }
     opening = (async () => {
       const [{ QueueCoordinator }, { localEngine }] = await Promise.all([import('./queueCoordinator.ts'), import('./engineIdentity.ts')]);
-      return QueueCoordinator.open(address, (await localEngine()).identity, this.log, this.timing);
+      return QueueCoordinator.open(address, (await localEngine()).identity, this.log, this.options);
     })();
     this.coordinators.set(url, opening);
     try {
@@ -56,6 +58,7 @@ export class AppQueues implements SweepQueues {
     const open = [...this.coordinators.values()];
     this.coordinators.clear();
     await Promise.allSettled(open.map(async (opening) => (await opening).close()));
+    if (this.options.roads) await closeDataRoads(this.options.roads);
   }
 }
 

@@ -8,9 +8,9 @@ import { toErrorInfo } from '../../shared/errors.ts';
 import { forkChildTrainer } from '../core/training/childProcessTrainer.ts';
 import { TrainerPool } from '../core/training/trainerPool.ts';
 import { describeQueueError, probeQueue, probeWarning, redisOptions } from './connection.ts';
-import { DataCache } from './dataTransport.ts';
+import { DataCache, mebibytes, type DataFetched } from './dataTransport.ts';
 import { describeEngine, engineMismatch, localEngine, type EngineIdentity } from './engineIdentity.ts';
-import { formatFailure } from './failures.ts';
+import { cellRetryDelay, formatFailure } from './failures.ts';
 import { decodeCellJob, encodeCellResult, MESSAGE_VERSION, type CellJobMessage } from './jobMessages.ts';
 import { cancelKey, KEY_PREFIX, parseCellJobId, QUEUE_NAME } from './queueKeys.ts';
 import type { QueueAddress } from './queueUrl.ts';
@@ -47,6 +47,8 @@ export class CellWorker {
   private readonly inHand = new Map<string, { job: Job; token: string | undefined }>();
   private readonly handingBack = new Set<string>();
   private readonly started = new Map<string, number>();
+  /** When each sweep was last found not cancelled (isCancelled). */
+  private readonly notCancelledAt = new Map<string, number>();
   private stopping: Promise<void> | null = null;
   /** Says in Redis that this worker is alive (the app's sweep view lists it with its last heartbeat). */
   private heartbeat: { stop(): Promise<void> } | null = null;
@@ -74,7 +76,8 @@ export class CellWorker {
     client.on('error', (error) => report(`worker: ${describeQueueError(error, address)}`));
     const cacheDir = mkdtempSync(join(tmpdir(), 'ridgeline-worker-'));
     const pool = new TrainerPool(() => forkChildTrainer(entry), options.concurrency);
-    const self = new CellWorker(options, name, identity, pool, client, new DataCache(client, cacheDir), cacheDir);
+    const onFetched = ({ ref, from, ms }: DataFetched) => log(`data ${ref.hash.slice(0, 12)} (${mebibytes(ref.bytes)}) fetched from ${from} in ${(ms / 1000).toFixed(3)} s`);
+    const self = new CellWorker(options, name, identity, pool, client, new DataCache(client, cacheDir, onFetched), cacheDir);
     const worker = new Worker(QUEUE_NAME, (job: Job, token?: string) => self.process(job, token), {
       connection,
       prefix: KEY_PREFIX,
@@ -83,6 +86,7 @@ export class CellWorker {
       lockDuration: options.lockDurationMs,
       stalledInterval: options.stalledIntervalMs,
       maxStalledCount: MAX_STALLED,
+      settings: { backoffStrategy: cellRetryDelay },
       autorun: false,
     });
     self.worker = worker;
@@ -118,18 +122,22 @@ export class CellWorker {
       this.options.log(`sweep ${message.sweepId} cell ${message.cellIndex} refused: ${mismatch}`);
       throw new UnrecoverableError(formatFailure('ENGINE_MISMATCH', mismatch));
     }
-    if ((await this.client.exists(cancelKey(message.sweepId))) === 1) throw new UnrecoverableError(formatFailure('CANCELLED', 'the sweep was cancelled'));
+    if (await this.isCancelled(message.sweepId)) throw new UnrecoverableError(formatFailure('CANCELLED', 'the sweep was cancelled'));
     let file: string;
     try {
       file = await this.cache.acquire(message.data);
     } catch (error) {
-      throw new UnrecoverableError(formatFailure('BAD_DATA', toErrorInfo(error).message));
+      const info = toErrorInfo(error);
+      // An unreachable coordinator is tried again (after a pause: failures.ts); a refused token or data
+      // that do not match their hash are the same on every attempt.
+      if (info.code === 'QUEUE_UNREACHABLE') throw new Error(formatFailure(info.code, info.message));
+      throw new UnrecoverableError(formatFailure(info.code === 'UNAUTHORIZED' ? info.code : 'BAD_DATA', info.message));
     }
     this.inHand.set(jobId, { job, token });
     this.started.set(jobId, performance.now());
     const poll = setInterval(() => {
-      this.client.exists(cancelKey(message.sweepId)).then(
-        (cancelled) => cancelled === 1 && this.pool.cancel(jobId, 'the sweep was cancelled'),
+      this.isCancelled(message.sweepId).then(
+        (cancelled) => cancelled && this.pool.cancel(jobId, 'the sweep was cancelled'),
         () => undefined,
       );
     }, CANCEL_POLL_MS);
@@ -151,6 +159,21 @@ export class CellWorker {
       this.cache.release(message.data);
       this.inHand.delete(jobId);
     }
+  }
+
+  /**
+   * Whether the sweep was cancelled, as Redis said at most CANCEL_POLL_MS ago: the cells of a sweep
+   * follow one another quickly, and asking before each was a round trip per cell for an answer that
+   * changes once, if ever (a cell in hand learns of a cancel within that time anyway).
+   */
+  private async isCancelled(sweepId: string): Promise<boolean> {
+    const checked = this.notCancelledAt.get(sweepId);
+    if (checked !== undefined && performance.now() - checked < CANCEL_POLL_MS) return false;
+    const cancelled = (await this.client.exists(cancelKey(sweepId))) === 1;
+    if (this.notCancelledAt.size > 1000) this.notCancelledAt.clear();
+    if (cancelled) this.notCancelledAt.delete(sweepId);
+    else this.notCancelledAt.set(sweepId, performance.now());
+    return cancelled;
   }
 
   private describe(jobId: string | undefined): string {

@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { RidgelineError } from '../../shared/errors.ts';
+import { networkReason } from './networkErrors.ts';
 import { redact, type QueueAddress } from './queueUrl.ts';
 
 /** The client options of every connection to the queue (BullMQ's and ours): plain, so both accept them. */
@@ -24,16 +25,6 @@ export function redisOptions(address: QueueAddress): ConnectionSettings {
   };
 }
 
-const UNREACHABLE_CODES: Record<string, string> = {
-  ECONNREFUSED: 'connection refused',
-  ECONNRESET: 'connection reset',
-  ENOTFOUND: 'no such host',
-  EAI_AGAIN: 'the host name could not be resolved',
-  EHOSTUNREACH: 'host unreachable',
-  ENETUNREACH: 'network unreachable',
-  ETIMEDOUT: 'timed out',
-};
-
 /** A client library's error as the one line a person reads (password masked). */
 export function describeQueueError(error: unknown, address: QueueAddress): string {
   const err = error as { code?: string; message?: string };
@@ -42,7 +33,8 @@ export function describeQueueError(error: unknown, address: QueueAddress): strin
   if (/^WRONGPASS/.test(message)) return `${where} refused the password (WRONGPASS): check the password in the queue URL`;
   if (/^NOAUTH/.test(message)) return `${where} needs a password: give it in the URL as redis://:PASSWORD@${address.host}:${address.port}`;
   if (/without any password configured/.test(message)) return `${where} has no password set, but the URL gives one: set requirepass on the server (see the README)`;
-  if (err?.code && UNREACHABLE_CODES[err.code]) return `cannot reach ${where}: ${UNREACHABLE_CODES[err.code]}`;
+  const unreachable = networkReason(err);
+  if (unreachable) return `cannot reach ${where}: ${unreachable}`;
   return `cannot use ${where}: ${message.split('\n')[0]}`;
 }
 

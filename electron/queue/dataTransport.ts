@@ -1,15 +1,19 @@
 import { createHash } from 'node:crypto';
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import type { Redis } from 'ioredis';
 import { RidgelineError } from '../../shared/errors.ts';
+import { fetchFromCoordinator, type DataSource } from './dataFetch.ts';
 import { dataKey } from './queueKeys.ts';
 
 /**
- * A sweep's data reach the workers by content: the coordinator puts the bytes of its data file
- * (sweepData.ts: raw little-endian Float64 columns behind a small header) into Redis under their
- * SHA-256, and each worker fetches them once, checks the hash and keeps them in a file its trainer
- * processes read. Large data would need another road (a coordinator endpoint, not built yet).
+ * A sweep's data reach the workers by content: the bytes of its data file (sweepData.ts: raw
+ * little-endian Float64 columns behind a small header) are named by their SHA-256, and each worker
+ * fetches them once, checks the byte count and the hash and keeps them in a file its trainer processes
+ * read. Two roads: through Redis, under their hash, when they fit (up to MAX_DATA_BYTES); or from the
+ * coordinator's own endpoint (dataEndpoint.ts), whose URL and token the cell carries, when they are
+ * larger or the user asks for it (dataRoads.ts decides).
  */
 export const MAX_DATA_BYTES = 64 * 1024 * 1024;
 
@@ -22,22 +26,21 @@ export const DATA_TTL_SECONDS = 3600;
 export interface DataRef {
   hash: string;
   bytes: number;
+  /** Set when the data come from the coordinator rather than from Redis. */
+  endpoint?: DataSource;
 }
 
 export function dataRefOf(bytes: Uint8Array): DataRef {
   return { hash: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.byteLength };
 }
 
+export const mebibytes = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+
 /** Stores the data once (or refreshes their lifetime when another sweep stored the same bytes). */
 export async function publishData(client: Redis, bytes: Uint8Array): Promise<DataRef> {
   const ref = dataRefOf(bytes);
-  if (ref.bytes > MAX_DATA_BYTES) {
-    throw new RidgelineError(
-      'BAD_DATA',
-      `the sweep's data take ${(ref.bytes / 2 ** 20).toFixed(1)} MiB, more than the ${MAX_DATA_BYTES / 2 ** 20} MiB sent through Redis; ` +
-        'run this sweep without --queue (sending large data to workers another way is not built yet)',
-    );
-  }
+  // dataRoads.ts sends larger data the other road; this is the last guard.
+  if (ref.bytes > MAX_DATA_BYTES) throw new RidgelineError('INTERNAL', `the sweep's data take ${mebibytes(ref.bytes)}, more than the ${mebibytes(MAX_DATA_BYTES)} sent through Redis`);
   const stored = await client.set(dataKey(ref.hash), Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), 'EX', DATA_TTL_SECONDS, 'NX');
   if (stored === null) await client.expire(dataKey(ref.hash), DATA_TTL_SECONDS);
   return ref;
@@ -47,10 +50,18 @@ export async function refreshData(client: Redis, ref: DataRef): Promise<void> {
   await client.expire(dataKey(ref.hash), DATA_TTL_SECONDS);
 }
 
+/** How a worker got a sweep's data: what it logs (and `npm run bench:queue` reads). */
+export interface DataFetched {
+  ref: DataRef;
+  /** 'the queue' or 'the coordinator at http://host:port'. */
+  from: string;
+  ms: number;
+}
+
 /**
  * A worker's copies of sweep data, as files in its own folder (the trainer processes read them by
- * path and keep the last one in memory). Each is fetched once, however many cells ask at once; the
- * least recently used beyond `keep` are deleted when no cell uses them.
+ * path and keep the last one in memory). Each is fetched once per hash, however many cells (and
+ * whichever sweeps) ask at once; the least recently used beyond `keep` are deleted when no cell uses them.
  */
 export class DataCache {
   private readonly entries = new Map<string, { file: Promise<string>; users: number; usedAt: number }>();
@@ -59,6 +70,7 @@ export class DataCache {
   constructor(
     private readonly client: Redis,
     private readonly dir: string,
+    private readonly onFetched: (fetched: DataFetched) => void = () => undefined,
     private readonly keep = 4,
   ) {}
 
@@ -88,6 +100,13 @@ export class DataCache {
   }
 
   private async fetch(ref: DataRef): Promise<string> {
+    const file = join(this.dir, `${ref.hash}.bin`);
+    const started = performance.now();
+    if (ref.endpoint) {
+      await fetchFromCoordinator(ref.endpoint, ref, file);
+      this.onFetched({ ref, from: `the coordinator at ${new URL(ref.endpoint.url).origin}`, ms: performance.now() - started });
+      return file;
+    }
     const bytes = await this.client.getBuffer(dataKey(ref.hash));
     if (bytes === null) {
       throw new RidgelineError('BAD_DATA', `the sweep's data (${ref.hash.slice(0, 12)}) are no longer in the queue: resume the sweep (its coordinator sends them again)`);
@@ -96,11 +115,11 @@ export class DataCache {
     if (got.hash !== ref.hash || got.bytes !== ref.bytes) {
       throw new RidgelineError('BAD_DATA', `the sweep's data in the queue do not match their hash (${got.bytes} bytes, hash ${got.hash.slice(0, 12)}; expected ${ref.bytes} bytes, ${ref.hash.slice(0, 12)})`);
     }
-    const file = join(this.dir, `${ref.hash}.bin`);
     // Written beside and renamed: a trainer never reads half a file.
     const temp = `${file}.${process.pid}.tmp`;
     writeFileSync(temp, bytes);
     renameSync(temp, file);
+    this.onFetched({ ref, from: 'the queue', ms: performance.now() - started });
     return file;
   }
 

@@ -3,6 +3,7 @@ import { RidgelineError } from '../../shared/errors.ts';
 import type { CellJob, CellOutput } from '../../shared/protocol/trainer.ts';
 import { describeIssues } from '../../shared/validate.ts';
 import type { CellProvenance } from '../core/sweeps/cellRunner.ts';
+import type { DataRef } from './dataTransport.ts';
 import type { EngineIdentity } from './engineIdentity.ts';
 import { decodeWire, encodeWire, type Wire } from './wireCodec.ts';
 
@@ -16,8 +17,11 @@ export interface CellJobMessage {
   v: number;
   sweepId: string;
   cellIndex: number;
-  /** The sweep's data by content: SHA-256 (hex) and size of the sweepData.ts bytes. */
-  data: { hash: string; bytes: number };
+  /**
+   * The sweep's data by content: SHA-256 (hex) and size of the sweepData.ts bytes, and where the
+   * coordinator serves them when they do not travel through Redis (its URL and the sweep's token).
+   */
+  data: DataRef;
   /** The coordinator's engine: a worker running another refuses the cell. */
   engine: EngineIdentity;
   job: CellJob;
@@ -72,7 +76,11 @@ const CellJobMessageSchema = z.object({
   v: z.literal(MESSAGE_VERSION),
   sweepId: z.string().regex(/^sweep_[0-9a-z]{1,64}$/),
   cellIndex: count,
-  data: z.object({ hash: z.string().regex(/^[0-9a-f]{64}$/), bytes: count }),
+  data: z.object({
+    hash: z.string().regex(/^[0-9a-f]{64}$/),
+    bytes: count,
+    endpoint: z.object({ url: z.string().regex(/^http:\/\/\S{1,2000}$/, 'must be an http:// URL'), token: z.string().regex(/^[A-Za-z0-9_-]{16,200}$/, 'must be a data token') }).optional(),
+  }),
   engine: EngineSchema,
   job: CellJobSchema,
 });

@@ -10,6 +10,9 @@ export function cellJobId(sweepId: string, cellIndex: number): string {
   return `${sweepId}-cell-${cellIndex}`;
 }
 
+/** The Redis hash BullMQ keeps a job in. */
+export const jobKey = (jobId: string): string => `${KEY_PREFIX}:${QUEUE_NAME}:${jobId}`;
+
 export function parseCellJobId(id: string | undefined): { sweepId: string; cellIndex: number } | null {
   const match = /^(sweep_[0-9a-z]+)-cell-(\d+)$/.exec(id ?? '');
   return match ? { sweepId: match[1], cellIndex: Number(match[2]) } : null;
@@ -23,3 +26,9 @@ export const cancelKey = (sweepId: string): string => `${KEY_PREFIX}:cancel:${sw
 
 /** A worker's heartbeat (workerHeartbeat.ts), by its name (host:pid). */
 export const workerKey = (name: string): string => `${KEY_PREFIX}:worker:${name}`;
+
+/**
+ * A sweep's data token (dataEndpoint.ts), kept while its jobs may be: a resumed coordinator serves the
+ * data with the same token, so cells queued by an earlier execution (and held by workers) still open them.
+ */
+export const dataTokenKey = (sweepId: string): string => `${KEY_PREFIX}:datatoken:${sweepId}`;

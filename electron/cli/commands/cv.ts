@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { RidgelineError } from '../../../shared/errors.ts';
 import { UsageError, getOption, parseArgs } from '../args.ts';
 import { log, printJson } from '../output.ts';
-import { queueAddressOption } from '../queueOption.ts';
+import { DATA_ROAD_SPEC, dataRoadOptions, queueAddressOption } from '../queueOption.ts';
 import { cvDocument, openSweepRunner } from '../sweepRunner.ts';
 import { readDataSource } from './dataSource.ts';
 import { FIT_OPTION_SPEC, hyperparamsFromArgs } from './fitOptions.ts';
@@ -25,6 +25,7 @@ export async function cvCommand(argv: readonly string[]): Promise<number> {
     measure: { type: 'enum', values: ['mse', 'deviance', 'misclass', 'auc'] },
     'pool-size': { type: 'number', min: 1, max: 64, integer: true },
     queue: { type: 'string' },
+    ...DATA_ROAD_SPEC,
   });
   const hyperparams = hyperparamsFromArgs(args);
   const foldColumn = getOption<string>(args, 'fold-column');
@@ -44,8 +45,10 @@ export async function cvCommand(argv: readonly string[]): Promise<number> {
   const queue = queueAddressOption(getOption<string>(args, 'queue'));
   if (queue !== undefined && getOption(args, 'pool-size') !== undefined) throw new UsageError('option --pool-size: give either --pool-size or --queue, not both');
 
+  const dataRoads = dataRoadOptions(args, queue !== undefined);
+
   const dbPath = getOption<string>(args, 'db');
-  const { store, service, closeQueue } = await openSweepRunner(dbPath ?? ':memory:', queue);
+  const { store, service, closeQueue } = await openSweepRunner(dbPath ?? ':memory:', queue, dataRoads);
   try {
     // The trainer processes start and compile their kernels while this process reads the data.
     if (queue === undefined) service.prestartPool(hyperparams.model, getOption<number>(args, 'pool-size'));

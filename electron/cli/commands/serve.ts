@@ -5,9 +5,11 @@ import { ServicesHost } from '../../core/servicesHost.ts';
 import { forkChildTrainer } from '../../core/training/childProcessTrainer.ts';
 import { ensureWorkerBundle } from '../../core/training/workerBundle.ts';
 import { AppQueues } from '../../queue/appQueues.ts';
+import { openDataRoads } from '../../queue/dataRoads.ts';
 import { startHttpServer } from '../../serve/httpServer.ts';
 import { ensureRendererBuilt } from '../../serve/rendererBuild.ts';
 import { log } from '../output.ts';
+import { DATA_ROAD_SPEC, dataRoadOptions } from '../queueOption.ts';
 
 export async function serveCommand(argv: readonly string[]): Promise<number> {
   const args = parseArgs(argv, {
@@ -17,7 +19,10 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
     // A damaged database: serve the page with its check and recovery, rather than refuse it (the default,
     // as every command does). `npm start` passes it: that is the app.
     'offer-recovery': { type: 'flag' },
+    // For the sweeps the page sends to a queue: how their data reach the workers (as with cv --queue).
+    ...DATA_ROAD_SPEC,
   });
+  const dataRoads = dataRoadOptions(args, true);
   const host = getOption<string>(args, 'host') ?? '127.0.0.1';
   const port = getOption<number>(args, 'port') ?? 7317;
   const dbPath = resolveDbPath(getOption<string>(args, 'db'));
@@ -27,7 +32,8 @@ export async function serveCommand(argv: readonly string[]): Promise<number> {
   const staticDir = await ensureRendererBuilt(log);
   const trainerEntry = (await ensureWorkerBundle()) ?? undefined;
   // Sweeps the page sends to a queue: this process coordinates them (and stays the database's only writer).
-  const queues = new AppQueues(log);
+  // The data endpoint, when asked for, listens from the start: an address it cannot take fails here.
+  const queues = new AppQueues(log, { roads: await openDataRoads(dataRoads, log) });
   const services = new ServicesHost({
     dbPath,
     launchTrainer: () => forkChildTrainer(trainerEntry),

@@ -3,7 +3,7 @@ import { openStore } from '../../core/cliStore.ts';
 import { resolveDbPath } from '../../core/paths.ts';
 import { UsageError, getOption, parseArgs } from '../args.ts';
 import { printJson } from '../output.ts';
-import { queueAddressOption } from '../queueOption.ts';
+import { DATA_ROAD_SPEC, dataRoadOptions, queueAddressOption } from '../queueOption.ts';
 import { cvDocument, openSweepRunner } from '../sweepRunner.ts';
 import { printCvTable } from './cv.ts';
 
@@ -34,10 +34,18 @@ export async function sweepCommand(argv: readonly string[]): Promise<number> {
   if (action !== 'resume' && action !== 'cancel') throw new UsageError(`sweep: unknown action "${action ?? ''}" (expected: resume ID, cancel ID)`);
   if (id === undefined || id.startsWith('--')) throw new UsageError(`sweep ${action}: give the sweep id`);
   if (action === 'cancel') return (await import('./cancelSweep.ts')).cancelSweepCommand(id, rest);
-  const args = parseArgs(rest, { db: { type: 'string' }, json: { type: 'flag' }, 'pool-size': { type: 'number', min: 1, max: 64, integer: true }, queue: { type: 'string' } });
+  const args = parseArgs(rest, {
+    db: { type: 'string' },
+    json: { type: 'flag' },
+    'pool-size': { type: 'number', min: 1, max: 64, integer: true },
+    queue: { type: 'string' },
+    ...DATA_ROAD_SPEC,
+  });
   const queue = queueAddressOption(getOption<string>(args, 'queue'));
   if (queue !== undefined && getOption(args, 'pool-size') !== undefined) throw new UsageError('option --pool-size: give either --pool-size or --queue, not both');
-  const { store, service, closeQueue } = await openSweepRunner(resolveDbPath(getOption<string>(args, 'db')), queue);
+  // A resume serves the sweep's data again (with the sweep's token, kept in Redis), where it is told to.
+  const dataRoads = dataRoadOptions(args, queue !== undefined);
+  const { store, service, closeQueue } = await openSweepRunner(resolveDbPath(getOption<string>(args, 'db')), queue, dataRoads);
   try {
     const started = performance.now();
     const summary = await service.resume(id, getOption<number>(args, 'pool-size'));
