@@ -4,10 +4,13 @@
  * steps each (every metric stored, 1,000,100 steps in all), serves it, and times in Debian's Chromium:
  *   - list: opening the page until every run is counted and the first rows drawn (the table fetches its
  *     window: queryRuns), that first window over HTTP alone, and (for comparison) listRuns of every run;
- *   - memory: the page's JavaScript heap once the table is open (Chrome DevTools Protocol);
+ *   - memory: the page's JavaScript heap once the table is open (Chrome DevTools Protocol), and with
+ *     every run selected;
  *   - filter: a query typed into the filter box until the count changes (with and without the 80 ms
  *     typing delay);
  *   - sort: a click on the λ header until the rows are sorted;
+ *   - scroll: a jump to the middle of the λ order until its rows are drawn;
+ *   - select all: Ctrl+A until every run is selected (their ids only);
  *   - draw: the 100 long runs selected until all their curves are fetched and drawn, and a redraw of
  *     the 100 × 10,001 points alone (the log-scale toggle rebuilds the plot: no fetch, no downsampling).
  * Targets (issue 5): < 100 ms to sort or filter 10,000 runs, < 200 ms to draw 100 runs × 10,000 points.
@@ -73,6 +76,7 @@ function seed(dbPath: string, tableRuns: number): { filterQuery: string; filterM
 type Action =
   | { kind: 'filter'; query: string; countPrefix: string }
   | { kind: 'sort'; want: 'ascending' | 'descending' }
+  | { kind: 'jump'; row: number }
   | { kind: 'logScale'; checked: boolean };
 
 /**
@@ -91,12 +95,16 @@ async function timeInPage(page: Page, action: Action): Promise<number> {
       filterBox().dispatchEvent(new Event('input', { bubbles: true }));
     } else if (action.kind === 'sort') {
       sortButton().click();
+    } else if (action.kind === 'jump') {
+      // Rows are 30 px high (RunsList.svelte).
+      document.querySelector('table[aria-label="Runs"]')!.closest<HTMLElement>('.scroll')!.scrollTop = action.row * 30;
     } else {
       logBox().click();
     }
     const done = (): boolean => {
       if (action.kind === 'filter') return document.querySelector('[data-testid="runs-count"]')?.textContent?.startsWith(action.countPrefix) ?? false;
       if (action.kind === 'sort') return sortButton().closest('th')?.getAttribute('aria-sort') === action.want;
+      if (action.kind === 'jump') return document.querySelector(`[data-testid="run-row"][aria-rowindex="${action.row + 2}"]`) !== null;
       return logBox().checked === action.checked && document.querySelector('[data-testid="curves-plot"] canvas') !== null;
     };
     await new Promise<void>((resolve) => {
@@ -128,21 +136,30 @@ async function benchTable(tableRuns: number, withCurves: boolean): Promise<[stri
     const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
     // tsx compiles with esbuild's keepNames, which wraps named inner functions in __name(…); the page has no such helper.
     await page.addInitScript('globalThis.__name = (fn) => fn;');
-    const countIs = (text: string) => page.waitForFunction((text) => document.querySelector('[data-testid="runs-count"]')?.textContent === text, text, { timeout: 60_000, polling: 'raf' });
+    /** Every run counted and the first rows drawn (rows, not placeholders of rows on their way). */
+    const opened = (text: string) =>
+      page.waitForFunction((text) => document.querySelector('[data-testid="runs-count"]')?.textContent === text && document.querySelector('[data-testid="run-row"][aria-rowindex="2"]') !== null, text, {
+        timeout: 60_000,
+        polling: 'raf',
+      });
+    const heapMb = async (): Promise<number> => {
+      const cdp = await page.context().newCDPSession(page);
+      await cdp.send('Performance.enable');
+      await cdp.send('HeapProfiler.collectGarbage');
+      const metrics = (await cdp.send('Performance.getMetrics')).metrics;
+      await cdp.detach();
+      return (metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? Number.NaN) / 2 ** 20;
+    };
 
     log('timing list…');
     const opens: number[] = [];
     for (let k = 0; k < REPEATS; k++) {
       const start = performance.now();
       await page.goto(serve.url);
-      await countIs(`${total} of ${total} runs`);
+      await opened(`${total} of ${total} runs`);
       opens.push(performance.now() - start);
     }
-    const cdp = await page.context().newCDPSession(page);
-    await cdp.send('Performance.enable');
-    await cdp.send('HeapProfiler.collectGarbage');
-    const metrics = (await cdp.send('Performance.getMetrics')).metrics;
-    const heapMb = (metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? Number.NaN) / 2 ** 20;
+    const openHeapMb = await heapMb();
     const timeApi = async (method: string, body: unknown): Promise<number> => {
       const times: number[] = [];
       for (let k = 0; k < REPEATS; k++) {
@@ -159,7 +176,7 @@ async function benchTable(tableRuns: number, withCurves: boolean): Promise<[stri
     rows.push([`${size} runs: open the page until every run is counted and the first rows drawn`, median(opens).toFixed(0), goal('< 1000')]);
     rows.push([`${size} runs: the first window over HTTP (queryRuns: counts + 100 rows)`, windowMs.toFixed(0), '—']);
     rows.push([`${size} runs: listRuns over HTTP (every run, for comparison; the page no longer asks for it)`, listMs.toFixed(0), '—']);
-    rows.push([`${size} runs: the page's JavaScript heap with the table open (MB)`, heapMb.toFixed(1), '—']);
+    rows.push([`${size} runs: the page's JavaScript heap with the table open (MB)`, openHeapMb.toFixed(1), '—']);
 
     log('timing filter…');
     const filterTimes: number[] = [];
@@ -178,6 +195,34 @@ async function benchTable(tableRuns: number, withCurves: boolean): Promise<[stri
       sortTimes.push(await timeInPage(page, { kind: 'sort', want }));
     }
     rows.push([`${size} runs: sort by λ (until the rows in the new order are drawn)`, median(sortTimes).toFixed(0), goal('< 100')]);
+
+    log('timing scroll and select all…');
+    await timeInPage(page, { kind: 'filter', query: '', countPrefix: `${total} of ${total}` });
+    const jumpTimes: number[] = [];
+    for (let k = 0; k < REPEATS; k++) jumpTimes.push(await timeInPage(page, { kind: 'jump', row: Math.floor(total / 2) + (k % 2 === 0 ? 0 : 5000) }));
+    rows.push([`${size} runs: scroll to the middle (a jump until the rows there are drawn)`, median(jumpTimes).toFixed(0), '—']);
+    await timeInPage(page, { kind: 'jump', row: 0 });
+    const selectTimes: number[] = [];
+    for (let k = 0; k < REPEATS; k++) {
+      // Each from a page just opened, one run selected and its curve drawn: the time is the table's (the ids
+      // fetched, the selection counted and drawn). The curves panel then draws the first 1,000 runs selected,
+      // the curves' cost, not timed here; in λ's descending order those are table runs, without steps.
+      await page.goto(serve.url);
+      await opened(`${total} of ${total} runs`);
+      await timeInPage(page, { kind: 'sort', want: 'ascending' });
+      await timeInPage(page, { kind: 'sort', want: 'descending' });
+      await page.locator('[data-testid="run-row"]').first().click();
+      await page.waitForFunction(() => document.querySelector('[data-testid="curves-plot"]')?.getAttribute('data-series') === '1', null, { timeout: 60_000, polling: 'raf' });
+      await page.waitForTimeout(300);
+      const start = performance.now();
+      await page.keyboard.press('Control+a');
+      await page.waitForFunction((text) => document.querySelector('[data-testid="runs-toolbar"] .selection')?.textContent === text, `${total} selected`, { timeout: 60_000, polling: 'raf' });
+      selectTimes.push(performance.now() - start);
+    }
+    rows.push([`${size} runs: select all (Ctrl+A until every run is counted selected: ids only, not rows)`, median(selectTimes).toFixed(0), '—']);
+    await page.waitForTimeout(1000);
+    rows.push([`${size} runs: the page's JavaScript heap with every run selected (MB)`, (await heapMb()).toFixed(1), '—']);
+    await page.keyboard.press('Escape');
     if (!withCurves) return rows;
 
     log('timing draw…');

@@ -13,7 +13,7 @@ import { parseQueueUrl } from './queueUrl.ts';
 import type { ErrorInfo } from './errors.ts';
 import { SweepSpecSchema, type SweepDetail, type SweepPath, type SweepStatus, type SweepSummary } from './domain/sweeps.ts';
 import { METRIC_NAMES, type ProgressBatch } from './domain/metrics.ts';
-import { RunEditSchema, RunSpecSchema, type RunDetail, type RunMetrics, type RunStatus, type RunSummary } from './domain/runs.ts';
+import { RunEditSchema, RunSpecSchema, RunTagSchema, type RunDetail, type RunMetrics, type RunStatus, type RunSummary } from './domain/runs.ts';
 import type { ApiMethod } from './apiMethods.ts';
 import { REPORT_FORMATS } from './report/types.ts';
 import { RUN_SORT_KEYS } from './query/runSort.ts';
@@ -45,6 +45,19 @@ export interface RunsPage {
   offset: number;
   rows: RunSummary[];
 }
+/** What a selection of runs holds (summarizeRuns): runs that exist, archived, queued or running, and their tags. */
+export interface RunsSelectionSummary {
+  runs: number;
+  archived: number;
+  active: number;
+  /** Every tag any of the runs carries, with how many carry it, in code point order. */
+  tags: { tag: string; runs: number }[];
+}
+
+/** Ids at once in the methods on a selection (editRuns, summarizeRuns, deleteRuns, restoreRuns): larger ones go in parts. */
+export const RUN_IDS_MAX = 100_000;
+const RunIds = z.array(Id).min(1, 'name at least one run').max(RUN_IDS_MAX);
+
 /** A step number: step k is the state after k updates. (A refinement, not `.int()`, keeps its message inside a union.) */
 const StepIndex = z.number().min(0, 'steps start at 0').refine(Number.isInteger, 'a step is a whole number');
 
@@ -122,9 +135,24 @@ export const API_INPUTS = {
   startImport: z.object({ source: ImportSourceSchema, options: z.record(z.string(), z.unknown()) }).strict(),
   cancelImport: z.object({ id: Id }).strict(),
   editRun: RunEditSchema,
+  /**
+   * One change to many runs at once (a selection, every run a filter matches), in one transaction: archive
+   * or unarchive them, add tags (a run that has the tag in any case keeps its own; one with the most tags
+   * a run may have is left out and counted), remove tags.
+   */
+  editRuns: z
+    .object({
+      ids: RunIds,
+      archived: z.boolean().optional(),
+      addTags: z.array(RunTagSchema).max(50).optional(),
+      removeTags: z.array(z.string().max(50)).max(50).optional(),
+    })
+    .strict(),
+  /** What these runs hold together (for a selection too large to fetch): see RunsSelectionSummary. */
+  summarizeRuns: z.object({ ids: RunIds }).strict(),
   /** Soft delete: the runs disappear from lists and can be restored for 10 minutes. Running runs are refused. */
-  deleteRuns: z.object({ ids: z.array(Id).min(1, 'name at least one run').max(100_000) }).strict(),
-  restoreRuns: z.object({ ids: z.array(Id).min(1, 'name at least one run').max(100_000) }).strict(),
+  deleteRuns: z.object({ ids: RunIds }).strict(),
+  restoreRuns: z.object({ ids: RunIds }).strict(),
   /**
    * Desktop: the native open-file dialog, for a CSV data set or (`purpose: 'report'`) a JSON report.
    * Where files are uploaded instead, it answers BAD_REQUEST.
@@ -217,6 +245,9 @@ export interface ApiOutputs {
   cancelImport: { cancelled: boolean };
   chooseImportFile: { path: string | null };
   editRun: RunSummary;
+  /** The runs of `ids` that exist (changed or not), and those left without a tag asked for: they had the most tags a run may have. */
+  editRuns: { runs: number; tagLimit: number };
+  summarizeRuns: RunsSelectionSummary;
   deleteRuns: { deleted: string[] };
   restoreRuns: { restored: string[] };
   exportReport: ReportExport;

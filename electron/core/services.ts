@@ -125,6 +125,12 @@ export function createServices(options: ServicesOptions): Services {
       events.emit({ type: 'runsChanged' });
       return run;
     },
+    editRuns: ({ ids, ...change }) => {
+      const result = runPages.edit(ids, change);
+      events.emit({ type: 'runsChanged' });
+      return result;
+    },
+    summarizeRuns: ({ ids }) => runPages.summarize(ids),
     deleteRuns: ({ ids }) => {
       const deleted = runs.softDelete(ids);
       events.emit({ type: 'runsChanged' });

@@ -79,13 +79,18 @@ export interface RunSummary {
   fitMs: number | null;
 }
 
+/** A tag a person gives runs. */
+export const RunTagSchema = z.string().trim().min(1, 'a tag cannot be empty').max(50, 'a tag is at most 50 characters').regex(/^[^,]+$/, 'a tag cannot contain a comma');
+/** Tags a run carries at most. */
+export const MAX_RUN_TAGS = 50;
+
 /** What a person may change about a stored run (its results never change). */
 export const RunEditSchema = z
   .object({
     id: z.string().min(1).max(100),
     name: z.string().trim().min(1, 'a name cannot be empty').max(200).optional(),
     notes: z.string().max(20_000, 'notes are at most 20,000 characters').optional(),
-    tags: z.array(z.string().trim().min(1, 'a tag cannot be empty').max(50, 'a tag is at most 50 characters').regex(/^[^,]+$/, 'a tag cannot contain a comma')).max(50).optional(),
+    tags: z.array(RunTagSchema).max(MAX_RUN_TAGS).optional(),
     archived: z.boolean().optional(),
   })
   .strict();

@@ -280,6 +280,7 @@ describe('the runs table with 10,000 runs', () => {
   let serve: ServeProcess;
   let browser: Browser;
   let page: Page;
+  let pageErrors: string[];
   let expectedMatches = 0;
   let dbPath: string;
 
@@ -291,6 +292,7 @@ describe('the runs table with 10,000 runs', () => {
     serve = await startServe(dbPath);
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+    pageErrors = collectPageErrors(page);
     await page.goto(serve.url);
     await page.waitForFunction((text) => document.querySelector('[data-testid="runs-count"]')?.textContent === text, `${COUNT} of ${COUNT} runs`, { timeout: 30_000 });
   });
@@ -300,7 +302,9 @@ describe('the runs table with 10,000 runs', () => {
     await serve?.stop();
   });
 
-  it('renders only the rows in view, and the keyboard still reaches the last run', async () => {
+  const selectedCount = async (): Promise<string | null> => page.getByRole('toolbar', { name: 'Selected runs' }).locator('.selection').textContent();
+
+  it('renders only the rows in view, and the keyboard still reaches (and selects) the last run', async () => {
     const rendered = await rows(page).count();
     expect(rendered).toBeGreaterThan(5);
     expect(rendered).toBeLessThan(120);
@@ -308,9 +312,19 @@ describe('the runs table with 10,000 runs', () => {
     await page.keyboard.press('End');
     // The last row (header is row 1) is rendered, scrolled into view and focused; ArrowUp moves on from there.
     const focusedRow = () => page.evaluate(() => document.activeElement?.getAttribute('aria-rowindex'));
+    const selectedRows = () => page.locator('[data-testid="run-row"][aria-selected="true"]').evaluateAll((els) => els.map((el) => el.getAttribute('aria-rowindex')));
     expect(await focusedRow()).toBe(String(COUNT + 1));
+    // The selection follows the focus there, though that row's page had to be fetched first.
+    await expect.poll(selectedRows).toEqual([String(COUNT + 1)]);
+    expect(await selectedCount()).toBe('1 selected');
     await page.keyboard.press('ArrowUp');
     expect(await focusedRow()).toBe(String(COUNT));
+    await expect.poll(selectedRows).toEqual([String(COUNT)]);
+    // Shift+Home: the range from there to the first run, through pages never drawn.
+    await page.keyboard.press('Shift+Home');
+    await expect.poll(selectedCount).toBe(`${COUNT - 1} selected`);
+    await page.keyboard.press('Escape');
+    await expect.poll(selectedCount).toBe('No runs selected');
     expect(await rows(page).count()).toBeLessThan(120);
   });
 
@@ -379,7 +393,6 @@ describe('the runs table with 10,000 runs', () => {
     await page.locator(`[data-testid="run-row"][aria-rowindex="${index + 2}"]`).waitFor({ timeout: 15_000 });
   }
   const nameAt = (index: number) => page.locator(`[data-testid="run-row"][aria-rowindex="${index + 2}"] .run-name`).textContent();
-  const selectedCount = async (): Promise<string | null> => page.getByRole('toolbar', { name: 'Selected runs' }).locator('.selection').textContent();
 
   it('opens on windows of rows: counts first, never the whole list (issue 17)', async () => {
     const api = recordApi();
@@ -408,6 +421,15 @@ describe('the runs table with 10,000 runs', () => {
       expect(await nameAt(index)).toBe(expected[index]);
       expect(await nameAt(index + 1)).toBe(expected[index + 1]);
     }
+    // The mouse wheel, as a person scrolls: from row 1234 on by 60 rows at a time, to 3,000 rows further.
+    const box = (await scroller().boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    for (let k = 0; k < 50; k++) await page.mouse.wheel(0, 60 * 30);
+    await expect.poll(() => scroller().evaluate((node) => node.scrollTop)).toBeGreaterThanOrEqual((1234 + 3000) * 30 - 60);
+    const top = Math.floor((await scroller().evaluate((node) => node.scrollTop)) / 30);
+    await page.locator(`[data-testid="run-row"][aria-rowindex="${top + 2}"]`).waitFor({ timeout: 15_000 });
+    expect(await nameAt(top)).toBe(expected[top]);
+    expect(await nameAt(top + 5)).toBe(expected[top + 5]);
     api.stop();
     // Each jump fetched the window it lands on (and its neighbours), never the list.
     for (const call of api.calls.filter((c) => c.method === 'queryRuns')) expect(call.body.limit).toBeLessThanOrEqual(100);
@@ -430,6 +452,65 @@ describe('the runs table with 10,000 runs', () => {
     await expect.poll(selectedCount).toBe('No runs selected');
   });
 
+  it('tags, archives and deletes every run a filter matches in one request each, and undoes the delete (issue 17)', async () => {
+    const toolbar = page.getByRole('toolbar', { name: 'Selected runs' });
+    const count = () => page.locator('[data-testid="runs-count"]').textContent();
+    // Many more runs than the page holds summaries of (the pages around the window, the first 1,000 selected).
+    const query = `not (${SEEDED_FILTER})`;
+    const matches = COUNT - expectedMatches;
+    expect(matches).toBeGreaterThan(5000);
+    await filter(page, query);
+    await expect.poll(count).toBe(`${matches} of ${COUNT} runs`);
+    const api = recordApi();
+    await rows(page).first().click();
+    await rows(page).first().press('Control+a');
+    await expect.poll(selectedCount).toBe(`${matches} selected`);
+
+    await toolbar.getByRole('button', { name: 'Tags' }).click();
+    await expect.poll(() => page.locator('[data-testid="tags-editor-target"]').textContent()).toBe(`${matches} runs`);
+    await page.locator('[name="newTag"]').fill('every match');
+    await page.locator('[name="newTag"]').press('Enter');
+    await expect.poll(() => page.locator('[data-testid="tag-chip"]').allTextContents()).toEqual([expect.stringMatching(/^every match\W*$/)]);
+    await page.getByRole('button', { name: 'Done' }).click();
+    await filter(page, 'tag = "every match"');
+    await expect.poll(count).toBe(`${matches} of ${COUNT} runs`);
+    // The same runs: the filter and the tag select each other.
+    await filter(page, `tag = "every match" and ${SEEDED_FILTER}`);
+    await expect.poll(count).toBe(`0 of ${COUNT} runs`);
+
+    await filter(page, query);
+    await expect.poll(count).toBe(`${matches} of ${COUNT} runs`);
+    await toolbar.getByRole('button', { name: 'Archive' }).click();
+    await expect.poll(count).toBe(`0 of ${COUNT} runs`);
+    await expect.poll(() => page.locator('[data-testid="runs-notice"]').textContent()).toContain(`Archived ${matches} runs`);
+    await page.locator('[name="showArchived"]').check();
+    await expect.poll(count).toBe(`${matches} of ${COUNT} runs`);
+    await toolbar.getByRole('button', { name: 'Unarchive' }).click();
+    await expect.poll(() => page.locator('[data-testid="runs-notice"]').textContent()).toContain(`Unarchived ${matches} runs`);
+    await page.locator('[name="showArchived"]').uncheck();
+    await expect.poll(count).toBe(`${matches} of ${COUNT} runs`);
+
+    await toolbar.getByRole('button', { name: 'Delete' }).click();
+    const toast = page.locator('[data-testid="undo-delete"]');
+    await expect.poll(() => toast.textContent()).toMatch(new RegExp(`Deleted ${matches} runs\\s*·\\s*Undo`));
+    await expect.poll(count).toBe(`0 of ${COUNT - matches} runs`);
+    await toast.getByRole('button', { name: 'Undo' }).click();
+    await expect.poll(count).toBe(`${matches} of ${COUNT} runs`);
+    await expect.poll(selectedCount).toBe(`${matches} selected`);
+    api.stop();
+    // One request per change, not one per run; no run's summary fetched beyond the first 1,000 selected.
+    const made = (method: string) => api.calls.filter((c) => c.method === method);
+    expect(made('editRun')).toEqual([]);
+    expect(made('editRuns').length).toBe(3);
+    expect(made('deleteRuns').length).toBe(1);
+    expect(made('restoreRuns').length).toBe(1);
+    for (const call of made('getRunSummaries')) expect((call.body.ids as string[]).length).toBeLessThanOrEqual(1000);
+    for (const call of made('getRunMetrics')) expect((call.body.ids as string[]).length).toBeLessThanOrEqual(1000);
+    await rows(page).first().click();
+    await filter(page, '');
+    await expect.poll(count).toBe(`${COUNT} of ${COUNT} runs`);
+  });
+
   it('follows a run added by another process with its count and window, without fetching the list', async () => {
     await filter(page, '');
     await page.locator('[data-testid="sort-created"]').click();
@@ -444,6 +525,10 @@ describe('the runs table with 10,000 runs', () => {
     expect(api.calls.filter((c) => c.method === 'listRuns')).toEqual([]);
     // The reload asked for the window around the drawn rows (a few pages in one request), not the list.
     for (const call of api.calls.filter((c) => c.method === 'queryRuns')) expect(call.body.limit).toBeLessThanOrEqual(400);
+  });
+
+  it('logged no errors in the browser console', () => {
+    expect(pageErrors).toEqual([]);
   });
 });
 

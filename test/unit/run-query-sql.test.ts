@@ -22,9 +22,12 @@ import { parseRunQuery, RUN_QUERY_FIELDS, runQueryFieldKind, type RunQueryNode }
 import { RUN_SORT_KEYS, sortRuns } from '../../shared/query/runSort.ts';
 import { seededOutcome } from '../helpers/seedRuns.ts';
 
-const NAMES = ['ridge baseline', 'Lasso ÉTÉ', 'ΛΑΜΒΔΑ sweep', 'elastic-net', 'seed run', 'MLP tanh', 'Straße test', 'İstanbul', 'a', ''];
-const TAGS = ['baseline', 'Ünïcode', 'fast', 'ΔELTA', 'keep', 'wide'];
-const NOTES = ['', 'good fit', 'check λ', 'DIVERGED early', 'Größe'];
+// Beyond ASCII: case folding (ÉTÉ, İ, ß, the Kelvin sign), and characters past U+FFFF (emoji) beside ones
+// from U+E000 (fullwidth forms, ligatures), which SQLite and JavaScript order differently. Quotes,
+// backslashes and the wildcards of LIKE and GLOB, which must match as themselves.
+const NAMES = ['ridge baseline', 'Lasso ÉTÉ', 'ΛΑΜΒΔΑ sweep', 'elastic-net', 'seed run', 'MLP tanh', 'Straße test', 'İstanbul', 'a', '', '😀 smile', '＂fullwidth＂', 'ﬀ ligature', '\u212a kelvin', `it's "quoted"`, 'back\\slash', '100% _x_ *y* [z]'];
+const TAGS = ['baseline', 'Ünïcode', 'fast', 'ΔELTA', 'keep', 'wide', '🚀', 'ｗｉｄｅ', "o'clock"];
+const NOTES = ['', 'good fit', 'check λ', 'DIVERGED early', 'Größe', 'see "run 4"', '✓ done 😀', 'ﬁne'];
 const STATUSES: RunStatus[] = ['completed', 'diverged', 'failed', 'cancelled', 'interrupted', 'running', 'queued'];
 
 let dir: string;
@@ -38,6 +41,9 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'ridgeline-query-sql-'));
   store = openStore(join(dir, 'runs.db'), 'test');
   registerRunQueryFunctions(store.db);
+  // A data set named beyond ASCII, with a quote (bare words and `dataset` search data set names).
+  const renamed = store.datasets.list()[1];
+  store.db.prepare('UPDATE datasets SET name = ? WHERE id = ?').run(`Données "😀" ＡＢ`, renamed.id);
   const datasets = store.datasets.list();
   const rng = Pcg64.fromSeed(17);
   store.db.transaction(() => {
@@ -100,15 +106,16 @@ afterAll(() => {
 });
 
 /** Values for each kind of field, including ones that match nothing and boundaries that do. */
-const NUMBERS = ['0', '0.25', '1', '1e-3', '0.01', '10', '100', '1.5', '3', '-1', '5000', '0.2', '1e-7'];
-const TEXTS = ['linear', 'LOGISTIC', 'mlp', 'cd', 'completed', 'diverged', 'running', 'cell', 'run', 'relu', 'zeros', 'regression', '16', '64,32', 'ét', 'ΛΑΜ', 'straße', 'i̇stanbul', 'seed', 'a', 'm', 'z', '2026', 'diabetes', 'prostate', 'fit'];
-const DATES = ['2020-01-01', '2099-01-01', 'TODAY', 'NOW'];
+const NUMBERS = ['0', '0.25', '1', '1e-3', '0.01', '10', '100', '1.5', '3', '-1', '5000', '0.2', '1e-7', '-0', '1e999', '-1e999'];
+const TEXTS = ['linear', 'LOGISTIC', 'mlp', 'cd', 'completed', 'diverged', 'running', 'cell', 'run', 'relu', 'zeros', 'regression', '16', '64,32', 'ét', 'ΛΑΜ', 'straße', 'i̇stanbul', 'seed', 'a', 'm', 'z', '2026', 'diabetes', 'prostate', 'fit', '😀', '＂', 'ﬀ', 'k', "it's", '"quoted"', '\\', '%', '_', '*', '[z]', 'données', '\uffff'];
+// 2025-12-31 ends where the runs made at 2026-01-01T00:00 begin: a bare day's bounds, exactly.
+const DATES = ['2020-01-01', '2099-01-01', '2025-12-31', 'TODAY', 'NOW'];
 const BOOLEANS = ['true', 'false', 'TRUE'];
 const NUMBER_OPS = ['=', '!=', '<', '<=', '>', '>='];
 const TEXT_OPS = ['=', '!=', '<', '<=', '>', '>=', '~'];
 
 function randomClause(rng: Pcg64, today: string, now: string): string {
-  if (rng.random() < 0.12) return JSON.stringify(pick(rng, [...TEXTS, ...TAGS, 'Lasso', 'good', 'ΔELTA']));
+  if (rng.random() < 0.12) return quoted(rng, pick(rng, [...TEXTS, ...TAGS, 'Lasso', 'good', 'ΔELTA', 'AB']));
   const field = pick(rng, RUN_QUERY_FIELDS);
   const kind = runQueryFieldKind(field)!;
   switch (kind) {
@@ -117,22 +124,31 @@ function randomClause(rng: Pcg64, today: string, now: string): string {
     case 'boolean':
       return `${field} ${pick(rng, ['=', '!='])} ${pick(rng, BOOLEANS)}`;
     case 'tags':
-      return `${field} ${pick(rng, ['=', '!=', '~'])} "${pick(rng, [...TAGS, 'base', 'KEEP', 'none'])}"`;
+      return `${field} ${pick(rng, ['=', '!=', '~'])} ${quoted(rng, pick(rng, [...TAGS, 'base', 'KEEP', 'none']))}`;
     case 'date': {
       const value = pick(rng, DATES).replace('TODAY', today).replace('NOW', now);
       return `${field} ${pick(rng, TEXT_OPS)} ${value}`;
     }
     default:
-      return `${field} ${pick(rng, TEXT_OPS)} "${pick(rng, TEXTS)}"`;
+      return `${field} ${pick(rng, TEXT_OPS)} ${quoted(rng, pick(rng, TEXTS))}`;
   }
+}
+
+/** A value quoted for the query language: in "…" or '…' (at random), quotes and backslashes escaped. */
+function quoted(rng: Pcg64, value: string): string {
+  const q = rng.random() < 0.5 ? '"' : "'";
+  return q + value.replace(/[\\"']/g, (c) => (c === q || c === '\\' ? `\\${c}` : c)) + q;
 }
 
 function randomQuery(rng: Pcg64, depth: number, today: string, now: string): string {
   const r = rng.random();
   if (depth <= 0 || r < 0.45) return randomClause(rng, today, now);
-  if (r < 0.6) return `not ${randomQuery(rng, depth - 1, today, now)}`;
-  if (r < 0.75) return `(${randomQuery(rng, depth - 1, today, now)} or ${randomQuery(rng, depth - 1, today, now)})`;
-  if (r < 0.9) return `${randomQuery(rng, depth - 1, today, now)} and ${randomQuery(rng, depth - 1, today, now)}`;
+  // Keywords in any case; `or` bare too, so that and/or/not precedence (the parser's) reaches SQL unaided.
+  const keyword = (word: string): string => pick(rng, [word, word.toUpperCase(), word[0].toUpperCase() + word.slice(1)]);
+  if (r < 0.6) return `${keyword('not')} ${randomQuery(rng, depth - 1, today, now)}`;
+  if (r < 0.7) return `(${randomQuery(rng, depth - 1, today, now)} ${keyword('or')} ${randomQuery(rng, depth - 1, today, now)})`;
+  if (r < 0.78) return `${randomQuery(rng, depth - 1, today, now)} ${keyword('or')} ${randomQuery(rng, depth - 1, today, now)}`;
+  if (r < 0.9) return `${randomQuery(rng, depth - 1, today, now)} ${keyword('and')} ${randomQuery(rng, depth - 1, today, now)}`;
   return `${randomQuery(rng, depth - 1, today, now)} ${randomQuery(rng, depth - 1, today, now)}`;
 }
 
@@ -194,6 +210,15 @@ describe('the filter language in SQLite', () => {
       'dataset = diabetes',
       '"" and archived = true',
       'standardize != true',
+      // JavaScript's order of text (UTF-16): an emoji before U+E000–U+FFFF, where SQLite's puts it after.
+      'name < "＂"',
+      'name > "😀"',
+      'name >= "ﬀ"',
+      'notes < "✓"',
+      'dataset > "données"',
+      `name ~ "it's"`,
+      `"\\"quoted\\""`,
+      'name ~ "%" or name ~ "_" or name ~ "*" or name ~ "["',
     ]) {
       const parsed = parseRunQuery(text);
       expect(parsed.ok, text).toBe(true);
@@ -221,8 +246,11 @@ describe('runs table views in SQLite', () => {
       const shown = all.filter((run) => (view.showCells || run.role !== 'cell') && (view.showArchived || !run.archived));
       const expected = sortRuns(shown.filter(parsed.predicate), view.sort).map((r) => r.id);
       const what = JSON.stringify(view);
-      expect(pages.ids(view), what).toEqual(expected);
       const offset = Math.floor(rng.random() * Math.max(1, expected.length));
+      // A window of a view seen for the first time (unfiltered: a top-k sort in SQL), then the view's whole
+      // order (kept, and windows then sliced from it).
+      expect(new RunsPages(store.db).page(view, offset, 37).rows.map((r) => r.id), what).toEqual(expected.slice(offset, offset + 37));
+      expect(pages.ids(view), what).toEqual(expected);
       const page = pages.page(view, offset, 37);
       expect(page.rows.map((r) => r.id), what).toEqual(expected.slice(offset, offset + 37));
       expect(page.matching, what).toBe(expected.length);

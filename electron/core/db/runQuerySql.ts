@@ -8,6 +8,9 @@
  * (registerRunQueryFunctions) do it the JavaScript way: case folding beyond ASCII (String.toLowerCase),
  * Date.parse for instants, String(number) for numbers compared as text. Columns known to hold ASCII only
  * (model, solver, status, role, ids) use SQLite's lower(), which then folds exactly the same, and is cheaper.
+ * Text is ordered as JavaScript orders strings (by UTF-16 code units, where SQLite orders by code points: they
+ * differ between characters beyond U+FFFF, emoji say, and those from U+E000 to U+FFFF): `<`, `>` and the
+ * sort keys of the runs table compare `ordered` keys, which put the two in JavaScript's order.
  * Every leaf is 0 or 1, never NULL (a leaf that could be NULL is wrapped in coalesce): `not` then negates
  * as JavaScript's `!` does. Leaves on NOT NULL columns stay plain comparisons (`r.model = ?`,
  * `r.lambda < ?`), which SQLite can answer from an index (migration 12's runs_table).
@@ -31,6 +34,40 @@ const LOWER = 'rl_lower';
 export function folded(x: string): string {
   return `(CASE WHEN ${x} GLOB '*[^ -~]*' THEN ${LOWER}(${x}) ELSE lower(${x}) END)`;
 }
+/** rl_lower, then orderKey: text comparable in JavaScript's order by SQLite's (binary) comparison. */
+const ORDER = 'rl_order';
+
+/**
+ * x lower-cased as JavaScript does, as a key whose binary (code point) order is JavaScript's order of the
+ * lower-cased strings: for comparisons and sorting. Printable ASCII is its own key.
+ */
+export function ordered(x: string): string {
+  return `(CASE WHEN ${x} GLOB '*[^ -~]*' THEN ${ORDER}(${x}) ELSE lower(${x}) END)`;
+}
+
+/** What a character from U+E000 to U+FFFF, and U+10FFFF, are written with in an order key. */
+const ORDER_ESCAPE = String.fromCodePoint(0x10ffff);
+
+/**
+ * A key for `text` whose order by code points (SQLite's order of text, UTF-8 bytes) is the order of the
+ * texts by UTF-16 code units (JavaScript's `<`). The two orders differ only in where characters beyond
+ * U+FFFF (surrogate pairs in UTF-16) go: before U+E000–U+FFFF in JavaScript, after them by code point. So
+ * those are written as U+10FFFF then themselves, after every other character beyond U+FFFF; U+10FFFF itself
+ * as U+10FFFF then U+0001, before them. No key is a prefix of another's: the order of texts is kept.
+ */
+export function orderKey(text: string): string {
+  // Only characters from U+E000 on need a new spelling; most text has none.
+  if (!/[\ue000-\uffff]|\udbff\udfff/.test(text)) return text;
+  let key = '';
+  for (const char of text) {
+    const code = char.codePointAt(0)!;
+    if (code >= 0xe000 && code <= 0xffff) key += ORDER_ESCAPE + char;
+    else if (code === 0x10ffff) key += ORDER_ESCAPE + '\u0001';
+    else key += char;
+  }
+  return key;
+}
+
 /** Date.parse of an instant stored as text, or NULL. */
 const INSTANT = 'rl_instant';
 /** String(x).toLowerCase() of a number or string, as the in-memory text compare sees it; NULL otherwise. */
@@ -39,6 +76,7 @@ const TEXT = 'rl_text';
 /** Registers the functions the compiled queries call; once per connection. */
 export function registerRunQueryFunctions(db: Database.Database): void {
   db.function(LOWER, { deterministic: true }, (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : null));
+  db.function(ORDER, { deterministic: true }, (value: unknown) => (typeof value === 'string' ? orderKey(value.toLowerCase()) : null));
   db.function(INSTANT, { deterministic: true }, (value: unknown) => {
     if (typeof value !== 'string') return null;
     const t = Date.parse(value);
@@ -109,10 +147,13 @@ function booleanExpr(field: string): string {
   return BOOLEAN_FIELDS[field] ?? booleanHyperparam(field);
 }
 
-/** The lower-cased text of a text field's value expression, as predicateOf compares it. */
-function foldedTexts(field: string): string[] {
+/**
+ * The lower-cased text of a text field's value expression, as predicateOf compares it; as an order key
+ * (`ordered`) for `<` `<=` `>` `>=`.
+ */
+function foldedTexts(field: string, forOrder: boolean): string[] {
   const known = TEXT_FIELDS[field];
-  if (known) return known.values.map((v) => (known.ascii ? `lower(${v})` : folded(v)));
+  if (known) return known.values.map((v) => (known.ascii ? `lower(${v})` : forOrder ? ordered(v) : folded(v)));
   // Other hyperparameters (init, activation, task): strings, or numbers written as JavaScript writes them.
   return [`(CASE WHEN ${json(field, "IN ('text', 'integer', 'real')")} THEN ${TEXT}(json_extract(r.hyperparams, '$.${field}')) END)`];
 }
@@ -140,8 +181,9 @@ function compile(node: RunQueryNode, params: (string | number)[]): string {
       return `(NOT ${compile(node.inner, params)})`;
     case 'words': {
       params.push(node.needle, node.needle, node.needle, node.needle);
+      // The data sets whose names match are found once (there are few), not per run through a join.
       return leaf(
-        `instr(${folded('r.name')}, ?) > 0 OR instr(${folded('d.name')}, ?) > 0 OR instr(${folded('r.notes')}, ?) > 0 OR ` +
+        `instr(${folded('r.name')}, ?) > 0 OR r.dataset_id IN (SELECT id FROM datasets WHERE instr(${folded('name')}, ?) > 0) OR instr(${folded('r.notes')}, ?) > 0 OR ` +
           `(r.tags != '[]' AND EXISTS (SELECT 1 FROM json_each(r.tags) WHERE instr(${folded('value')}, ?) > 0))`,
       );
     }
@@ -192,8 +234,10 @@ function compile(node: RunQueryNode, params: (string | number)[]): string {
         if (node.op === '~') return `instr(${column}, ?) > 0`;
         return `${column} ${COMPARISON[node.op]} ?`;
       }
-      const tests = foldedTexts(node.field).map((value) => {
-        params.push(node.value);
+      const forOrder = node.op === '<' || node.op === '<=' || node.op === '>' || node.op === '>=';
+      const tests = foldedTexts(node.field, forOrder).map((value) => {
+        // Order keys of ASCII (ids, dates, enums) are the text itself.
+        params.push(forOrder ? orderKey(node.value) : node.value);
         if (node.op === '~') return leaf(`instr(${value}, ?) > 0`);
         const op = node.op === '!=' ? '=' : COMPARISON[node.op];
         return leaf(`${value} ${op} ?`);

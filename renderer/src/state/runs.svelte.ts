@@ -1,5 +1,5 @@
-import type { ApiEvent, RidgelineApi, RunsView } from '../../../shared/api.ts';
-import type { RunSummary } from '../../../shared/domain/runs.ts';
+import { RUN_IDS_MAX, type ApiEvent, type RidgelineApi, type RunsSelectionSummary, type RunsView } from '../../../shared/api.ts';
+import { MAX_RUN_TAGS, type RunSummary } from '../../../shared/domain/runs.ts';
 import { parseRunQuery } from '../../../shared/query/runQuery.ts';
 import { DEFAULT_HIDDEN_COLUMNS, RUN_COLUMNS, type RunColumnKey, type RunSort } from '../lib/runColumns.ts';
 import { runColors } from './runColors.svelte.ts';
@@ -13,7 +13,16 @@ export const PAGE_ROWS = 100;
 /** Pages kept around the drawn window; farther ones are dropped (the table never holds the whole list). */
 const KEEP_PAGES = 12;
 /** Above this many selected runs their summaries are not all fetched (views of a selection use the first ones). */
-const SELECTED_SUMMARIES_MAX = 1000;
+export const SELECTED_SUMMARIES_MAX = 1000;
+/** Ids per request of the methods on a selection (a larger selection goes in parts). */
+const IDS_PER_REQUEST = Math.min(50_000, RUN_IDS_MAX);
+
+/** `ids` in parts of at most `size`. */
+function inParts<T>(ids: readonly T[], size = IDS_PER_REQUEST): T[][] {
+  const parts: T[][] = [];
+  for (let from = 0; from < ids.length; from += size) parts.push(ids.slice(from, from + size));
+  return parts;
+}
 
 export interface DeletedBatch {
   ids: string[];
@@ -55,6 +64,8 @@ export class RunsState {
   set selected(next: ReadonlySet<string>) {
     this.selectedSet = next;
     runColors.assign(next);
+    // The views of a selection read the summaries of its first runs: those not here are fetched.
+    this.fetchMissingSelected();
   }
   /** Sweep cells (one fold's path each) are hidden unless asked for: a sweep can have hundreds. */
   showCells = $state(false);
@@ -96,14 +107,22 @@ export class RunsState {
   private liveVersion = $state(0);
   /** Summaries by id: rows of the cached pages, and selected runs. */
   private readonly known = new Map<string, RunSummary>();
+  /** The runs the last reload of the window brought (their summaries are current). */
+  private fresh: ReadonlySet<string> = new Set();
   private knownVersion = $state(0);
 
   readonly visibleColumns = $derived(RUN_COLUMNS.filter((c) => !this.hiddenColumns.has(c.key)));
-  /** Selected runs whose summaries are here (all of them up to SELECTED_SUMMARIES_MAX), in selection order. */
+  /**
+   * The first SELECTED_SUMMARIES_MAX selected runs whose summaries are here (all of them are fetched), in
+   * selection order: what the views of a selection show (curves, details, Compare). A larger selection
+   * (select all of 100,000 runs) is acted on by its ids (selectedCount counts them all).
+   */
   readonly selectedRuns = $derived.by(() => {
     void this.knownVersion;
     const out: RunSummary[] = [];
+    let k = 0;
     for (const id of this.selected) {
+      if (k++ >= SELECTED_SUMMARIES_MAX) break;
       const run = this.known.get(id);
       if (run) out.push(run);
     }
@@ -165,7 +184,33 @@ export class RunsState {
         dropped = true;
       }
     }
-    if (dropped) this.rowsVersion++;
+    if (dropped) {
+      this.forgetUnused();
+      this.rowsVersion++;
+    }
+  }
+
+  /** The run at row `index` of the view, fetching its page when it is not here; undefined past the end or on error. */
+  async rowAtFetched(index: number): Promise<RunSummary | undefined> {
+    const page = Math.floor(index / PAGE_ROWS);
+    if (!this.pages.has(page) && index < this.count) await this.fetchPage(page);
+    return this.rowAt(index);
+  }
+
+  /**
+   * Drops the summaries of runs neither in a cached page nor among the first selected ones: scrolling
+   * through 100,000 runs keeps the pages around the window, not every row it passed.
+   */
+  private forgetUnused(): void {
+    const keep = new Set<string>();
+    for (const rows of this.pages.values()) for (const run of rows) keep.add(run.id);
+    let k = 0;
+    for (const id of this.selected) {
+      if (k++ >= SELECTED_SUMMARIES_MAX) break;
+      keep.add(id);
+    }
+    if (this.known.size <= keep.size) return;
+    for (const id of [...this.known.keys()]) if (!keep.has(id)) this.known.delete(id);
   }
 
   private fetchPage(page: number): Promise<void> {
@@ -243,7 +288,9 @@ export class RunsState {
     if (seq !== this.viewSeq) return;
     this.pages.clear();
     for (let k = 0; k * PAGE_ROWS < result.rows.length; k++) this.pages.set(from + k, result.rows.slice(k * PAGE_ROWS, (k + 1) * PAGE_ROWS));
+    this.fresh = new Set(result.rows.map((run) => run.id));
     this.remember(result.rows);
+    this.forgetUnused();
     this.applyCounts(result);
     this.displayedSort = view.sort;
     this.rowsVersion++;
@@ -251,19 +298,35 @@ export class RunsState {
     this.anchorIndex = this.anchorId === null ? -1 : this.cachedIndexOf(this.anchorId);
   }
 
-  /** Fetches the summaries of selected runs that are not here yet (up to SELECTED_SUMMARIES_MAX). */
-  private async refreshSelected(ids: readonly string[] = [...this.selected].slice(0, SELECTED_SUMMARIES_MAX)): Promise<void> {
+  /**
+   * Fetches the summaries of the first selected runs (up to SELECTED_SUMMARIES_MAX) anew, but for those the
+   * window just brought; or of the runs named.
+   */
+  private async refreshSelected(ids: readonly string[] = this.firstSelected().filter((id) => !this.fresh.has(id))): Promise<void> {
     if (ids.length === 0) return;
     const summaries = await this.api.getRunSummaries({ ids: [...ids] });
     this.remember(summaries);
     // Runs deleted elsewhere leave the selection.
     const found = new Set(summaries.map((run) => run.id));
     const gone = ids.filter((id) => !found.has(id));
-    if (gone.length > 0) this.selected = new Set([...this.selected].filter((id) => !gone.includes(id)));
+    if (gone.length > 0) {
+      const goneSet = new Set(gone);
+      this.selected = new Set([...this.selected].filter((id) => !goneSet.has(id)));
+    }
+  }
+
+  /** The first SELECTED_SUMMARIES_MAX selected ids, in selection order. */
+  private firstSelected(): string[] {
+    const ids: string[] = [];
+    for (const id of this.selected) {
+      if (ids.length >= SELECTED_SUMMARIES_MAX) break;
+      ids.push(id);
+    }
+    return ids;
   }
 
   private fetchMissingSelected(): void {
-    const missing = [...this.selected].slice(0, SELECTED_SUMMARIES_MAX).filter((id) => !this.known.has(id));
+    const missing = this.firstSelected().filter((id) => !this.known.has(id));
     if (missing.length > 0) void this.refreshSelected(missing).catch((error) => this.onError(error));
   }
 
@@ -404,7 +467,6 @@ export class RunsState {
     this.selected = next;
     this.anchorId = id;
     this.anchorIndex = index;
-    this.fetchMissingSelected();
   }
 
   /** Shift-click: the rows from the anchor to row `index` (run `id`); added to the selection when `extend`. */
@@ -421,7 +483,6 @@ export class RunsState {
       // Rows at hand are selected at once; a range reaching past them asks for the ids in between.
       const ids = this.cachedIds(lo, hi + 1) ?? (await this.api.listRunIds({ view: this.view, offset: lo, limit: hi - lo + 1 }));
       this.selected = new Set([...base, ...ids]);
-      this.fetchMissingSelected();
     } catch (error) {
       this.onError(error);
     }
@@ -432,7 +493,6 @@ export class RunsState {
     try {
       const ids = this.cachedIds(0, this.count) ?? (await this.api.listRunIds({ view: this.view }));
       this.selected = new Set(ids);
-      this.fetchMissingSelected();
     } catch (error) {
       this.onError(error);
     }
@@ -455,15 +515,17 @@ export class RunsState {
 
   /** A changed run: its cached row and summary replaced in place. */
   private replace(updated: RunSummary): void {
+    this.replaceAll([updated]);
+  }
+
+  /** Changed runs: their cached rows and summaries replaced in place. */
+  private replaceAll(updated: readonly RunSummary[]): void {
+    if (updated.length === 0) return;
+    const byId = new Map(updated.map((run) => [run.id, run]));
     for (const [page, rows] of this.pages) {
-      const at = rows.findIndex((run) => run.id === updated.id);
-      if (at >= 0) {
-        const next = rows.slice();
-        next[at] = updated;
-        this.pages.set(page, next);
-      }
+      if (rows.some((run) => byId.has(run.id))) this.pages.set(page, rows.map((run) => byId.get(run.id) ?? run));
     }
-    this.remember([updated]);
+    this.remember(updated);
     this.rowsVersion++;
   }
 
@@ -474,20 +536,76 @@ export class RunsState {
     return this.edit({ id, name: trimmed });
   }
 
-  setTags(id: string, tags: string[]): Promise<boolean> {
-    return this.edit({ id, tags });
-  }
-
   setNotes(id: string, notes: string): Promise<boolean> {
     return this.edit({ id, notes });
   }
 
+  /** Archives or unarchives these runs (any number: one request per IDS_PER_REQUEST). */
   async setArchived(ids: readonly string[], archived: boolean): Promise<void> {
-    const results = await Promise.all(ids.map((id) => this.edit({ id, archived })));
-    const done = results.filter(Boolean).length;
+    const result = await this.editMany(ids, { archived }, (run) => ({ ...run, archived }));
+    if (result === null) return;
+    const done = result.runs;
     this.notice = `${archived ? 'Archived' : 'Unarchived'} ${done} run${done === 1 ? '' : 's'}${archived && !this.showArchived ? ' (hidden: use "Archived" to show them)' : ''}.`;
-    // Archiving moves runs out of (or into) the view.
+  }
+
+  /** Adds a tag to these runs (not to one that has it in any case); false when the service refused. */
+  async addTag(ids: readonly string[], tag: string): Promise<boolean> {
+    const lower = tag.toLowerCase();
+    const result = await this.editMany(ids, { addTags: [tag] }, (run) =>
+      run.tags.some((t) => t.toLowerCase() === lower) || run.tags.length >= MAX_RUN_TAGS ? run : { ...run, tags: [...run.tags, tag] },
+    );
+    if (result === null) return false;
+    if (result.tagLimit > 0) this.notice = `${result.tagLimit} run${result.tagLimit === 1 ? '' : 's'} already had ${MAX_RUN_TAGS} tags (the most a run may have) and did not get "${tag}".`;
+    return true;
+  }
+
+  /** Removes a tag (exactly as written) from these runs; false when the service refused. */
+  async removeTag(ids: readonly string[], tag: string): Promise<boolean> {
+    return (await this.editMany(ids, { removeTags: [tag] }, (run) => (run.tags.includes(tag) ? { ...run, tags: run.tags.filter((t) => t !== tag) } : run))) !== null;
+  }
+
+  /** What these runs hold together (counts and tags), however many they are; null (error on the banner) on failure. */
+  async summarize(ids: readonly string[]): Promise<RunsSelectionSummary | null> {
+    if (ids.length === 0) return { runs: 0, archived: 0, active: 0, tags: [] };
+    try {
+      const parts = await Promise.all(inParts(ids).map((part) => this.api.summarizeRuns({ ids: part })));
+      const tags = new Map<string, number>();
+      for (const part of parts) for (const { tag, runs } of part.tags) tags.set(tag, (tags.get(tag) ?? 0) + runs);
+      return {
+        runs: parts.reduce((n, part) => n + part.runs, 0),
+        archived: parts.reduce((n, part) => n + part.archived, 0),
+        active: parts.reduce((n, part) => n + part.active, 0),
+        tags: [...tags].map(([tag, runs]) => ({ tag, runs })),
+      };
+    } catch (error) {
+      this.onError(error);
+      return null;
+    }
+  }
+
+  /**
+   * One change to many runs (editRuns, in parts for a large selection): the summaries here are patched at
+   * once with `patch`, then the window reloads (the change can move rows in or out of the view).
+   */
+  private async editMany(ids: readonly string[], change: { archived?: boolean; addTags?: string[]; removeTags?: string[] }, patch: (run: RunSummary) => RunSummary): Promise<{ runs: number; tagLimit: number } | null> {
+    if (ids.length === 0) return { runs: 0, tagLimit: 0 };
+    let result = { runs: 0, tagLimit: 0 };
+    try {
+      for (const part of inParts(ids)) {
+        const done = await this.api.editRuns({ ids: part, ...change });
+        result = { runs: result.runs + done.runs, tagLimit: result.tagLimit + done.tagLimit };
+      }
+    } catch (error) {
+      this.onError(error);
+      await this.load();
+      return null;
+    }
+    const chosen = new Set(ids);
+    const patched: RunSummary[] = [];
+    for (const run of this.known.values()) if (chosen.has(run.id)) patched.push(patch(run));
+    this.replaceAll(patched);
     await this.load();
+    return result;
   }
 
   private async edit(edit: { id: string; name?: string; notes?: string; tags?: string[]; archived?: boolean }): Promise<boolean> {
@@ -516,8 +634,10 @@ export class RunsState {
     const selectedBefore = this.selected;
     const going = new Set(deletable);
     this.selected = new Set([...selectedBefore].filter((id) => !going.has(id)));
+    const deleted: string[] = [];
     try {
-      const { deleted } = await this.api.deleteRuns({ ids: deletable });
+      // A large selection goes in parts; should a later part fail, the parts deleted can still be undone.
+      for (const part of inParts(deletable)) for (const id of (await this.api.deleteRuns({ ids: part })).deleted) deleted.push(id);
       const gone = new Set(deleted);
       const kept = [...selectedBefore].filter((id) => going.has(id) && !gone.has(id));
       if (kept.length > 0) this.selected = new Set([...this.selected, ...kept]);
@@ -526,8 +646,11 @@ export class RunsState {
       if (deleted.length > 0) this.lastDeleted = { ids: deleted, seq: ++this.deleteSeq };
       await this.load();
     } catch (error) {
-      this.selected = selectedBefore;
+      const gone = new Set(deleted);
+      this.selected = new Set([...selectedBefore].filter((id) => !gone.has(id)));
+      if (deleted.length > 0) this.lastDeleted = { ids: deleted, seq: ++this.deleteSeq };
       this.onError(error);
+      if (deleted.length > 0) await this.load();
     }
   }
 
@@ -537,7 +660,8 @@ export class RunsState {
     if (batch === null) return;
     this.lastDeleted = null;
     try {
-      const { restored } = await this.api.restoreRuns({ ids: batch.ids });
+      const restored: string[] = [];
+      for (const part of inParts(batch.ids)) for (const id of (await this.api.restoreRuns({ ids: part })).restored) restored.push(id);
       this.selected = new Set(restored);
       await this.load();
     } catch (error) {
