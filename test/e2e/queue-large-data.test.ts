@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newDataToken } from '../../electron/queue/dataEndpoint.ts';
 import { cellJobId, KEY_PREFIX, QUEUE_NAME } from '../../electron/queue/queueKeys.ts';
 import { runCliAsync } from '../helpers/cli.ts';
-import { startCliProcess, startQueueWorker, type CliProcess } from '../helpers/queueWorkers.ts';
+import { startCliProcess, startQueueWorker, type CliProcess, type CvJson } from '../helpers/queueWorkers.ts';
 import { startRedis, type RedisServer } from '../helpers/redisServer.ts';
 import { writeCorrelatedCsv } from '../helpers/syntheticCsv.ts';
 import { sleep, until } from '../helpers/wait.ts';
@@ -28,15 +28,6 @@ let reference: { json: CvJson; cells: Map<number, Buffer[]> };
 const processes: CliProcess[] = [];
 const queues: Queue[] = [];
 const clients: Redis[] = [];
-
-interface CvJson {
-  lambdas: number[];
-  cvm: number[];
-  cvsd: number[];
-  lambdaMin: number;
-  lambda1se: number;
-  sweepId: string;
-}
 
 // A linear lasso path on 4,000 × 20 rows: cells of a few milliseconds; the road, not the training, is tested.
 const cvArgs = (db: string) => ['cv', '--data', csv, '--target', 'y', '--alpha', '1', '--folds', '10', '--n-lambda', '30', '--seed', '3', '--db', db, '--json'];

@@ -16,7 +16,7 @@ import type { SweepWorkers } from '../../shared/domain/sweepWorkers.ts';
 import { collectPageErrors, launchChromium, SCREENSHOT_DIR } from '../helpers/browser.ts';
 import { runCliAsync, startServe, type ServeProcess } from '../helpers/cli.ts';
 import { closedLoopbackPort } from '../helpers/ports.ts';
-import { startQueueWorker, type CliProcess } from '../helpers/queueWorkers.ts';
+import { startQueueWorker, type CliProcess, type CvJson } from '../helpers/queueWorkers.ts';
 import { startRedis, type RedisServer } from '../helpers/redisServer.ts';
 import { callServe } from '../helpers/serveApi.ts';
 import { writeCorrelatedCsv } from '../helpers/syntheticCsv.ts';
@@ -33,15 +33,6 @@ let pageErrors: string[];
 let launcher: Locator;
 let reference: { cvm: number[]; cvsd: number[]; lambdas: number[]; lambdaMin: number; lambda1se: number; sweepId: string };
 let datasetId: string;
-
-interface CvJson {
-  lambdas: number[];
-  cvm: number[];
-  cvsd: number[];
-  lambdaMin: number;
-  lambda1se: number;
-  sweepId: string;
-}
 
 // Logistic cells on 12,000 × 30 rows take a few tenths of a second each: both workers get cells.
 const cvArgs = (csv: string, db: string) => ['cv', '--data', csv, '--target', 'y', '--model', 'logistic', '--alpha', '1', '--folds', '10', '--n-lambda', '20', '--seed', '7', '--standardize', 'true', '--db', db, '--json'];

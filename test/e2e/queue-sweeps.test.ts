@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cellJobId, KEY_PREFIX, parseCellJobId, QUEUE_NAME } from '../../electron/queue/queueKeys.ts';
 import { runCli, runCliAsync } from '../helpers/cli.ts';
 import { closedLoopbackPort } from '../helpers/ports.ts';
-import { startCliProcess, startQueueWorker, type CliProcess } from '../helpers/queueWorkers.ts';
+import { startCliProcess, startQueueWorker, type CliProcess, type CvJson } from '../helpers/queueWorkers.ts';
 import { startRedis, type RedisServer } from '../helpers/redisServer.ts';
 import { writeCorrelatedCsv } from '../helpers/syntheticCsv.ts';
 import { sleep, until } from '../helpers/wait.ts';
@@ -31,15 +31,6 @@ let csv: string;
 let reference: { json: CvJson; cells: Map<number, StoredCell> };
 /** Every process this file starts, killed (process group and all) in afterAll. */
 const processes: CliProcess[] = [];
-
-interface CvJson {
-  lambdas: number[];
-  cvm: number[];
-  cvsd: number[];
-  lambdaMin: number;
-  lambda1se: number;
-  sweepId: string;
-}
 
 interface StoredCell {
   size: number | null;

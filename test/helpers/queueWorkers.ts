@@ -3,6 +3,16 @@ import { hostname } from 'node:os';
 import { CLI, REPO_ROOT } from './cli.ts';
 import { until } from './wait.ts';
 
+/** What `ridgeline cv --json` prints that the queue tests compare (with --db, the sweep's id). */
+export interface CvJson {
+  lambdas: number[];
+  cvm: number[];
+  cvsd: number[];
+  lambdaMin: number;
+  lambda1se: number;
+  sweepId: string;
+}
+
 export interface CliProcess {
   pid: number;
   /** A worker's name as it gives it (host:pid). */
