@@ -100,7 +100,7 @@ export function createServices(options: ServicesOptions): Services {
     queryRuns: ({ view, offset, limit }) => runPages.page(view, offset, limit),
     listRunIds: ({ view, offset, limit }) => runPages.ids(view, offset, limit),
     getRunSummaries: ({ ids }) => runPages.summaries(ids),
-    getRun: ({ id }) => runs.get(id),
+    getRun: ({ id }) => runService.withUnsavedEnd(runs.get(id)),
     getRunMetrics: ({ ids, metrics, fromStep }) =>
       ids.map((id, k) => {
         if (!runs.exists(id)) throw new RidgelineError('NOT_FOUND', `no run with id ${id}`);

@@ -57,9 +57,25 @@ describe('a run whose writes fail', () => {
     // Its end could not be written either: said on stderr, not thrown.
     expect(logged.mock.calls.some(([line]) => String(line).includes(`run ${runId}: could not record its end`))).toBe(true);
 
+    // Until it can be written, getRun shows the end (not a run that reads as running), saying it is not saved.
+    const shown = await s.handlers.getRun({ id: runId });
+    expect(shown.status).toBe('failed');
+    expect(shown.statusReason).toMatch(/readonly.*not saved yet/);
+
     s.db.pragma('query_only = OFF');
     expect((await s.handlers.listRuns({})).some((r) => r.id === runId)).toBe(true);
     const next = await s.handlers.startRun(parseApiInput('startRun', spec));
     expect(next.runId).not.toBe(runId);
+    // Once there is room, the end is written within a second or so: the stored row says failed, and why.
+    const storedRow = () => s.db.prepare('SELECT status, status_reason AS reason FROM runs WHERE id = ?').get(runId) as { status: string; reason: string | null };
+    let stored = storedRow();
+    expect(stored.status).toBe('running');
+    for (let k = 0; k < 60 && stored.status !== 'failed'; k++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      stored = storedRow();
+    }
+    expect(stored.status).toBe('failed');
+    expect(stored.reason).toMatch(/readonly/);
+    expect((await s.handlers.getRun({ id: runId })).statusReason).not.toMatch(/not saved yet/);
   });
 });

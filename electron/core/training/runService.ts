@@ -6,6 +6,7 @@ import type { Design, FitOptions, FitResult } from '../../../shared/engine/types
 import { DEFAULT_FIT_OPTIONS } from '../../../shared/engine/types.ts';
 import type { FromTrainer } from '../../../shared/protocol/trainer.ts';
 import type { RunCheck } from '../../../shared/api.ts';
+import type { RunDetail } from '../../../shared/domain/runs.ts';
 import { resolveSolver } from '../../../shared/engine/fit.ts';
 import { dataSmoothness, learningRateWarnings, stepBoundFrom } from '../../../shared/engine/stepBound.ts';
 import { heldOutCounts } from '../../../shared/engine/validation.ts';
@@ -87,8 +88,17 @@ function splitProblem(m: number, options: FitOptions): string | null {
  * Starts runs on trainer processes and records them: the run row first, then each progress batch
  * as it arrives (one transaction each, ≤ 20 a second), then the outcome and parameters together.
  */
+/** How often the ends a full disk kept from being saved are tried again. */
+const UNSAVED_END_RETRY_MS = 1000;
+
 export class RunService {
   private readonly active = new Map<string, ActiveRun>();
+  /**
+   * Ends of runs that could not be written (a full disk): shown by getRun at once (withUnsavedEnd) and
+   * written as soon as there is room again, so a run never reads as running after it ended.
+   */
+  private readonly unsavedEnds = new Map<string, { status: 'failed' | 'cancelled' | 'interrupted'; reason: string }>();
+  private unsavedRetry: ReturnType<typeof setInterval> | null = null;
   /** Data smoothness per data set and setting: data sets are immutable, so it never goes stale. */
   private readonly smoothnessCache = new Map<string, number | null>();
   /** A classifier's label problems per data set and intercept setting (immutable data, as above). */
@@ -178,9 +188,11 @@ export class RunService {
       try {
         runs.fail(runId, status, reason);
       } catch (error) {
-        // Not even that could be written (a full disk): the run reads as running until this session ends
-        // or is found dead, and then as interrupted. The windows hear why now.
-        console.error(`run ${runId}: could not record its end (${toErrorInfo(error).message})`);
+        // Not even that could be written (a full disk): kept, shown as it is, and written once there is
+        // room (or, should this process end first, found dead and read as interrupted). The windows hear
+        // why now.
+        console.error(`run ${runId}: could not record its end (${toErrorInfo(error).message}); it will be saved once there is room`);
+        this.keepUnsavedEnd(runId, status, reason);
       }
       events.emit({ type: 'runStatus', runId, status, statusReason: reason });
     };
@@ -244,8 +256,46 @@ export class RunService {
     return { cancelled: true };
   }
 
+  /** The run as getRun shows it: with an end the disk had no room for, until it is saved. */
+  withUnsavedEnd(run: RunDetail): RunDetail {
+    const end = this.unsavedEnds.get(run.id);
+    if (!end || !['queued', 'running'].includes(run.status)) return run;
+    return { ...run, status: end.status, statusReason: `${end.reason} (not saved yet: it will be once the disk has room)` };
+  }
+
+  private keepUnsavedEnd(runId: string, status: 'failed' | 'cancelled' | 'interrupted', reason: string): void {
+    this.unsavedEnds.set(runId, { status, reason });
+    if (this.unsavedRetry) return;
+    this.unsavedRetry = setInterval(() => this.saveUnsavedEnds(), UNSAVED_END_RETRY_MS);
+    this.unsavedRetry.unref();
+  }
+
+  private saveUnsavedEnds(): void {
+    for (const [runId, end] of this.unsavedEnds) {
+      try {
+        this.deps.runs.fail(runId, end.status, end.reason);
+      } catch {
+        return; // still no room: the next tick tries again
+      }
+      this.unsavedEnds.delete(runId);
+      this.deps.events.emit({ type: 'runsChanged' });
+    }
+    if (this.unsavedRetry) clearInterval(this.unsavedRetry);
+    this.unsavedRetry = null;
+  }
+
   /** Stops every trainer; their runs are recorded as interrupted. */
   shutdown(reason: string): void {
+    if (this.unsavedRetry) clearInterval(this.unsavedRetry);
+    this.unsavedRetry = null;
+    for (const [runId, end] of this.unsavedEnds) {
+      try {
+        this.deps.runs.fail(runId, end.status, end.reason);
+      } catch {
+        // Still no room: the run is found dead with this session and read as interrupted.
+      }
+    }
+    this.unsavedEnds.clear();
     for (const [runId, run] of this.active) {
       run.finished = true;
       run.host.kill();
