@@ -2,7 +2,8 @@
 // test/fixtures (glmnet 4.1.6: its λ list, the data's fold column, standardize on).
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { auc, cvCell, foldsFromColumn, randomFolds, stratifiedFolds, summarizeCv, type CvMeasure } from '../../shared/engine/cv.ts';
+import { auc, cvCell, foldsFromColumn, logisticError, measureError, randomFolds, stratifiedFolds, summarizeCv, type CvMeasure } from '../../shared/engine/cv.ts';
+import { Pcg64 } from '../../shared/engine/random/pcg64.ts';
 import { lambdaMax } from '../../shared/engine/path.ts';
 import { DEFAULT_FIT_OPTIONS } from '../../shared/engine/types.ts';
 import { mapLimited, runCli, runCliAsync } from '../helpers/cli.ts';
@@ -78,6 +79,17 @@ describe('cv against cv.glmnet', () => {
 });
 
 describe('cv definitions', () => {
+  it('a logistic fold error from η is measureError of σ(η), bit for bit, for every measure (extreme η clipped alike)', () => {
+    const rng = Pcg64.fromSeed(12);
+    const m = 257;
+    const eta = Float64Array.from({ length: m }, (_, i) => (i < 6 ? [800, -800, 0, 40, -40, 1e-300][i] : rng.normal() * 4));
+    const y = Float64Array.from({ length: m }, (_, i) => (i % 3 === 0 ? 1 : rng.normal() > 0 ? 1 : 0));
+    for (const measure of ['deviance', 'misclass', 'mse', 'auc'] as CvMeasure[]) {
+      const expected = measureError(y, eta.map((e) => 1 / (1 + Math.exp(-e))), true, measure);
+      expect(Object.is(logisticError(y, eta, measure), expected), measure).toBe(true);
+    }
+  });
+
   it('cvsd is the standard error of the mean over folds (their sample sd over √K), not their sd', () => {
     // Five equal folds with errors 1…5 at one λ: mean 3, sample sd √(10/4) = 1.5811…, SE = 1.5811…/√5 = √0.5.
     const errors = [1, 2, 3, 4, 5];
