@@ -189,107 +189,141 @@ function momentErrors(moments: FoldMoments, design: Design, folds: Int32Array, f
   return errors;
 }
 
+/** Rows of a block of pathErrors: 64 rows of up to a few hundred columns stay in L2 while every λ reads them. */
+const ERROR_BLOCK_ROWS = 64;
+
 /**
  * The fold's error at every λ of a path. The predictions η = b + Xw are the cell's second cost after the
  * fit (|test|·p per λ), so they are formed for 4 λ and 2 rows at a time: 8 independent sums, each x
  * loaded once for 4 λ, over the columns nonzero at any of those λ (a lasso path is sparse for most of
- * its λ; a zero coefficient leaves a sum unchanged, s + x·0 = s). Each η is still summed in column
- * order, so the errors equal a row-by-row, λ-by-λ evaluation's.
+ * its λ; a zero coefficient leaves a sum unchanged, s + x·0 = s). Blocks of ERROR_BLOCK_ROWS rows go
+ * through every λ while they sit in cache, so the test rows are read from memory once, not once per 4 λ
+ * (which, with two trainer processes sharing the cache, made this a large part of a cell). Each η is
+ * still summed in column order and each error over the rows in order, so the errors equal a row-by-row,
+ * λ-by-λ evaluation's.
  */
 function pathErrors(test: Design, path: readonly PathPoint[], model: FitOptions['model'], measure: CvMeasure): Float64Array {
   const { x, m, p } = test;
   const count = path.length;
-  const errors = new Float64Array(count);
-  const idx = new Int32Array(p);
-  const coefs = new Float64Array(4 * p);
-  const e0 = new Float64Array(m);
-  const e1 = new Float64Array(m);
-  const e2 = new Float64Array(m);
-  const e3 = new Float64Array(m);
-  const etas = [e0, e1, e2, e3];
-  for (let l0 = 0; l0 < count; l0 += 4) {
-    // Past the end the group repeats the last λ (computed twice, used once).
-    const w0 = path[l0];
-    const w1 = path[Math.min(l0 + 1, count - 1)];
-    const w2 = path[Math.min(l0 + 2, count - 1)];
-    const w3 = path[Math.min(l0 + 3, count - 1)];
+  const groups = Math.ceil(count / 4);
+  // Per group of 4 λ (past the end the group repeats the last λ: computed twice, used once): the columns
+  // nonzero at any of them, their 4 coefficients side by side, and the 4 intercepts.
+  const idx = new Int32Array(groups * p);
+  const coefs = new Float64Array(groups * 4 * p);
+  const nnzOf = new Int32Array(groups);
+  const intercepts = new Float64Array(groups * 4);
+  for (let g = 0; g < groups; g++) {
+    const w = [0, 1, 2, 3].map((k) => path[Math.min(4 * g + k, count - 1)]);
     let nnz = 0;
     for (let j = 0; j < p; j++) {
-      if (w0.coef[j] === 0 && w1.coef[j] === 0 && w2.coef[j] === 0 && w3.coef[j] === 0) continue;
-      idx[nnz] = j;
-      coefs[4 * nnz] = w0.coef[j];
-      coefs[4 * nnz + 1] = w1.coef[j];
-      coefs[4 * nnz + 2] = w2.coef[j];
-      coefs[4 * nnz + 3] = w3.coef[j];
+      if (w[0].coef[j] === 0 && w[1].coef[j] === 0 && w[2].coef[j] === 0 && w[3].coef[j] === 0) continue;
+      idx[g * p + nnz] = j;
+      for (let k = 0; k < 4; k++) coefs[4 * (g * p + nnz) + k] = w[k].coef[j];
       nnz++;
     }
-    const b0 = w0.intercept;
-    const b1 = w1.intercept;
-    const b2 = w2.intercept;
-    const b3 = w3.intercept;
-    let i = 0;
-    for (; i + 2 <= m; i += 2) {
-      const o0 = i * p;
-      const o1 = o0 + p;
-      let s00 = b0;
-      let s01 = b1;
-      let s02 = b2;
-      let s03 = b3;
-      let s10 = b0;
-      let s11 = b1;
-      let s12 = b2;
-      let s13 = b3;
-      for (let t = 0; t < nnz; t++) {
-        const j = idx[t];
-        const c = 4 * t;
-        const c0 = coefs[c];
-        const c1 = coefs[c + 1];
-        const c2 = coefs[c + 2];
-        const c3 = coefs[c + 3];
-        const x0 = x[o0 + j];
-        const x1 = x[o1 + j];
-        s00 += x0 * c0;
-        s01 += x0 * c1;
-        s02 += x0 * c2;
-        s03 += x0 * c3;
-        s10 += x1 * c0;
-        s11 += x1 * c1;
-        s12 += x1 * c2;
-        s13 += x1 * c3;
-      }
-      e0[i] = s00;
-      e1[i] = s01;
-      e2[i] = s02;
-      e3[i] = s03;
-      e0[i + 1] = s10;
-      e1[i + 1] = s11;
-      e2[i + 1] = s12;
-      e3[i + 1] = s13;
-    }
-    for (; i < m; i++) {
-      const o = i * p;
-      let s0 = b0;
-      let s1 = b1;
-      let s2 = b2;
-      let s3 = b3;
-      for (let t = 0; t < nnz; t++) {
-        const xv = x[o + idx[t]];
-        s0 += xv * coefs[4 * t];
-        s1 += xv * coefs[4 * t + 1];
-        s2 += xv * coefs[4 * t + 2];
-        s3 += xv * coefs[4 * t + 3];
-      }
-      e0[i] = s0;
-      e1[i] = s1;
-      e2[i] = s2;
-      e3[i] = s3;
-    }
-    for (let l = l0; l < Math.min(l0 + 4, count); l++) {
-      const eta = etas[l - l0];
-      errors[l] = model === 'linear' ? measureError(test.y, eta, false, measure) : logisticError(test.y, eta, measure);
-    }
+    nnzOf[g] = nnz;
+    for (let k = 0; k < 4; k++) intercepts[4 * g + k] = w[k].intercept;
+  }
+  // η of λ l at row i: eta[(4g + k)·m + i] for l = 4g + k (the repeated λ of the last group included).
+  const eta = new Float64Array(groups * 4 * m);
+  for (let r0 = 0; r0 < m; r0 += ERROR_BLOCK_ROWS) {
+    const r1 = Math.min(m, r0 + ERROR_BLOCK_ROWS);
+    for (let g = 0; g < groups; g++) etaBlock(x, p, r0, r1, idx, coefs, g * p, nnzOf[g], intercepts, 4 * g, eta, 4 * g * m, m);
+  }
+  const errors = new Float64Array(count);
+  for (let l = 0; l < count; l++) {
+    const e = eta.subarray(l * m, (l + 1) * m);
+    errors[l] = model === 'linear' ? measureError(test.y, e, false, measure) : logisticError(test.y, e, measure);
   }
   return errors;
+}
+
+/**
+ * η for 4 λ of rows [r0, r1): 2 rows at a time (a block starts at an even row, so the pairs are those of
+ * an unblocked sweep), then a last odd row. Column offsets idx[at…], coefficients coefs[4·at…], intercepts
+ * b[bAt…bAt + 3]; η of the k-th λ at row i goes to out[outAt + k·m + i].
+ */
+function etaBlock(
+  x: Float64Array,
+  p: number,
+  r0: number,
+  r1: number,
+  idx: Int32Array,
+  coefs: Float64Array,
+  at: number,
+  nnz: number,
+  b: Float64Array,
+  bAt: number,
+  out: Float64Array,
+  outAt: number,
+  m: number,
+): void {
+  const b0 = b[bAt];
+  const b1 = b[bAt + 1];
+  const b2 = b[bAt + 2];
+  const b3 = b[bAt + 3];
+  const o0 = outAt;
+  const o1 = outAt + m;
+  const o2 = outAt + 2 * m;
+  const o3 = outAt + 3 * m;
+  let i = r0;
+  for (; i + 2 <= r1; i += 2) {
+    const x0 = i * p;
+    const x1 = x0 + p;
+    let s00 = b0;
+    let s01 = b1;
+    let s02 = b2;
+    let s03 = b3;
+    let s10 = b0;
+    let s11 = b1;
+    let s12 = b2;
+    let s13 = b3;
+    for (let t = 0; t < nnz; t++) {
+      const j = idx[at + t];
+      const c = 4 * (at + t);
+      const c0 = coefs[c];
+      const c1 = coefs[c + 1];
+      const c2 = coefs[c + 2];
+      const c3 = coefs[c + 3];
+      const v0 = x[x0 + j];
+      const v1 = x[x1 + j];
+      s00 += v0 * c0;
+      s01 += v0 * c1;
+      s02 += v0 * c2;
+      s03 += v0 * c3;
+      s10 += v1 * c0;
+      s11 += v1 * c1;
+      s12 += v1 * c2;
+      s13 += v1 * c3;
+    }
+    out[o0 + i] = s00;
+    out[o1 + i] = s01;
+    out[o2 + i] = s02;
+    out[o3 + i] = s03;
+    out[o0 + i + 1] = s10;
+    out[o1 + i + 1] = s11;
+    out[o2 + i + 1] = s12;
+    out[o3 + i + 1] = s13;
+  }
+  for (; i < r1; i++) {
+    const xi = i * p;
+    let s0 = b0;
+    let s1 = b1;
+    let s2 = b2;
+    let s3 = b3;
+    for (let t = 0; t < nnz; t++) {
+      const v = x[xi + idx[at + t]];
+      const c = 4 * (at + t);
+      s0 += v * coefs[c];
+      s1 += v * coefs[c + 1];
+      s2 += v * coefs[c + 2];
+      s3 += v * coefs[c + 3];
+    }
+    out[o0 + i] = s0;
+    out[o1 + i] = s1;
+    out[o2 + i] = s2;
+    out[o3 + i] = s3;
+  }
 }
 
 /**
