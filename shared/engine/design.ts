@@ -123,6 +123,9 @@ export function unscaleCoefficients(
 }
 
 /** The rows of `design` selected by `keep`, as a new design (row order kept). */
+/** Rows at least this long are copied by typed-array set (memcpy), shorter ones by a loop. */
+const LONG_ROW = 64;
+
 export function subsetRows(design: Design, keep: (row: number) => boolean): Design {
   const { p } = design;
   const rows = new Int32Array(design.m);
@@ -130,13 +133,23 @@ export function subsetRows(design: Design, keep: (row: number) => boolean): Desi
   for (let i = 0; i < design.m; i++) if (keep(i)) rows[count++] = i;
   const x = new Float64Array(count * p);
   const y = new Float64Array(count);
-  // A plain copy loop: every CV cell subsets its rows twice, and a view per row costs more than the copy.
+  // Every CV cell subsets its rows twice. Short rows: a plain copy loop (a view per row costs more than
+  // the copy); long rows (wide designs): one memory copy per run of consecutive kept rows.
   const src = design.x;
-  for (let r = 0; r < count; r++) {
-    const from = rows[r] * p;
-    const to = r * p;
-    for (let j = 0; j < p; j++) x[to + j] = src[from + j];
-    y[r] = design.y[rows[r]];
+  if (p < LONG_ROW) {
+    for (let r = 0; r < count; r++) {
+      const from = rows[r] * p;
+      const to = r * p;
+      for (let j = 0; j < p; j++) x[to + j] = src[from + j];
+    }
+  } else {
+    for (let r = 0; r < count; ) {
+      let end = r + 1;
+      while (end < count && rows[end] === rows[end - 1] + 1) end++;
+      x.set(src.subarray(rows[r] * p, (rows[end - 1] + 1) * p), r * p);
+      r = end;
+    }
   }
+  for (let r = 0; r < count; r++) y[r] = design.y[rows[r]];
   return { x, y, m: count, p, featureNames: design.featureNames };
 }
