@@ -14,6 +14,24 @@ import { MessageChannel, Worker } from 'node:worker_threads';
 import type { LinearPassJob, PassLane } from '../../shared/engine/kernels/passLane.ts';
 import { CONTROL, type LaneAttachment, type LaneStart } from './passLaneProtocol.ts';
 
+/**
+ * Blocks until control[done] changes from `seen` (or 100 ms pass). Where the embedder forbids blocking this
+ * thread (Atomics.wait throws), it spins on the value instead: a pass half takes milliseconds.
+ */
+let canBlock = true;
+function waitFor(control: Int32Array, seen: number): void {
+  if (canBlock) {
+    try {
+      Atomics.wait(control, CONTROL.done, seen, 100);
+      return;
+    } catch {
+      canBlock = false;
+    }
+  }
+  const until = performance.now() + 100;
+  while (Atomics.load(control, CONTROL.done) === seen && performance.now() < until);
+}
+
 /** A pass half takes milliseconds; a lane silent this long is stuck, and is not waited for again. */
 const GIVE_UP_MS = 10_000;
 
@@ -104,7 +122,7 @@ export function startPassLane(entry: string | URL): StartedPassLane {
           usable = false;
           return false;
         }
-        Atomics.wait(control, CONTROL.done, done, 100);
+        waitFor(control, done);
       }
       const buffer = io!;
       g.set(buffer.subarray(CONTROL.ioHeader + p, CONTROL.ioHeader + 2 * p));

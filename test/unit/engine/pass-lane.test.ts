@@ -7,12 +7,12 @@
  */
 import { fork } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { glmnetDesign } from '../../../bench/data.ts';
 import { ensureWorkerBundle } from '../../../electron/core/training/workerBundle.ts';
 import { startPassLane, type StartedPassLane } from '../../../electron/worker/passLane.ts';
 import { fit } from '../../../shared/engine/fit.ts';
-import { rowSplit, SPLIT_MIN_ENTRIES, squaredLossSums } from '../../../shared/engine/kernels/glmPasses.ts';
+import { linearPassRows, rowSplit, SPLIT_MIN_ENTRIES, squaredLossSums } from '../../../shared/engine/kernels/glmPasses.ts';
 import { setKernelMode } from '../../../shared/engine/kernels/heap.ts';
 import { installPassLane, passLane } from '../../../shared/engine/kernels/passLane.ts';
 import { Pcg64 } from '../../../shared/engine/random/pcg64.ts';
@@ -132,6 +132,30 @@ describe('the second lane of the full-data passes', () => {
       const s = new Float64Array(2);
       squaredLossSums(x, y, m, p, b, w, g, s);
       expectSameBits([...g, ...s], alone, 'with a broken lane');
+    }
+  });
+
+  it('works where this thread may not block (Atomics.wait throws, as on a browser-like main thread): it spins instead', () => {
+    // Straight to the lane, finished at once: this thread has to wait for the other one's half.
+    const split = rowSplit(m, p);
+    const expected = { g: new Float64Array(p), sums: new Float64Array(2) };
+    linearPassRows(x, y, split, m, p, b, w, expected.g, expected.sums);
+    const shared = (a: Float64Array) => {
+      const copy = new Float64Array(new SharedArrayBuffer(a.byteLength));
+      copy.set(a);
+      return copy;
+    };
+    const refused = vi.spyOn(Atomics, 'wait').mockImplementation(() => {
+      throw new TypeError('Atomics.wait cannot be called in this context');
+    });
+    try {
+      const got = { g: new Float64Array(p), sums: new Float64Array(2) };
+      expect(lane.start({ x: shared(x), y: shared(y), p, from: split, to: m, b, w })).toBe(true);
+      expect(lane.finish(got.g, got.sums)).toBe(true);
+      expect(refused).toHaveBeenCalled();
+      expectSameBits([...got.g, ...got.sums], [...expected.g, ...expected.sums], 'the lane, waited for by spinning');
+    } finally {
+      refused.mockRestore();
     }
   });
 
