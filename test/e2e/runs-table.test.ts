@@ -448,6 +448,9 @@ describe('the runs table with 10,000 runs', () => {
     expect(expectedMatches).toBeGreaterThan(300); // more than the pages at hand: the ids come from the service
     await rows(page).first().press('Control+a');
     await expect.poll(selectedCount).toBe(`${expectedMatches} selected`);
+    // The curves draw the first 100 of the selection and say so (a thousand lines froze the page).
+    await expect.poll(() => page.locator('[data-testid="curves-plot"]').getAttribute('data-series')).toBe('100');
+    expect(await page.locator('[data-testid="curves-capped"]').textContent()).toContain(`first 100 of ${expectedMatches.toLocaleString('en')} selected runs`);
     await page.keyboard.press('Escape');
     await expect.poll(selectedCount).toBe('No runs selected');
   });
