@@ -19,7 +19,7 @@ import { CONTROL, type LaneAttachment, type LaneStart } from './passLaneProtocol
  * thread (Atomics.wait throws), it spins on the value instead: a pass half takes milliseconds.
  */
 let canBlock = true;
-function waitFor(control: Int32Array, seen: number): void {
+export function waitFor(control: Int32Array, seen: number): void {
   if (canBlock) {
     try {
       Atomics.wait(control, CONTROL.done, seen, 100);

@@ -270,31 +270,30 @@ export class RunService {
     this.unsavedRetry.unref();
   }
 
+  /** Writes the kept ends there is room for now; the retries stop once none is left. */
   private saveUnsavedEnds(): void {
+    const before = this.unsavedEnds.size;
     for (const [runId, end] of this.unsavedEnds) {
       try {
         this.deps.runs.fail(runId, end.status, end.reason);
+        this.unsavedEnds.delete(runId);
       } catch {
-        return; // still no room: the next tick tries again
+        // Still no room: the next tick tries again.
       }
-      this.unsavedEnds.delete(runId);
-      this.deps.events.emit({ type: 'runsChanged' });
     }
-    if (this.unsavedRetry) clearInterval(this.unsavedRetry);
-    this.unsavedRetry = null;
+    if (this.unsavedEnds.size < before) this.deps.events.emit({ type: 'runsChanged' });
+    if (this.unsavedEnds.size === 0 && this.unsavedRetry) {
+      clearInterval(this.unsavedRetry);
+      this.unsavedRetry = null;
+    }
   }
 
   /** Stops every trainer; their runs are recorded as interrupted. */
   shutdown(reason: string): void {
+    // A last try; an end still without room is found dead with this session and read as interrupted.
+    this.saveUnsavedEnds();
     if (this.unsavedRetry) clearInterval(this.unsavedRetry);
     this.unsavedRetry = null;
-    for (const [runId, end] of this.unsavedEnds) {
-      try {
-        this.deps.runs.fail(runId, end.status, end.reason);
-      } catch {
-        // Still no room: the run is found dead with this session and read as interrupted.
-      }
-    }
     this.unsavedEnds.clear();
     for (const [runId, run] of this.active) {
       run.finished = true;

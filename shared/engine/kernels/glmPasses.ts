@@ -87,18 +87,13 @@ export function squaredLossSums(x: Float64Array, y: Float64Array | null, m: numb
   const sharedY = lane && y ? sharedView(y) : null;
   const offloaded = lane !== null && sharedX !== null && (y === null || sharedY !== null) && lane.start({ x: sharedX, y: sharedY, p, from: split, to: m, b, w });
   linearPassRows(x, y, 0, split, p, b, w, gradW, sums);
-  const second = secondHalf(p);
-  if (!(offloaded && lane.finish(second.g, second.sums))) linearPassRows(x, y, split, m, p, b, w, second.g, second.sums);
-  for (let j = 0; j < p; j++) gradW[j] += second.g[j];
-  sums[0] += second.sums[0];
-  sums[1] += second.sums[1];
-}
-
-let secondHalfArrays: { g: Float64Array; sums: Float64Array } | null = null;
-
-function secondHalf(p: number): { g: Float64Array; sums: Float64Array } {
-  if (!secondHalfArrays || secondHalfArrays.g.length < p) secondHalfArrays = { g: new Float64Array(p), sums: new Float64Array(2) };
-  return { g: secondHalfArrays.g.subarray(0, p), sums: secondHalfArrays.sums };
+  // The second half's sums: p + 2 values, next to a pass over ≥ 2²⁰ entries.
+  const secondG = new Float64Array(p);
+  const secondSums = new Float64Array(2);
+  if (!(offloaded && lane.finish(secondG, secondSums))) linearPassRows(x, y, split, m, p, b, w, secondG, secondSums);
+  for (let j = 0; j < p; j++) gradW[j] += secondG[j];
+  sums[0] += secondSums[0];
+  sums[1] += secondSums[1];
 }
 
 /**
