@@ -2,7 +2,8 @@ import type { Redis } from 'ioredis';
 import { RidgelineError } from '../../shared/errors.ts';
 import { DataEndpoint, newDataToken } from './dataEndpoint.ts';
 import { dataRefOf, MAX_DATA_BYTES, mebibytes, publishData, type DataRef } from './dataTransport.ts';
-import { isLoopbackEndpoint, LOOPBACK_ENDPOINT, type EndpointAddress } from './endpointAddress.ts';
+import { LOOPBACK_ENDPOINT, type EndpointAddress } from './endpointAddress.ts';
+import { isLoopbackHost } from './queueUrl.ts';
 import { dataTokenKey } from './queueKeys.ts';
 
 /**
@@ -37,7 +38,7 @@ export async function openDataRoads(options: DataRoadOptions, log: (line: string
   const address = options.serveData ?? LOOPBACK_ENDPOINT;
   const endpoint = await DataEndpoint.listen(address, log);
   const what = options.via === 'coordinator' ? 'every sweep' : `sweeps over ${mebibytes(MAX_DATA_BYTES)}`;
-  const reach = isLoopbackEndpoint(address) ? '; a loopback address: only workers on this machine reach it (--serve-data HOST:PORT for others)' : '';
+  const reach = isLoopbackHost(address.host) ? '; a loopback address: only workers on this machine reach it (--serve-data HOST:PORT for others)' : '';
   log(`coordinator: serving the data of ${what} at ${endpoint.origin}${reach}`);
   return { via: options.via, endpoint };
 }

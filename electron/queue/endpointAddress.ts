@@ -1,5 +1,4 @@
 import { RidgelineError } from '../../shared/errors.ts';
-import { isLoopbackHost } from './queueUrl.ts';
 
 /** Where a coordinator serves large sweep data (`--serve-data HOST:PORT`): the address workers connect to. */
 export interface EndpointAddress {
@@ -34,8 +33,4 @@ export function parseEndpointAddress(raw: string): EndpointAddress {
 /** `http://host:port` with an IPv6 host in brackets. */
 export function endpointOrigin(address: EndpointAddress): string {
   return `http://${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port}`;
-}
-
-export function isLoopbackEndpoint(address: EndpointAddress): boolean {
-  return isLoopbackHost(address.host);
 }

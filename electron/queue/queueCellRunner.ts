@@ -8,7 +8,7 @@ import { forgetDataToken, offerData, withdrawData, type DataRoads } from './data
 import { refreshData, type DataRef } from './dataTransport.ts';
 import { engineMismatch, type EngineIdentity } from './engineIdentity.ts';
 import { decodeCellResult, encodeCellJob, MESSAGE_VERSION, type CellJobMessage } from './jobMessages.ts';
-import { cancelKey, cellJobId, jobKey } from './queueKeys.ts';
+import { cancelKey, cellJobId } from './queueKeys.ts';
 import type { Wire } from './wireCodec.ts';
 import { CELL_BACKOFF, parseFailure } from './failures.ts';
 
@@ -166,7 +166,7 @@ export class QueueCellRunner implements CellRunner {
     const message: CellJobMessage = { v: MESSAGE_VERSION, sweepId: entry.task.sweepId, cellIndex: entry.task.cellIndex, data: { hash, bytes, endpoint }, engine: this.link.identity, job: entry.task.job };
     const wire = encodeCellJob(message);
     // A sweep's first execution finds no job for any cell: one EXISTS each says so, cheaper than a state read.
-    const existing = (await this.link.client.exists(jobKey(entry.jobId))) === 1 ? await this.read(entry.jobId) : null;
+    const existing = (await this.link.client.exists(this.link.queue.toKey(entry.jobId))) === 1 ? await this.read(entry.jobId) : null;
     if (existing) {
       if (existing.state === 'completed') return this.complete(entry, existing.job.returnvalue, true);
       // Failed in an earlier execution (or just now, and retried by the sweep service): a fresh job.

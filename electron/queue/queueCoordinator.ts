@@ -78,7 +78,7 @@ export class QueueCoordinator {
     // stream's first read reaches Redis: a job added in between would have its events missed.
     let from: string;
     try {
-      from = await lastEventId(client);
+      from = await lastEventId(client, queue);
     } catch (error) {
       client.disconnect();
       await queue.close();
@@ -114,7 +114,7 @@ export class QueueCoordinator {
 }
 
 /** The id of the last event in the queue's event stream, or 0-0 when it has none. */
-async function lastEventId(client: Redis): Promise<string> {
-  const [last] = await client.xrevrange(`${KEY_PREFIX}:${QUEUE_NAME}:events`, '+', '-', 'COUNT', 1);
+async function lastEventId(client: Redis, queue: Queue): Promise<string> {
+  const [last] = await client.xrevrange(queue.toKey('events'), '+', '-', 'COUNT', 1);
   return last?.[0] ?? '0-0';
 }

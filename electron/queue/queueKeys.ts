@@ -10,9 +10,6 @@ export function cellJobId(sweepId: string, cellIndex: number): string {
   return `${sweepId}-cell-${cellIndex}`;
 }
 
-/** The Redis hash BullMQ keeps a job in. */
-export const jobKey = (jobId: string): string => `${KEY_PREFIX}:${QUEUE_NAME}:${jobId}`;
-
 export function parseCellJobId(id: string | undefined): { sweepId: string; cellIndex: number } | null {
   const match = /^(sweep_[0-9a-z]+)-cell-(\d+)$/.exec(id ?? '');
   return match ? { sweepId: match[1], cellIndex: Number(match[2]) } : null;
