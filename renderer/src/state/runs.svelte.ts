@@ -13,12 +13,10 @@ export const PAGE_ROWS = 100;
 /** Pages kept around the drawn window; farther ones are dropped (the table never holds the whole list). */
 const KEEP_PAGES = 12;
 /** Above this many selected runs their summaries are not all fetched (views of a selection use the first ones). */
-export const SELECTED_SUMMARIES_MAX = 1000;
-/** Ids per request of the methods on a selection (a larger selection goes in parts). */
-const IDS_PER_REQUEST = Math.min(50_000, RUN_IDS_MAX);
+const SELECTED_SUMMARIES_MAX = 1000;
 
 /** `ids` in parts of at most `size`. */
-function inParts<T>(ids: readonly T[], size = IDS_PER_REQUEST): T[][] {
+function inParts<T>(ids: readonly T[], size = RUN_IDS_MAX): T[][] {
   const parts: T[][] = [];
   for (let from = 0; from < ids.length; from += size) parts.push(ids.slice(from, from + size));
   return parts;
@@ -120,9 +118,7 @@ export class RunsState {
   readonly selectedRuns = $derived.by(() => {
     void this.knownVersion;
     const out: RunSummary[] = [];
-    let k = 0;
-    for (const id of this.selected) {
-      if (k++ >= SELECTED_SUMMARIES_MAX) break;
+    for (const id of this.firstSelected()) {
       const run = this.known.get(id);
       if (run) out.push(run);
     }
@@ -204,11 +200,7 @@ export class RunsState {
   private forgetUnused(): void {
     const keep = new Set<string>();
     for (const rows of this.pages.values()) for (const run of rows) keep.add(run.id);
-    let k = 0;
-    for (const id of this.selected) {
-      if (k++ >= SELECTED_SUMMARIES_MAX) break;
-      keep.add(id);
-    }
+    for (const id of this.firstSelected()) keep.add(id);
     if (this.known.size <= keep.size) return;
     for (const id of [...this.known.keys()]) if (!keep.has(id)) this.known.delete(id);
   }
@@ -540,7 +532,7 @@ export class RunsState {
     return this.edit({ id, notes });
   }
 
-  /** Archives or unarchives these runs (any number: one request per IDS_PER_REQUEST). */
+  /** Archives or unarchives these runs (any number: one request per RUN_IDS_MAX ids). */
   async setArchived(ids: readonly string[], archived: boolean): Promise<void> {
     const result = await this.editMany(ids, { archived }, (run) => ({ ...run, archived }));
     if (result === null) return;
