@@ -507,17 +507,15 @@ export class RunsState {
 
   /** A changed run: its cached row and summary replaced in place. */
   private replace(updated: RunSummary): void {
-    this.replaceAll([updated]);
-  }
-
-  /** Changed runs: their cached rows and summaries replaced in place. */
-  private replaceAll(updated: readonly RunSummary[]): void {
-    if (updated.length === 0) return;
-    const byId = new Map(updated.map((run) => [run.id, run]));
     for (const [page, rows] of this.pages) {
-      if (rows.some((run) => byId.has(run.id))) this.pages.set(page, rows.map((run) => byId.get(run.id) ?? run));
+      const at = rows.findIndex((run) => run.id === updated.id);
+      if (at >= 0) {
+        const next = rows.slice();
+        next[at] = updated;
+        this.pages.set(page, next);
+      }
     }
-    this.remember(updated);
+    this.remember([updated]);
     this.rowsVersion++;
   }
 
@@ -534,7 +532,7 @@ export class RunsState {
 
   /** Archives or unarchives these runs (any number: one request per RUN_IDS_MAX ids). */
   async setArchived(ids: readonly string[], archived: boolean): Promise<void> {
-    const result = await this.editMany(ids, { archived }, (run) => ({ ...run, archived }));
+    const result = await this.editMany(ids, { archived });
     if (result === null) return;
     const done = result.runs;
     this.notice = `${archived ? 'Archived' : 'Unarchived'} ${done} run${done === 1 ? '' : 's'}${archived && !this.showArchived ? ' (hidden: use "Archived" to show them)' : ''}.`;
@@ -542,10 +540,7 @@ export class RunsState {
 
   /** Adds a tag to these runs (not to one that has it in any case); false when the service refused. */
   async addTag(ids: readonly string[], tag: string): Promise<boolean> {
-    const lower = tag.toLowerCase();
-    const result = await this.editMany(ids, { addTags: [tag] }, (run) =>
-      run.tags.some((t) => t.toLowerCase() === lower) || run.tags.length >= MAX_RUN_TAGS ? run : { ...run, tags: [...run.tags, tag] },
-    );
+    const result = await this.editMany(ids, { addTags: [tag] });
     if (result === null) return false;
     if (result.tagLimit > 0) this.notice = `${result.tagLimit} run${result.tagLimit === 1 ? '' : 's'} already had ${MAX_RUN_TAGS} tags (the most a run may have) and did not get "${tag}".`;
     return true;
@@ -553,7 +548,7 @@ export class RunsState {
 
   /** Removes a tag (exactly as written) from these runs; false when the service refused. */
   async removeTag(ids: readonly string[], tag: string): Promise<boolean> {
-    return (await this.editMany(ids, { removeTags: [tag] }, (run) => (run.tags.includes(tag) ? { ...run, tags: run.tags.filter((t) => t !== tag) } : run))) !== null;
+    return (await this.editMany(ids, { removeTags: [tag] })) !== null;
   }
 
   /** What these runs hold together (counts and tags), however many they are; null (error on the banner) on failure. */
@@ -576,10 +571,11 @@ export class RunsState {
   }
 
   /**
-   * One change to many runs (editRuns, in parts for a large selection): the summaries here are patched at
-   * once with `patch`, then the window reloads (the change can move rows in or out of the view).
+   * One change to many runs (editRuns, in parts for a large selection), then the window and the selected
+   * runs' summaries are reloaded: the service's rules (tags in any case, the most a run may have) decide
+   * what changed, and the change can move rows in or out of the view.
    */
-  private async editMany(ids: readonly string[], change: { archived?: boolean; addTags?: string[]; removeTags?: string[] }, patch: (run: RunSummary) => RunSummary): Promise<{ runs: number; tagLimit: number } | null> {
+  private async editMany(ids: readonly string[], change: { archived?: boolean; addTags?: string[]; removeTags?: string[] }): Promise<{ runs: number; tagLimit: number } | null> {
     if (ids.length === 0) return { runs: 0, tagLimit: 0 };
     let result = { runs: 0, tagLimit: 0 };
     try {
@@ -592,10 +588,6 @@ export class RunsState {
       await this.load();
       return null;
     }
-    const chosen = new Set(ids);
-    const patched: RunSummary[] = [];
-    for (const run of this.known.values()) if (chosen.has(run.id)) patched.push(patch(run));
-    this.replaceAll(patched);
     await this.load();
     return result;
   }
