@@ -10,7 +10,7 @@ import type { RunsPage, RunsSelectionSummary, RunsView } from '../../../shared/a
 import { MAX_RUN_TAGS, type RunSummary } from '../../../shared/domain/runs.ts';
 import { parseRunQuery } from '../../../shared/query/runQuery.ts';
 import type { RunSort, RunSortKey } from '../../../shared/query/runSort.ts';
-import { compileRunQuery, ordered, registerRunQueryFunctions } from './runQuerySql.ts';
+import { compileRunQuery, folded, ordered, registerRunQueryFunctions } from './runQuerySql.ts';
 import { SELECT_RUN_ROWS, toSummary, type RunRow } from './runsStore.ts';
 
 /** runsStore's SELECT_RUN, with the deleted_at test kept out of index choice (`+`: see summaries). */
@@ -193,7 +193,7 @@ export class RunsPages {
       }
       let tagLimit = 0;
       for (const tag of change.addTags ?? []) {
-        const lacking = `${CHOSEN} AND NOT EXISTS (SELECT 1 FROM json_each(r.tags) WHERE rl_lower(value) = @lower)`;
+        const lacking = `${CHOSEN} AND NOT EXISTS (SELECT 1 FROM json_each(r.tags) WHERE ${folded('value')} = @lower)`;
         const full = this.statement(`SELECT count(*) FROM runs r WHERE ${lacking} AND json_array_length(r.tags) >= ${MAX_RUN_TAGS}`).pluck().get({ ...chosen, lower: tag.toLowerCase() }) as number;
         tagLimit = Math.max(tagLimit, full);
         this.statement(`UPDATE runs AS r SET tags = json_insert(r.tags, '$[#]', @tag) WHERE ${lacking} AND json_array_length(r.tags) < ${MAX_RUN_TAGS}`).run({ ...chosen, lower: tag.toLowerCase(), tag });
