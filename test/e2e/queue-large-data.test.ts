@@ -7,7 +7,6 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { Queue, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +15,7 @@ import { cellJobId, KEY_PREFIX, QUEUE_NAME } from '../../electron/queue/queueKey
 import { runCliAsync } from '../helpers/cli.ts';
 import { startCliProcess, startQueueWorker, type CliProcess, type CvJson } from '../helpers/queueWorkers.ts';
 import { startRedis, type RedisServer } from '../helpers/redisServer.ts';
+import { expectSameSweep, readDb, storedCells, type StoredCell } from '../helpers/sweepCells.ts';
 import { writeCorrelatedCsv } from '../helpers/syntheticCsv.ts';
 import { sleep, until } from '../helpers/wait.ts';
 
@@ -24,7 +24,7 @@ const CELLS = 11; // 10 folds and the path on all the data
 let redis: RedisServer;
 let dir: string;
 let csv: string;
-let reference: { json: CvJson; cells: Map<number, Buffer[]> };
+let reference: { json: CvJson; cells: Map<number, StoredCell> };
 const processes: CliProcess[] = [];
 const queues: Queue[] = [];
 const clients: Redis[] = [];
@@ -51,41 +51,12 @@ function clientOn(db: number): Redis {
   return client;
 }
 
-/** Every cell's stored result bytes (size, errors, nonzero, intercepts, coefs), by cell. */
-function storedCells(db: string): Map<number, Buffer[]> {
-  const conn = new Database(db, { readonly: true, fileMustExist: true });
-  try {
-    const rows = conn.prepare("SELECT cell_index, size, errors, nonzero, intercepts, coefs FROM sweep_cells WHERE status = 'completed' ORDER BY cell_index").all() as Record<string, unknown>[];
-    return new Map(rows.map((r) => [r.cell_index as number, [Buffer.from(String(r.size)), ...(['errors', 'nonzero', 'intercepts', 'coefs'] as const).map((f) => (r[f] as Buffer | null) ?? Buffer.alloc(0))]]));
-  } finally {
-    conn.close();
-  }
-}
-
 function sweepIdIn(db: string): string | undefined {
-  try {
-    const conn = new Database(db, { readonly: true, fileMustExist: true });
-    try {
-      return (conn.prepare('SELECT id FROM sweeps').get() as { id: string } | undefined)?.id;
-    } finally {
-      conn.close();
-    }
-  } catch {
-    return undefined;
-  }
+  return readDb(db, (conn) => (conn.prepare('SELECT id FROM sweeps').get() as { id: string } | undefined)?.id);
 }
 
 function expectSameAsLocal(json: CvJson, db: string): void {
-  expect(json.lambdas).toEqual(reference.json.lambdas);
-  expect(json.cvm).toEqual(reference.json.cvm);
-  expect(json.cvsd).toEqual(reference.json.cvsd);
-  expect(json.lambdaMin).toBe(reference.json.lambdaMin);
-  expect(json.lambda1se).toBe(reference.json.lambda1se);
-  const cells = storedCells(db);
-  expect([...cells.keys()]).toEqual([...reference.cells.keys()]);
-  for (const [index, local] of reference.cells) {
-    cells.get(index)!.forEach((bytes, k) => expect(Buffer.compare(bytes, local[k]), `cell ${index} field ${k}`).toBe(0));
-  }
+  expectSameSweep(json, storedCells(db), reference);
 }
 
 /** The sweep stored in `db` and every one of its cells' jobs in the queue (nothing taken yet: no worker there). */

@@ -8,7 +8,6 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { Queue, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +16,7 @@ import { runCli, runCliAsync } from '../helpers/cli.ts';
 import { closedLoopbackPort } from '../helpers/ports.ts';
 import { startCliProcess, startQueueWorker, type CliProcess, type CvJson } from '../helpers/queueWorkers.ts';
 import { startRedis, type RedisServer } from '../helpers/redisServer.ts';
+import { expectSameSweep, readDb, storedCells, type StoredCell } from '../helpers/sweepCells.ts';
 import { writeCorrelatedCsv } from '../helpers/syntheticCsv.ts';
 import { sleep, until } from '../helpers/wait.ts';
 
@@ -32,15 +32,6 @@ let reference: { json: CvJson; cells: Map<number, StoredCell> };
 /** Every process this file starts, killed (process group and all) in afterAll. */
 const processes: CliProcess[] = [];
 
-interface StoredCell {
-  size: number | null;
-  errors: Buffer | null;
-  nonzero: Buffer;
-  intercepts: Buffer | null;
-  coefs: Buffer | null;
-  computedBy: { worker: string; engineHash: string; v8: string } | null;
-}
-
 // Logistic cells (a proximal Newton path on 12,000 × 30 rows) take a few tenths of a second each here:
 // long enough to catch a worker mid-cell, short enough for the whole file to stay around a minute. (On
 // 4,000 × 20 they had become ~0.05 s once the logistic engine got faster: too short a window.)
@@ -53,36 +44,6 @@ const startWorker = (): Promise<CliProcess> => startQueueWorker(redis.url, { loc
 
 function signalGroup(proc: CliProcess, signal: NodeJS.Signals): void {
   process.kill(-proc.pid, signal);
-}
-
-function readDb<T>(db: string, read: (conn: Database.Database) => T): T | undefined {
-  try {
-    const conn = new Database(db, { readonly: true, fileMustExist: true });
-    try {
-      return read(conn);
-    } finally {
-      conn.close();
-    }
-  } catch {
-    return undefined;
-  }
-}
-
-function storedCells(db: string): Map<number, StoredCell> {
-  const rows = readDb(db, (conn) => conn.prepare('SELECT cell_index, size, errors, nonzero, intercepts, coefs, computed_by FROM sweep_cells ORDER BY cell_index').all()) as Record<string, unknown>[];
-  return new Map(
-    rows.map((r) => [
-      r.cell_index as number,
-      {
-        size: r.size as number | null,
-        errors: r.errors as Buffer | null,
-        nonzero: r.nonzero as Buffer,
-        intercepts: r.intercepts as Buffer | null,
-        coefs: r.coefs as Buffer | null,
-        computedBy: r.computed_by ? JSON.parse(r.computed_by as string) : null,
-      },
-    ]),
-  );
 }
 
 async function sweepIdOf(db: string): Promise<string> {
@@ -100,21 +61,12 @@ function commits(stderr: string): { cell: number; worker: string }[] {
 
 /** The same numbers as the local sweep: the JSON's and every cell's stored bytes; each cell stored once. */
 function expectSameAsLocal(json: CvJson, db: string, coordinatorStderr: string): void {
-  expect(json.lambdas).toEqual(reference.json.lambdas);
-  expect(json.cvm).toEqual(reference.json.cvm);
-  expect(json.cvsd).toEqual(reference.json.cvsd);
-  expect(json.lambdaMin).toBe(reference.json.lambdaMin);
-  expect(json.lambda1se).toBe(reference.json.lambda1se);
   const cells = storedCells(db);
   expect(cells.size).toBe(CELLS);
+  expectSameSweep(json, cells, reference);
   for (const [index, local] of reference.cells) {
-    const queued = cells.get(index)!;
-    expect(queued.size, `cell ${index} size`).toBe(local.size);
-    for (const field of ['errors', 'nonzero', 'intercepts', 'coefs'] as const) {
-      expect(queued[field] === null ? null : Buffer.compare(queued[field]!, local[field]!), `cell ${index} ${field}`).toBe(local[field] === null ? null : 0);
-    }
     // Trained by a worker, which said which engine it ran: this coordinator's.
-    expect(queued.computedBy?.engineHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(cells.get(index)!.computedBy?.engineHash, `cell ${index}`).toMatch(/^[0-9a-f]{64}$/);
     expect(local.computedBy).toBeNull();
   }
   const committed = commits(coordinatorStderr).map((c) => c.cell);
