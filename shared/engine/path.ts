@@ -125,12 +125,22 @@ export function fitPath(design: Design, options: PathOptions, lambdas: Float64Ar
   let columns: CdColumns | undefined;
   if (options.standardize) ({ cols: columns, scaling } = prepareStandardizedColumns(design, options.fitIntercept));
 
+  // The points hold copies of the coefficients, so once the path is done nothing refers to the columns'
+  // heap and its memory goes back to the pool for the next cell (kernels/heap.ts).
   if (model === 'linear') {
     const cd = new LinearCd(design, options.fitIntercept, false, columns);
-    return linearPath(cd, options, lambdas, scaling);
+    try {
+      return linearPath(cd, options, lambdas, scaling);
+    } finally {
+      cd.cols.kernels?.release();
+    }
   }
-
-  return logisticPath(new LogisticCd(design, options.fitIntercept, columns), options, lambdas, scaling);
+  const cd = new LogisticCd(design, options.fitIntercept, columns);
+  try {
+    return logisticPath(cd, options, lambdas, scaling);
+  } finally {
+    columns?.kernels?.release();
+  }
 }
 
 function validatePathOptions(options: PathOptions, lambdas: Float64Array | readonly number[]): void {

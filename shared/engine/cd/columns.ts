@@ -40,8 +40,9 @@ interface ColumnRegions {
   ks: number;
   outA: number;
   outB: number;
-  /** The f32 copy of the columns (an f64 region read as f32) and screenDots' output; −1 below naive mode. */
+  /** The f32 copies of the columns and of the residual (f64 regions read as f32) and screenDots' output; −1 below naive mode. */
   cols32: number;
+  resid32: number;
   screenOut: number;
 }
 
@@ -62,6 +63,7 @@ export class ColumnKernels {
   private readonly outB: number;
   private residClaimed = false;
   private readonly cols32At: number;
+  private readonly resid32At: number;
   private readonly screenOut: number;
   private cols32Filled = false;
 
@@ -77,6 +79,7 @@ export class ColumnKernels {
     this.outA = regions.outA;
     this.outB = regions.outB;
     this.cols32At = regions.cols32;
+    this.resid32At = regions.resid32;
     this.screenOut = regions.screenOut;
   }
 
@@ -90,6 +93,7 @@ export class ColumnKernels {
       outB: layout.f64(p),
       ks: layout.u32(p + 3),
       cols32: naive ? layout.f64(Math.ceil((m * p) / 2)) : -1,
+      resid32: naive ? layout.f64(Math.ceil(m / 2)) : -1,
       screenOut: naive ? layout.f64(p) : -1,
     };
   }
@@ -128,10 +132,10 @@ export class ColumnKernels {
   }
 
   /**
-   * x̃_kᵀr for the claimed residual r and the n columns listed in ks, from an f32 copy of the columns
-   * (made at the first call: naive mode's columns never change): half the bytes of residualDot's reads,
-   * within (2⁻²³ + (m + 2)·2⁻⁵¹)·‖x̃_k‖·‖r‖ of residualDot's value plus f32 underflow (screenError). Null
-   * where the heap has no room for the copy (covariance mode).
+   * x̃_kᵀr for the claimed residual r and the n columns listed in ks, from f32 copies of the columns (made
+   * at the first call: naive mode's columns never change) and of r·σ (σ = screenScale(r), a power of 2
+   * that keeps r's f32 copy from overflowing), in f32 arithmetic: within screenError's bound of
+   * residualDot's value. Null where the heap has no room for the copies (covariance mode).
    */
   screenDots(ks: Int32Array, n: number): Float64Array | null {
     if (this.cols32At < 0) return null;
@@ -140,16 +144,45 @@ export class ColumnKernels {
       heap.toF32(this.xcolAt, m * this.p, 2 * this.cols32At);
       this.cols32Filled = true;
     }
+    const f64 = heap.f64;
+    const f32 = heap.f32;
+    const r = this.residAt;
+    const r32 = 2 * this.resid32At;
+    const sigma = screenScale(f64.subarray(r, r + m), m);
+    for (let i = 0; i < m; i++) f32[r32 + i] = f64[r + i] * sigma;
     const u32 = heap.u32;
     for (let t = 0; t < n; t++) u32[this.ks + t] = ks[t];
-    heap.screenDots(2 * this.cols32At, m, this.ks, n, this.residAt, m, this.screenOut);
-    return heap.f64.subarray(this.screenOut, this.screenOut + n);
+    heap.screenDots(2 * this.cols32At, m, this.ks, n, r32, m, this.screenOut);
+    const out = f64.subarray(this.screenOut, this.screenOut + n);
+    const unscale = 1 / sigma;
+    for (let t = 0; t < n; t++) out[t] *= unscale;
+    return out;
+  }
+
+  /** Returns the heap's memory for reuse: the columns (xcol, views) and the residual are invalid afterwards. */
+  release(): void {
+    this.heap.release();
   }
 
   /** r ← r − x̃_j·δ for the claimed residual r. */
   subtractFromResidual(j: number, delta: number): void {
     this.heap.subtractScaled(this.residAt, this.xcolAt + j * this.m, this.m, delta);
   }
+}
+
+/**
+ * The power of 2 σ by which screenDots scales the residual before rounding it to f32: max|σ·r_i| in
+ * [0.5, 1), so the copy neither overflows nor loses more than 2⁻¹²⁶ of its largest entry to underflow
+ * (1 when r is 0 or not finite). Scaling by a power of 2 is exact in f64.
+ */
+export function screenScale(r: Float64Array, m: number): number {
+  let top = 0;
+  for (let i = 0; i < m; i++) top = Math.max(top, Math.abs(r[i]));
+  if (!(top > 0 && Number.isFinite(top))) return 1;
+  let sigma = 1;
+  while (top * sigma >= 1) sigma *= 0.5;
+  while (top * sigma < 0.5 && sigma < 2 ** 1000) sigma *= 2;
+  return sigma;
 }
 
 /**

@@ -49,9 +49,10 @@
 import { RidgelineError } from '../../errors.ts';
 import { softThreshold } from '../kkt.ts';
 import type { Design } from '../types.ts';
-import { COVARIANCE_MAX_P, prepareColumns, sequentialColumnDots, type CdColumns, type ColumnKernels } from './columns.ts';
+import { COVARIANCE_MAX_P, prepareColumns, screenScale, sequentialColumnDots, type CdColumns, type ColumnKernels } from './columns.ts';
 import { dot } from '../linalg/gram.ts';
 import { FaceFactor } from './faceFactor.ts';
+import { GradientBounds } from './gradientBounds.ts';
 import type { GramSource } from './foldGram.ts';
 
 /** Above this many columns the p×|active| Gram store is not worth it; glmnet switches at 500 too. */
@@ -112,7 +113,8 @@ export class LinearCd {
   private readonly inStrong: Uint8Array;
   /** Naive mode: the columns a KKT check could not clear by their bound, computed from their rows. */
   private readonly candidates: Int32Array;
-  private readonly gradAbs: Float64Array;
+  /** Naive mode: |g_j| as last computed, or an upper bound, and how far r may have moved since (gradientBounds.ts). */
+  private readonly bounds: GradientBounds | null;
   private screenFrom = 0;
   private l1 = 0;
   private l2 = 0;
@@ -143,12 +145,11 @@ export class LinearCd {
   private gradFresh = false;
   /**
    * Naive mode: how far the fit has moved since the start, Σ √v_k·|Δw_k| over every update (and the
-   * exact distance of each polish), and its value when each column's |g_j| (gradAbs) was computed. Their
-   * difference bounds ‖r_now − r_then‖/√m, so by Cauchy–Schwarz |g_j(now)| ≤ gradAbs_j + √v_j·(moved −
-   * gradAt_j): a column whose bound stays below λα satisfies its KKT condition without a pass over its rows.
+   * exact distance of each polish): it bounds ‖r_now − r_then‖/√m for the |g_j| a pass computed (see
+   * gradientBounds.ts), so a column whose bound stays below λα satisfies its KKT condition without a
+   * pass over its rows.
    */
   private moved = 0;
-  private readonly gradAt: Float64Array;
   private readonly trialResid: Float64Array;
   private lastChecks = 0;
 
@@ -215,8 +216,7 @@ export class LinearCd {
     this.isActive = new Uint8Array(p);
     this.inStrong = new Uint8Array(this.covariance ? 0 : p);
     this.candidates = new Int32Array(this.covariance ? 0 : p);
-    this.gradAbs = new Float64Array(this.covariance ? 0 : p);
-    this.gradAt = new Float64Array(this.covariance ? 0 : p);
+    this.bounds = this.covariance ? null : new GradientBounds(m, p, this.cols.sqNorm);
     this.factor = new FaceFactor(p);
     this.inFace = new Uint8Array(p);
     this.faceValue = new Float64Array(p);
@@ -226,9 +226,11 @@ export class LinearCd {
     if (!this.covariance) {
       // At w = 0, g = c: the null model is optimal for every l1 ≥ max|c_j| (λ_max·α), the level the first
       // penalty screens from.
+      const value = this.bounds!.value;
       for (let j = 0; j < p; j++) {
-        this.gradAbs[j] = Math.abs(this.c[j]);
-        if (this.cols.eligible[j] && this.gradAbs[j] > this.screenFrom) this.screenFrom = this.gradAbs[j];
+        value[j] = Math.abs(this.c[j]);
+        this.bounds!.estimate[j] = value[j];
+        if (this.cols.eligible[j] && value[j] > this.screenFrom) this.screenFrom = value[j];
       }
     }
   }
@@ -236,9 +238,13 @@ export class LinearCd {
   setPenalty(lambda: number, alpha: number): void {
     this.l1 = lambda * alpha;
     this.l2 = lambda * (1 - alpha);
-    if (!this.covariance) {
+    if (this.bounds) {
+      // The sequential strong rule wants |g_j| at the previous solution: a value from this λ's passes is
+      // taken as it is (as glmnet does), one from a KKT check by its bound there.
+      const b = this.bounds;
       const cut = 2 * this.l1 - this.screenFrom;
-      for (let j = 0; j < this.p; j++) this.inStrong[j] = this.isActive[j] || this.gradAbs[j] >= cut ? 1 : 0;
+      b.measure(this.resid, this.moved, this.gradientSlack());
+      for (let j = 0; j < this.p; j++) this.inStrong[j] = this.isActive[j] || b.estimate[j] >= cut ? 1 : 0;
       this.screenFrom = this.l1;
     }
     this.fullNext = true;
@@ -590,20 +596,24 @@ export class LinearCd {
    * leaves the verdict to the next full pass and its check of the screened-out columns.)
    */
   private faceKktHoldsFromRows(): boolean {
-    const { p, m, inFace, l1, resid: r, gradAbs, gradAt, moved } = this;
+    const { p, m, inFace, l1, resid: r } = this;
+    const b = this.bounds!;
     const { sqNorm: v, eligible, views } = this.cols;
     const slack = this.gradientSlack();
+    b.measure(r, this.moved, slack);
+    const slot = b.snapshot(r);
     let holds = true;
     let checks = 0;
     for (let j = 0; j < p; j++) {
       if (!eligible[j] || inFace[j]) continue;
-      const sv = Math.sqrt(v[j]);
-      if (gradAbs[j] + sv * (moved - gradAt[j] + slack) <= l1) continue;
+      if (b.bound(j) <= l1) {
+        b.rebase(j, slot);
+        continue;
+      }
       const gj = Math.abs((this.kernels ? this.kernels.residualDot(j) : dot(views[j], r, m)) / m);
       checks++;
-      gradAbs[j] = gj;
-      gradAt[j] = moved;
-      if (gj > l1 + slack * sv) {
+      b.set(j, gj, gj, slot);
+      if (gj > l1 + slack * Math.sqrt(v[j])) {
         holds = false;
         this.inStrong[j] = 1;
       }
@@ -725,8 +735,7 @@ export class LinearCd {
     let moved = this.moved;
     const count = full ? p : this.nActive;
     const inStrong = this.inStrong;
-    const gradAbs = this.gradAbs;
-    const gradAt = this.gradAt;
+    const { value: gradAbs, estimate, at: gradAt, epoch: gradEpoch } = this.bounds!;
     const kernels = this.kernels;
     for (let t = 0; t < count; t++) {
       const j = full ? t : this.active[t];
@@ -736,7 +745,9 @@ export class LinearCd {
       const wj = w[j];
       const gj = (kernels ? kernels.residualDot(j) : dot(col, r, m)) * invM;
       gradAbs[j] = Math.abs(gj);
+      estimate[j] = gradAbs[j];
       gradAt[j] = moved;
+      gradEpoch[j] = -1;
       this.work += m;
       const next = softThreshold(gj + vj * wj, l1) / (vj + l2);
       if (next === wj) continue;
@@ -766,17 +777,14 @@ export class LinearCd {
    * check alone would admit.
    */
   private admitViolators(): number {
-    const { m, p, moved, gradAbs, gradAt, candidates } = this;
+    const { m, candidates } = this;
+    const b = this.bounds!;
     const { views, eligible, sqNorm: v } = this.cols;
     const r = this.resid;
     const invM = 1 / m;
-    const slack = this.gradientSlack();
-    let n = 0;
-    for (let j = 0; j < p; j++) {
-      if (!eligible[j] || this.inStrong[j]) continue;
-      if (gradAbs[j] + Math.sqrt(v[j]) * (moved - gradAt[j] + slack) <= this.l1) continue;
-      candidates[n++] = j;
-    }
+    b.measure(r, this.moved, this.gradientSlack());
+    const slot = b.snapshot(r);
+    const n = b.collect(eligible, this.inStrong, this.l1, slot, candidates);
     const screened = this.kernels && n > 0 ? this.kernels.screenDots(candidates, n) : null;
     const error = screened ? screenError(r, m) : null;
     let joined = 0;
@@ -785,14 +793,12 @@ export class LinearCd {
       if (screened && error) {
         const bound = (Math.abs(screened[t]) + error.perNorm * Math.sqrt(m * v[j]) + error.underflow) * invM * (1 + 2 ** -50);
         if (bound <= this.l1) {
-          gradAbs[j] = bound;
-          gradAt[j] = moved;
+          b.set(j, bound, Math.abs(screened[t]) * invM, slot);
           continue;
         }
       }
       const g = Math.abs((this.kernels ? this.kernels.residualDot(j) : dot(views[j], r, m)) * invM);
-      gradAbs[j] = g;
-      gradAt[j] = moved;
+      b.set(j, g, g, slot);
       if (g > this.l1) {
         this.inStrong[j] = 1;
         joined++;
@@ -936,15 +942,30 @@ function onFace(w: Float64Array, inFace: Uint8Array, value: Float64Array, p: num
 }
 
 /**
- * How far an f32 screening dot x̃ᵀr (ColumnKernels.screenDots) can be from the f64 dot of the same column
- * (residualDot), both as computed: rounding each x to f32 moves the sum by at most 2⁻²⁴·Σ|x_i r_i| (plus
- * 2⁻¹⁵⁰ per entry where x underflows), and each computed sum of m products is within γ_(m+1)·Σ|x_i r_i| of
- * its exact value; Σ|x_i r_i| ≤ ‖x‖·‖r‖ and Σ|r_i| ≤ √m·‖r‖ (Cauchy–Schwarz). Doubled margins, and ‖r‖
- * inflated for its own rounding. The error is perNorm·‖x‖ + underflow.
+ * How far a screening dot x̃ᵀr (ColumnKernels.screenDots) can be from the f64 dot of the same column
+ * (residualDot), both as computed. screenDots computes s = x̂ᵀr̂/σ, x̂ and r̂ the f32 roundings of x and of
+ * r·σ (σ = screenScale(r), exact), with f32 products and sums (each lane a chain of ⌊m/16⌋ + 3
+ * operations), finished in f64. With u = 2⁻²⁴:
+ * - rounding x and r·σ to f32 moves the sum by at most 2u·Σ|x_i·σr_i| (plus 2⁻¹⁵⁰ per entry that
+ *   underflows, against |σr_i| < 1 or |x_i|);
+ * - the f32 chains are within (⌊m/16⌋ + 3)·u·Σ|x_i·σr_i| of their exact values (plus 2⁻¹⁵⁰ per product
+ *   that underflows; sums of subnormals are exact), the f64 finish and the f64 dot itself within
+ *   (m + 2)·2⁻⁵³ of theirs;
+ * - Σ|x_i r_i| ≤ ‖x‖·‖r‖, Σ|σr_i| ≤ √m·‖σr‖ (Cauchy–Schwarz); the final 1/σ is exact but for 2⁻¹⁰⁷⁴.
+ * Every margin is doubled, and ‖r‖ inflated for its own rounding. The error is perNorm·‖x‖ + underflow.
+ * Where f32 overflows (|x_i| ≥ 2¹²⁸) the dot is ±∞ or NaN, which no bound clears: such a column is
+ * computed exactly.
  */
 export function screenError(r: Float64Array, m: number): { perNorm: number; underflow: number } {
+  // ‖σr‖ (‖r‖² itself may underflow or overflow; σr's entries are below 1 in magnitude).
+  const sigma = screenScale(r, m);
   let ss = 0;
-  for (let i = 0; i < m; i++) ss += r[i] * r[i];
-  const normR = Math.sqrt(ss) * (1 + (m + 4) * 2 ** -50);
-  return { perNorm: (2 ** -23 + (m + 2) * 2 ** -51) * normR, underflow: 2 ** -148 * Math.sqrt(m) * normR };
+  for (let i = 0; i < m; i++) ss += r[i] * sigma * (r[i] * sigma);
+  const normScaled = Math.sqrt(ss) * (1 + (m + 4) * 2 ** -50);
+  const relative = 2 ** -22 + (Math.floor(m / 16) + 4) * 2 ** -23 + (m + 2) * 2 ** -50;
+  const rootM = Math.sqrt(m);
+  return {
+    perNorm: (relative * normScaled + 2 ** -148 * rootM) / sigma,
+    underflow: (2 ** -148 * (rootM * normScaled + m)) / sigma + 2 ** -1070,
+  };
 }

@@ -137,11 +137,57 @@ export interface KernelHeap {
   tileCenter(tile: number, n: number, p: number, shift: number, inv: number, mu: number, dst: number, m: number, ss: number): void;
   /**
    * reference.screenDots: f64[out + t] = the dot of the f32 column u32[ks + t] (m values at cols + k·stride,
-   * f32 indices) with the m f64 at r, for t < n.
+   * f32 indices) with the m f32 at r (an f32 index), for t < n.
    */
   screenDots(cols: number, stride: number, ks: number, n: number, r: number, m: number, out: number): void;
   /** reference.toF32: the n f64 at src rounded to f32 at dst (an f32 index). */
   toF32(src: number, n: number, dst: number): void;
+  /**
+   * Hands the heap's memory back for a later heap of about its size (see HEAP_POOL_BYTES). Every view of
+   * the heap is then invalid: only its owner, when nothing it returns refers to the heap, may call this.
+   */
+  release(): void;
+}
+
+/**
+ * Released WebAssembly memories kept for the next heaps, up to this many bytes in all. Why: a new
+ * memory's pages are mapped on first touch, one fault (and a zeroed page) per 4 KiB, and its buffer is
+ * garbage afterwards. A CV of 500 × 5,000 builds six 33 MB heaps; faulting in each costs ~12 ms, against
+ * ~3 ms to zero a reused one, and the six no longer churn the garbage collector.
+ */
+const HEAP_POOL_BYTES = 128 * 2 ** 20;
+const HEAP_POOL_ENTRIES = 4;
+
+interface PooledMemory {
+  memory: { buffer: ArrayBuffer };
+  exports: WasmExports;
+  pages: number;
+}
+
+const heapPool: PooledMemory[] = [];
+
+/** A pooled memory of at least `pages` pages and not more than about twice that (the smallest such), taken out of the pool. */
+function takePooled(pages: number): PooledMemory | null {
+  let best = -1;
+  for (let k = 0; k < heapPool.length; k++) {
+    const entry = heapPool[k];
+    if (entry.pages < pages || entry.pages > 2 * pages + 16) continue;
+    if (best < 0 || entry.pages < heapPool[best].pages) best = k;
+  }
+  return best < 0 ? null : heapPool.splice(best, 1)[0];
+}
+
+function poolMemory(entry: PooledMemory): void {
+  if (entry.pages * PAGE > HEAP_POOL_BYTES) return;
+  heapPool.push(entry);
+  let total = heapPool.reduce((sum, e) => sum + e.pages * PAGE, 0);
+  // The oldest go first: the newest is the likeliest to fit the next cell of the same sweep.
+  while (heapPool.length > HEAP_POOL_ENTRIES || total > HEAP_POOL_BYTES) total -= heapPool.shift()!.pages * PAGE;
+}
+
+/** How many released memories are pooled (for tests). */
+export function pooledHeapCount(): number {
+  return heapPool.length;
 }
 
 /**
@@ -170,10 +216,17 @@ export class HeapLayout {
     const bytes = this.f64Count * 8 + (this.u32Count + (this.u32Count & 1)) * 4;
     const wasm = mode === 'auto' && bytes <= MAX_WASM_BYTES ? kernelModule() : null;
     if (wasm) {
+      const pages = Math.max(1, Math.ceil(bytes / PAGE));
+      const pooled = takePooled(pages);
+      if (pooled) {
+        // A new memory reads as zeros, and some heaps rely on that (running sums start there): so does a reused one.
+        new Uint8Array(pooled.memory.buffer, 0, bytes).fill(0);
+        return wasmHeap(pooled, u32Base);
+      }
       try {
-        const memory = new wasm.api.Memory({ initial: Math.max(1, Math.ceil(bytes / PAGE)) });
+        const memory = new wasm.api.Memory({ initial: pages });
         const exports = new wasm.api.Instance(wasm.module, { env: { memory } }).exports as WasmExports;
-        return wasmHeap(new Float64Array(memory.buffer), new Uint32Array(memory.buffer), new Float32Array(memory.buffer), exports, u32Base);
+        return wasmHeap({ memory, exports, pages }, u32Base);
       } catch {
         // Memory refused: the plain heap below is the same size, but an ArrayBuffer may still fit.
       }
@@ -186,13 +239,21 @@ function onlyHeap(src: Float64Array | null): void {
   if (src !== null) throw new Error('the WebAssembly kernels read rows from their own memory only');
 }
 
-function wasmHeap(f64: Float64Array, u32: Uint32Array, f32: Float32Array, ex: WasmExports, u32Base: number): KernelHeap {
+function wasmHeap(entry: PooledMemory, u32Base: number): KernelHeap {
+  const { buffer } = entry.memory;
+  const ex = entry.exports;
+  let released = false;
   return {
-    f64,
-    u32,
-    f32,
+    f64: new Float64Array(buffer),
+    u32: new Uint32Array(buffer),
+    f32: new Float32Array(buffer),
     fast: true,
     u32Base,
+    release: () => {
+      if (released) return;
+      released = true;
+      poolMemory(entry);
+    },
     rowDots: (src, x, n, p, w, out) => (onlyHeap(src), ex.rowDots(x * 8, n, p, w * 8, out * 8)),
     gradRows: (src, x, n, p, q, g) => (onlyHeap(src), ex.gradRows(x * 8, n, p, q * 8, g * 8)),
     affineRows: (src, rows, n, k, b, nb, bias, out) => (onlyHeap(src), ex.affineRows(rows * 4, n, k, b * 8, nb, bias * 8, out * 8)),
@@ -208,7 +269,7 @@ function wasmHeap(f64: Float64Array, u32: Uint32Array, f32: Float32Array, ex: Wa
     tileStats: (tile, n, p, shift, inv, sums, maxAbs) => ex.tileStats(tile * 8, n, p, shift * 8, inv * 8, sums * 8, maxAbs * 8),
     tileSquaredDeviations: (tile, n, p, mean, ss) => ex.tileSqDev(tile * 8, n, p, mean * 8, ss * 8),
     tileCenter: (tile, n, p, shift, inv, mu, dst, m, ss) => ex.tileCenter(tile * 8, n, p, shift * 8, inv * 8, mu * 8, dst * 8, m * 8, ss * 8),
-    screenDots: (cols, stride, ks, n, r, m, out) => ex.screenDots(cols * 4, stride * 4, ks * 4, n, r * 8, m, out * 8),
+    screenDots: (cols, stride, ks, n, r, m, out) => ex.screenDots(cols * 4, stride * 4, ks * 4, n, r * 4, m, out * 8),
     toF32: (src, n, dst) => ex.toF32(src * 8, n, dst * 4),
   };
 }
@@ -223,6 +284,8 @@ function referenceHeap(buffer: ArrayBuffer, u32Base: number): KernelHeap {
     f32,
     fast: false,
     u32Base,
+    // A plain buffer costs no more to allocate than to clear: the garbage collector takes it.
+    release: () => {},
     rowDots: (src, x, n, p, w, out) => reference.rowDots(f64, src ?? f64, x, n, p, w, out),
     gradRows: (src, x, n, p, q, g) => reference.gradRows(f64, src ?? f64, x, n, p, q, g),
     affineRows: (src, rows, n, k, b, nb, bias, out) => reference.affineRows(f64, src ?? f64, u32, rows, n, k, b, nb, bias, out),

@@ -441,35 +441,26 @@ export function columnDot(h: Float64Array, a: number, b: number, m: number, out:
 }
 
 /**
- * screenDots: h[out + t] = Σ_i f32[c + i]·h[r + i] for the n columns k = u32[ks + t], column k at
- * c = cols + k·stride (f32 indices): eight partial sums (i mod 8) combined as
- * ((a0 + a1) + (b0 + b1)) + ((c0 + c1) + (d0 + d1)), then the tail of m mod 8 in order.
+ * screenDots: h[out + t] = Σ_i f32[c + i]·f32[r + i] for the n columns k = u32[ks + t], column k at
+ * c = cols + k·stride (f32 indices): sixteen f32 partial sums (i mod 16) over the first m − m mod 16
+ * entries, combined in f32 as (p_L + p_{4+L}) + (p_{8+L} + p_{12+L}) for each lane L, the four lanes
+ * added in f64 as (l0 + l2) + (l1 + l3), then the tail of m mod 16 in f64 in order. (Math.fround of an
+ * f64 sum or product of two f32 values is the f32 operation's result: f64 holds it exactly or rounds it
+ * harmlessly, 53 ≥ 2·24 + 2.)
  */
 export function screenDots(h: Float64Array, f32: Float32Array, u32: Uint32Array, cols: number, stride: number, ks: number, n: number, r: number, m: number, out: number): void {
-  const m8 = m & ~7;
+  const m16 = m & ~15;
+  const part = new Float64Array(16);
   for (let t = 0; t < n; t++) {
     const c = cols + u32[ks + t] * stride;
-    let a0 = 0;
-    let a1 = 0;
-    let b0 = 0;
-    let b1 = 0;
-    let c0 = 0;
-    let c1 = 0;
-    let d0 = 0;
-    let d1 = 0;
+    part.fill(0);
     let i = 0;
-    for (; i < m8; i += 8) {
-      a0 += f32[c + i] * h[r + i];
-      a1 += f32[c + i + 1] * h[r + i + 1];
-      b0 += f32[c + i + 2] * h[r + i + 2];
-      b1 += f32[c + i + 3] * h[r + i + 3];
-      c0 += f32[c + i + 4] * h[r + i + 4];
-      c1 += f32[c + i + 5] * h[r + i + 5];
-      d0 += f32[c + i + 6] * h[r + i + 6];
-      d1 += f32[c + i + 7] * h[r + i + 7];
+    for (; i < m16; i += 16) {
+      for (let q = 0; q < 16; q++) part[q] = Math.fround(part[q] + Math.fround(f32[c + i + q] * f32[r + i + q]));
     }
-    let s = a0 + a1 + (b0 + b1) + (c0 + c1 + (d0 + d1));
-    for (; i < m; i++) s += f32[c + i] * h[r + i];
+    const lane = [0, 1, 2, 3].map((l) => Math.fround(Math.fround(part[l] + part[4 + l]) + Math.fround(part[8 + l] + part[12 + l])));
+    let s = lane[0] + lane[2] + (lane[1] + lane[3]);
+    for (; i < m; i++) s += f32[c + i] * f32[r + i];
     h[out + t] = s;
   }
 }

@@ -14,6 +14,7 @@ import { HeapLayout, setKernelMode, wasmKernelsAvailable, type KernelHeap } from
 import { RELU_BACKWARD, RELU_FORWARD, TANH_BACKWARD } from '../../../shared/engine/kernels/reference.ts';
 import { kernelModuleBytes } from '../../../shared/engine/kernels/wasm/kernels.ts';
 import { screenError } from '../../../shared/engine/cd/linearCd.ts';
+import { ColumnKernels } from '../../../shared/engine/cd/columns.ts';
 import { dot } from '../../../shared/engine/linalg/gram.ts';
 import { squaredLossAndGradient } from '../../../shared/engine/linear/squaredLoss.ts';
 import { logLossAndGradient } from '../../../shared/engine/logistic/logLoss.ts';
@@ -177,8 +178,8 @@ describe('WebAssembly kernels', () => {
     }
   });
 
-  it('screenDots equals its twin bit for bit (every tail of m mod 8, listed columns in any order) and the plain f32 × f64 sums', () => {
-    for (const m of [1, 3, 7, 8, 9, 15, 16, 17, 400, 501]) {
+  it('screenDots equals its twin bit for bit (every tail of m mod 16, listed columns in any order) and the documented f32 sums', () => {
+    for (const m of [1, 3, 7, 15, 16, 17, 31, 32, 33, 400, 501]) {
       const p = 6;
       const data = randoms(rng, m * p);
       const r = randoms(rng, m);
@@ -186,25 +187,38 @@ describe('WebAssembly kernels', () => {
       const run = (fast: boolean): Float64Array => {
         const layout = new HeapLayout();
         const cols = layout.f64(Math.ceil((m * p) / 2));
-        const rt = layout.f64(m);
+        const rt = layout.f64(Math.ceil(m / 2));
         const out = layout.f64(list.length);
         const ks = layout.u32(list.length);
         const heap = heapWith(layout, fast);
         heap.f32.set(data, 2 * cols);
-        heap.f64.set(r, rt);
+        heap.f32.set(r, 2 * rt);
         heap.u32.set(list, heap.u32Base + ks);
-        heap.screenDots(2 * cols, m, heap.u32Base + ks, list.length, rt, m, out);
+        heap.screenDots(2 * cols, m, heap.u32Base + ks, list.length, 2 * rt, m, out);
         return heap.f64.slice(out, out + list.length);
       };
       const [fast, slow] = onBothPaths(run);
       expectSameBits(fast, slow, `screenDots m=${m}`);
-      const f32 = Float32Array.from(data);
+      // The documented order, written with a Float32Array for every f32 operation (not Math.fround).
+      const x32 = Float32Array.from(data);
+      const r32 = Float32Array.from(r);
       const plain = list.map((k) => {
-        const part = new Float64Array(8);
-        const m8 = m & ~7;
-        for (let i = 0; i < m8; i++) part[i % 8] += f32[k * m + i] * r[i];
-        let sum = part[0] + part[1] + (part[2] + part[3]) + (part[4] + part[5] + (part[6] + part[7]));
-        for (let i = m8; i < m; i++) sum += f32[k * m + i] * r[i];
+        const part = new Float32Array(16);
+        const product = new Float32Array(1);
+        const m16 = m & ~15;
+        for (let i = 0; i < m16; i++) {
+          product[0] = x32[k * m + i] * r32[i];
+          part[i % 16] += product[0];
+        }
+        const lane = new Float32Array(4);
+        const pair = new Float32Array(2);
+        for (let l = 0; l < 4; l++) {
+          pair[0] = part[l] + part[4 + l];
+          pair[1] = part[8 + l] + part[12 + l];
+          lane[l] = pair[0] + pair[1];
+        }
+        let sum = lane[0] + lane[2] + (lane[1] + lane[3]);
+        for (let i = m16; i < m; i++) sum += x32[k * m + i] * r32[i];
         return sum;
       });
       expectSameBits(slow, plain, `screenDots = its documented order, m=${m}`);
@@ -232,32 +246,40 @@ describe('WebAssembly kernels', () => {
     }
   });
 
-  it("screenDots stays within linearCd's screenError of the f64 dot, on columns of every scale (tiny ones underflow f32)", () => {
+  it("ColumnKernels.screenDots stays within linearCd's screenError of residualDot, for columns and residuals of every scale", () => {
+    // Column scales include ones that underflow f32 (1e-40, 1e-44, 3e-39) and one that overflows it (1e39:
+    // its screening dot is then not finite, which no bound clears, so the check computes it exactly).
+    const scales = [1, 1e-3, 1e6, 1e30, 1e-40, 1e-44, 3e-39, 1e39];
     for (const m of [5, 64, 400, 1999]) {
-      const scales = [1, 1e-3, 1e6, 1e30, 1e-40, 1e-44, 3e-39];
-      const p = scales.length;
-      const data = new Float64Array(m * p);
-      scales.forEach((scale, k) => {
-        for (let i = 0; i < m; i++) data[k * m + i] = rng.normal() * scale * (i % 5 === 0 ? 1 + 1 / 3 : 1);
-      });
-      const r = randoms(rng, m).map((v, i) => (i % 7 === 0 ? v * 1e8 : v));
-      const layout = new HeapLayout();
-      const cols = layout.f64(Math.ceil((m * p) / 2));
-      const rt = layout.f64(m);
-      const out = layout.f64(p);
-      const ks = layout.u32(p);
-      const heap = layout.create();
-      heap.f32.set(data, 2 * cols);
-      heap.f64.set(r, rt);
-      heap.u32.set(Array.from({ length: p }, (_, k) => k), heap.u32Base + ks);
-      heap.screenDots(2 * cols, m, heap.u32Base + ks, p, rt, m, out);
-      const error = screenError(r, m);
-      for (let k = 0; k < p; k++) {
-        const column = data.subarray(k * m, (k + 1) * m);
-        const exact = dot(column, r, m);
-        const norm = Math.sqrt(column.reduce((s, v) => s + v * v, 0));
-        const gap = Math.abs(heap.f64[out + k] - exact);
-        expect(gap, `m=${m} scale ${scales[k]}`).toBeLessThanOrEqual(error.perNorm * norm + error.underflow);
+      for (const rScale of [1, 1e-200, 1e200, 1e-310]) {
+        const p = 504; // naive mode (p > 500), where the columns have their f32 copy
+        const layout = new HeapLayout();
+        const regions = ColumnKernels.plan(layout, m, p);
+        const heap = layout.create();
+        for (let k = 0; k < p; k++) {
+          const scale = scales[k % scales.length];
+          for (let i = 0; i < m; i++) heap.f64[regions.xcol + k * m + i] = rng.normal() * scale * (i % 5 === 0 ? 1 + 1 / 3 : 1);
+        }
+        const kernels = new ColumnKernels(heap, m, p, regions);
+        const r = kernels.claimResidual()!;
+        for (let i = 0; i < m; i++) r[i] = rng.normal() * rScale * (i % 7 === 0 ? 1e8 : 1);
+        const all = Int32Array.from({ length: p }, (_, k) => k);
+        const screened = Float64Array.from(kernels.screenDots(all, p)!);
+        const error = screenError(r, m);
+        let finite = 0;
+        for (let k = 0; k < p; k++) {
+          const column = heap.f64.subarray(regions.xcol + k * m, regions.xcol + (k + 1) * m);
+          const norm = Math.sqrt(column.reduce((s, v) => s + v * v, 0));
+          const exact = kernels.residualDot(k);
+          if (!Number.isFinite(screened[k])) {
+            // The residual is scaled below 1 first, so only a column beyond f32's range overflows.
+            expect(scales[k % scales.length], `only f32 overflow makes a dot non-finite (m=${m}, column ${k})`).toBeGreaterThan(3.4e38);
+            continue;
+          }
+          finite++;
+          expect(Math.abs(screened[k] - exact), `m=${m} r scale ${rScale} column scale ${scales[k % scales.length]}`).toBeLessThanOrEqual(error.perNorm * norm + error.underflow);
+        }
+        expect(finite).toBeGreaterThan(p / 2);
       }
     }
   });

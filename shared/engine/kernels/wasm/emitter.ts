@@ -196,6 +196,19 @@ export class FunctionBuilder {
     uleb(offset, this.code);
     return this;
   }
+  /** f32x4.add and f32x4.mul: lane-wise, each lane rounded to f32 (IEEE, subnormals kept). */
+  v32add(): this {
+    return this.simd(0xe4);
+  }
+  v32mul(): this {
+    return this.simd(0xe6);
+  }
+  /** i8x16.shuffle of the two vectors on the stack taking the first one's bytes 8–15 twice: its f32 lanes 2, 3 moved to 0, 1. */
+  vhighToLow(): this {
+    this.simd(0x0d);
+    for (let rep = 0; rep < 2; rep++) for (let b = 8; b < 16; b++) this.code.push(b);
+    return this;
+  }
   /** v128.load64_zero: the 8 bytes at the address in the low half (two f32 lanes), zeros above. */
   vloadLow64(offset = 0): this {
     this.simd(0x5d).code.push(2);

@@ -550,13 +550,16 @@ export function columnDot(name = 'columnDot'): FunctionBuilder {
 
 /**
  * screenDots(cols, stride, ks, n, r, m, out): out[t] = Σ_i c_i·r_i for the n columns listed at ks (u32),
- * column k being the m f32 values at cols + k·stride bytes and r the m f64 at r. The screening dots of
- * coordinate descent's KKT check (cd/columns.ts): an f32 copy of the columns is half the bytes of the
- * f64 ones, and reading the columns is the whole cost. Each f32 is widened exactly and every product and
- * sum is f64, so the result is within a known bound of the f64 dot (cd/linearCd.ts admitViolators).
- * Eight partial sums a0…d1 (i mod 8: the lanes of four vector accumulators, enough independent adds to
- * hide the add latency), combined as ((a0 + a1) + (b0 + b1)) + ((c0 + c1) + (d0 + d1)), then the tail
- * of m mod 8 in order: reference.screenDots, operation for operation.
+ * column k being the m f32 values at cols + k·stride bytes and r the m f32 at r. The screening dots of
+ * coordinate descent's KKT check (cd/columns.ts), which only has to clear columns far from violating it:
+ * f32 columns are half the bytes of f64 ones, and f32x4 arithmetic does four products and sums per
+ * instruction where widening each f32 to f64 did two (that kernel ran at ~4.1 G multiply-adds/s here,
+ * even on columns in L2, so arithmetic, not memory, was its limit). The result is within a known bound
+ * of the f64 dot (cd/linearCd.ts screenError). Sixteen f32 partial sums (i mod 16: the lanes of four
+ * vector accumulators, enough independent adds to hide the add latency) over the first m − m mod 16
+ * entries, combined lane-wise in f32 as (a + b) + (c + d), the four lanes then widened and added in f64
+ * as (l0 + l2) + (l1 + l3), and the tail of m mod 16 added in f64 in order (f32 × f32 is exact in f64):
+ * reference.screenDots, operation for operation.
  */
 function screenDots(): FunctionBuilder {
   const f = new FunctionBuilder('screenDots', [I32, I32, I32, I32, I32, I32, I32]);
@@ -566,31 +569,33 @@ function screenDots(): FunctionBuilder {
   const op = f.local(I32);
   const cp = f.local(I32);
   const rp = f.local(I32);
-  const end8 = f.local(I32);
+  const end16 = f.local(I32);
   const end = f.local(I32);
   const acc = locals(f, 4, V128);
+  const comb = f.local(V128);
+  const wide = f.local(V128);
   const s = f.local(F64);
   f.get(ks).get(n).i32(2).shl().add().set(ksEnd);
   f.get(ks).set(kp);
   f.get(out).set(op);
   f.forEach(kp, 4, ksEnd, () => {
     f.get(cols).get(kp).iload().get(stride).mul().add().set(cp);
-    f.get(cp).get(m).i32(-8).and().i32(2).shl().add().set(end8);
+    f.get(cp).get(m).i32(-16).and().i32(2).shl().add().set(end16);
     f.get(cp).get(m).i32(2).shl().add().set(end);
     f.get(r).set(rp);
     for (const v of acc) f.f64x2(0).set(v);
-    f.forEach(cp, 32, end8, () => {
+    f.forEach(cp, 64, end16, () => {
       for (let q = 0; q < 4; q++) {
-        f.get(acc[q]).get(cp).vloadLow64(8 * q).vpromoteLow().get(rp).vload(16 * q).vmul().vadd().set(acc[q]);
+        f.get(acc[q]).get(cp).vload(16 * q).get(rp).vload(16 * q).v32mul().v32add().set(acc[q]);
       }
       f.inc(rp, 64);
     });
-    f.get(acc[0]).lane(0).get(acc[0]).lane(1).fadd().get(acc[1]).lane(0).get(acc[1]).lane(1).fadd().fadd();
-    f.get(acc[2]).lane(0).get(acc[2]).lane(1).fadd().get(acc[3]).lane(0).get(acc[3]).lane(1).fadd().fadd();
-    f.fadd().set(s);
+    f.get(acc[0]).get(acc[1]).v32add().get(acc[2]).get(acc[3]).v32add().v32add().set(comb);
+    f.get(comb).vpromoteLow().get(comb).get(comb).vhighToLow().vpromoteLow().vadd().set(wide);
+    f.get(wide).lane(0).get(wide).lane(1).fadd().set(s);
     f.forEach(cp, 4, end, () => {
-      f.get(s).get(cp).f32loadAsF64().get(rp).fload().fmul().fadd().set(s);
-      f.inc(rp, 8);
+      f.get(s).get(cp).f32loadAsF64().get(rp).f32loadAsF64().fmul().fadd().set(s);
+      f.inc(rp, 4);
     });
     f.get(op).get(s).fstore();
     f.inc(op, 8);
