@@ -113,7 +113,7 @@ export function cvLambdaGrid(design: Design, options: CvPathOptions, moments: Fo
 /** The path on all the data: the coefficient path, the nonzero counts, and the refits' source. */
 export function fullPathCell(design: Design, lambdas: ArrayLike<number>, options: CvPathOptions, moments?: FoldMoments): FullPathResult {
   const stats = moments?.cellStatistics(-1, options.fitIntercept, options.standardize);
-  const path = moments && stats?.reliable ? fitPathFromMoments(moments, -1, options, Array.from(lambdas), stats) : fitPath(design, options, Array.from(lambdas));
+  const path = moments && stats?.reliable ? fitPathFromMoments(moments, -1, options, Array.from(lambdas), stats) : fitPath(design, { ...options, objectives: false }, Array.from(lambdas));
   const coefs = new Float64Array(path.length * design.p);
   path.forEach((point, l) => coefs.set(point.coef, l * design.p));
   return {
@@ -151,7 +151,7 @@ export function cvCell(
   const train = subsetRows(design, (i) => folds[i] !== fold);
   const test = subsetRows(design, (i) => folds[i] === fold);
   if (test.m === 0) throw new RidgelineError('BAD_DATA', `fold ${fold} holds no rows`);
-  const path = fitPath(train, options, Array.from(lambdas));
+  const path = fitPath(train, { ...options, objectives: false }, Array.from(lambdas));
   return cellResult(fold, test.m, pathErrors(test, path, options.model, measure), path);
 }
 

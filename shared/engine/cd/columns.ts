@@ -1,5 +1,6 @@
 import { validateDesign, type ColumnScaling } from '../design.ts';
 import { HeapLayout, type KernelHeap } from '../kernels/heap.ts';
+import { SCREEN_ORDER } from '../kernels/reference.ts';
 import type { Design } from '../types.ts';
 
 /**
@@ -40,8 +41,8 @@ interface ColumnRegions {
   ks: number;
   outA: number;
   outB: number;
-  /** The f32 copies of the columns and of the residual (f64 regions read as f32) and screenDots' output; −1 below naive mode. */
-  cols32: number;
+  /** The bf16 copy of the columns and the f32 one of the residual (f64 regions read as u16, f32) and screenDots' output; −1 below naive mode. */
+  colsBf16: number;
   resid32: number;
   screenOut: number;
 }
@@ -62,10 +63,10 @@ export class ColumnKernels {
   private readonly outA: number;
   private readonly outB: number;
   private residClaimed = false;
-  private readonly cols32At: number;
+  private readonly colsBf16At: number;
   private readonly resid32At: number;
   private readonly screenOut: number;
-  private cols32Filled = false;
+  private colsBf16Filled = false;
 
   constructor(
     private readonly heap: KernelHeap,
@@ -78,7 +79,7 @@ export class ColumnKernels {
     this.ks = heap.u32Base + regions.ks;
     this.outA = regions.outA;
     this.outB = regions.outB;
-    this.cols32At = regions.cols32;
+    this.colsBf16At = regions.colsBf16;
     this.resid32At = regions.resid32;
     this.screenOut = regions.screenOut;
   }
@@ -92,7 +93,7 @@ export class ColumnKernels {
       outA: layout.f64(Math.max(p, 1)),
       outB: layout.f64(p),
       ks: layout.u32(p + 3),
-      cols32: naive ? layout.f64(Math.ceil((m * p) / 2)) : -1,
+      colsBf16: naive ? layout.f64(Math.ceil((m * p) / 4)) : -1,
       resid32: naive ? layout.f64(Math.ceil(m / 2)) : -1,
       screenOut: naive ? layout.f64(p) : -1,
     };
@@ -131,28 +132,37 @@ export class ColumnKernels {
     return this.heap.f64[this.outA];
   }
 
+  /** x̃_aᵀx̃_b in linalg/gram.ts's dot order (the same bits as dot()). */
+  pairDot(a: number, b: number): number {
+    this.heap.columnDot(this.xcolAt + a * this.m, this.xcolAt + b * this.m, this.m, this.outA);
+    return this.heap.f64[this.outA];
+  }
+
   /**
-   * x̃_kᵀr for the claimed residual r and the n columns listed in ks, from f32 copies of the columns (made
-   * at the first call: naive mode's columns never change) and of r·σ (σ = screenScale(r), a power of 2
-   * that keeps r's f32 copy from overflowing), in f32 arithmetic: within screenError's bound of
+   * x̃_kᵀr for the claimed residual r and the n columns listed in ks, from a bf16 copy of the columns (made
+   * at the first call: naive mode's columns never change) and an f32 one of r·σ (σ = screenScale(r), a
+   * power of 2 that keeps r's copy from overflowing), in f32 arithmetic: within screenError's bound of
    * residualDot's value. Null where the heap has no room for the copies (covariance mode).
    */
   screenDots(ks: Int32Array, n: number): Float64Array | null {
-    if (this.cols32At < 0) return null;
+    if (this.colsBf16At < 0) return null;
     const { heap, m } = this;
-    if (!this.cols32Filled) {
-      heap.toF32(this.xcolAt, m * this.p, 2 * this.cols32At);
-      this.cols32Filled = true;
+    if (!this.colsBf16Filled) {
+      heap.toBf16(this.xcolAt, m * this.p, 4 * this.colsBf16At);
+      this.colsBf16Filled = true;
     }
     const f64 = heap.f64;
     const f32 = heap.f32;
     const r = this.residAt;
     const r32 = 2 * this.resid32At;
     const sigma = screenScale(f64.subarray(r, r + m), m);
-    for (let i = 0; i < m; i++) f32[r32 + i] = f64[r + i] * sigma;
+    // In screenDots' order within each block of 16 (SCREEN_ORDER), in order after.
+    const m16 = m & ~15;
+    for (let i = 0; i < m16; i += 16) for (let j = 0; j < 16; j++) f32[r32 + i + j] = f64[r + i + SCREEN_ORDER[j]] * sigma;
+    for (let i = m16; i < m; i++) f32[r32 + i] = f64[r + i] * sigma;
     const u32 = heap.u32;
     for (let t = 0; t < n; t++) u32[this.ks + t] = ks[t];
-    heap.screenDots(2 * this.cols32At, m, this.ks, n, r32, m, this.screenOut);
+    heap.screenDots(4 * this.colsBf16At, m, this.ks, n, r32, m, this.screenOut);
     const out = f64.subarray(this.screenOut, this.screenOut + n);
     const unscale = 1 / sigma;
     for (let t = 0; t < n; t++) out[t] *= unscale;

@@ -29,8 +29,9 @@ export class GradientBounds {
   /** √v_j. */
   private readonly root: Float64Array;
   private readonly snaps: Float64Array[] = [];
-  /** ‖r − snapshot‖/√m, rounded up, for the r of the last measure(). */
+  /** ‖r − snapshot‖/√m, rounded up, for the r of the last measure(); NaN until a column asks (distanceTo). */
   private readonly dist = new Float64Array(SNAPSHOTS);
+  private r: Float64Array = new Float64Array(0);
   private nextSlot = 0;
   private moved = 0;
   private slack = 0;
@@ -48,30 +49,38 @@ export class GradientBounds {
   }
 
   /**
-   * Measures r's distance to every snapshot; bound() then answers for this r, `moved` (the caller's sum of
-   * step lengths) and `slack` (the rounding allowance of a computed g_j, per unit of √v_j).
+   * Takes r as the point bound() answers for, with `moved` (the caller's sum of step lengths) and `slack`
+   * (the rounding allowance of a computed g_j, per unit of √v_j). Its distances to the snapshots are
+   * measured when a column first needs one: most columns refer to a few recent snapshots.
    */
   measure(r: Float64Array, moved: number, slack: number): void {
-    const { m } = this;
+    this.r = r;
     this.moved = moved;
     this.slack = slack;
-    // A computed sum of m squares is within (m + 2)·2⁻⁵³ of its exact value (relative); doubled, and the root halves it.
-    const up = 1 + (m + 4) * 2 ** -52;
-    for (let s = 0; s < this.snaps.length; s++) {
-      const snap = this.snaps[s];
-      let ss = 0;
-      for (let i = 0; i < m; i++) {
-        const d = r[i] - snap[i];
-        ss += d * d;
-      }
-      this.dist[s] = Math.sqrt(ss / m) * up;
+    this.dist.fill(Number.NaN);
+  }
+
+  /** ‖r − snapshot s‖/√m for the measured r, rounded up. */
+  private distanceTo(s: number): number {
+    const { m, r } = this;
+    const snap = this.snaps[s];
+    let ss = 0;
+    for (let i = 0; i < m; i++) {
+      const d = r[i] - snap[i];
+      ss += d * d;
     }
+    // A computed sum of m squares is within (m + 2)·2⁻⁵³ of its exact value (relative); doubled, and the root halves it.
+    const d = Math.sqrt(ss / m) * (1 + (m + 4) * 2 ** -52);
+    this.dist[s] = d;
+    return d;
   }
 
   /** An upper bound on |g_j| at the measured r. */
   bound(j: number): number {
     const e = this.epoch[j];
-    return this.value[j] + this.root[j] * ((e < 0 ? this.moved - this.at[j] : this.dist[e]) + this.slack);
+    let d = e < 0 ? this.moved - this.at[j] : this.dist[e];
+    if (d !== d) d = this.distanceTo(e);
+    return this.value[j] + this.root[j] * (d + this.slack);
   }
 
   /**
@@ -104,7 +113,9 @@ export class GradientBounds {
     for (let j = 0; j < p; j++) {
       if (!eligible[j] || inStrong[j]) continue;
       const e = epoch[j];
-      const bound = value[j] + root[j] * ((e < 0 ? moved - at[j] : dist[e]) + slack);
+      let d = e < 0 ? moved - at[j] : dist[e];
+      if (d !== d) d = this.distanceTo(e);
+      const bound = value[j] + root[j] * (d + slack);
       if (bound > l1) out[n++] = j;
       else if (e < 0) {
         value[j] = bound;

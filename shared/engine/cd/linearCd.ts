@@ -113,6 +113,7 @@ export class LinearCd {
   private readonly inStrong: Uint8Array;
   /** Naive mode: the columns a KKT check could not clear by their bound, computed from their rows. */
   private readonly candidates: Int32Array;
+  private readonly candidateGrad: Float64Array;
   /** Naive mode: |g_j| as last computed, or an upper bound, and how far r may have moved since (gradientBounds.ts). */
   private readonly bounds: GradientBounds | null;
   private screenFrom = 0;
@@ -216,6 +217,7 @@ export class LinearCd {
     this.isActive = new Uint8Array(p);
     this.inStrong = new Uint8Array(this.covariance ? 0 : p);
     this.candidates = new Int32Array(this.covariance ? 0 : p);
+    this.candidateGrad = new Float64Array(this.covariance ? 0 : p);
     this.bounds = this.covariance ? null : new GradientBounds(m, p, this.cols.sqNorm);
     this.factor = new FaceFactor(p);
     this.inFace = new Uint8Array(p);
@@ -563,10 +565,9 @@ export class LinearCd {
       this.exactGradient();
       return 0;
     }
-    residualOf(this.yc, this.cols.views, w, m, p, r);
-    const distance = Math.sqrt(squaredDistance(r, resid, m) / m);
-    resid.set(r);
-    this.negGradStale = true;
+    r.set(resid);
+    this.recomputeResidual();
+    const distance = Math.sqrt(squaredDistance(resid, r, m) / m);
     this.moved += distance;
     return distance;
   }
@@ -596,35 +597,30 @@ export class LinearCd {
    * leaves the verdict to the next full pass and its check of the screened-out columns.)
    */
   private faceKktHoldsFromRows(): boolean {
-    const { p, m, inFace, l1, resid: r } = this;
+    const { l1, resid: r, candidates, candidateGrad } = this;
     const b = this.bounds!;
-    const { sqNorm: v, eligible, views } = this.cols;
+    const { sqNorm: v, eligible } = this.cols;
     const slack = this.gradientSlack();
     b.measure(r, this.moved, slack);
     const slot = b.snapshot(r);
+    const computed = this.resolveCandidates(b.collect(eligible, this.inFace, l1, slot, candidates), slot);
     let holds = true;
-    let checks = 0;
-    for (let j = 0; j < p; j++) {
-      if (!eligible[j] || inFace[j]) continue;
-      if (b.bound(j) <= l1) {
-        b.rebase(j, slot);
-        continue;
-      }
-      const gj = Math.abs((this.kernels ? this.kernels.residualDot(j) : dot(views[j], r, m)) / m);
-      checks++;
-      b.set(j, gj, gj, slot);
-      if (gj > l1 + slack * Math.sqrt(v[j])) {
+    for (let t = 0; t < computed; t++) {
+      const j = candidates[t];
+      if (candidateGrad[t] > l1 + slack * Math.sqrt(v[j])) {
         holds = false;
         this.inStrong[j] = 1;
       }
     }
-    this.lastChecks = checks;
+    this.lastChecks = computed;
     return holds;
   }
 
+
   /** G_ab = (1/m)x̃_aᵀx̃_b: from the Gram store in covariance mode (b has a column there), from the rows in naive mode. */
   private gramEntry(a: number, b: number): number {
-    return this.covariance ? this.gram[this.slot[b] * this.p + a] : dot(this.cols.views[a], this.cols.views[b], this.m) / this.m;
+    if (this.covariance) return this.gram[this.slot[b] * this.p + a];
+    return (this.kernels ? this.kernels.pairDot(a, b) : dot(this.cols.views[a], this.cols.views[b], this.m)) / this.m;
   }
 
   /**
@@ -777,17 +773,38 @@ export class LinearCd {
    * check alone would admit.
    */
   private admitViolators(): number {
-    const { m, candidates } = this;
+    const { candidates, candidateGrad } = this;
     const b = this.bounds!;
-    const { views, eligible, sqNorm: v } = this.cols;
     const r = this.resid;
-    const invM = 1 / m;
     b.measure(r, this.moved, this.gradientSlack());
     const slot = b.snapshot(r);
-    const n = b.collect(eligible, this.inStrong, this.l1, slot, candidates);
+    const computed = this.resolveCandidates(b.collect(this.cols.eligible, this.inStrong, this.l1, slot, candidates), slot);
+    let joined = 0;
+    for (let t = 0; t < computed; t++) {
+      if (candidateGrad[t] > this.l1) {
+        this.inStrong[candidates[t]] = 1;
+        joined++;
+      }
+    }
+    return joined;
+  }
+
+  /**
+   * The first n columns of `candidates`, at the current r (snapshot `slot`): each is screened on the
+   * columns' bf16 copy (ColumnKernels.screenDots), and one whose screened value plus its error bound
+   * (screenError) clears λα keeps that bound; the others are computed exactly, moved to the front of
+   * `candidates` with their |g_j| in `candidateGrad`. Returns how many were computed. So a check finds
+   * exactly the violators that computing every candidate in f64 would.
+   */
+  private resolveCandidates(n: number, slot: number): number {
+    const { m, candidates, candidateGrad } = this;
+    const b = this.bounds!;
+    const r = this.resid;
+    const { views, sqNorm: v } = this.cols;
+    const invM = 1 / m;
     const screened = this.kernels && n > 0 ? this.kernels.screenDots(candidates, n) : null;
     const error = screened ? screenError(r, m) : null;
-    let joined = 0;
+    let computed = 0;
     for (let t = 0; t < n; t++) {
       const j = candidates[t];
       if (screened && error) {
@@ -799,13 +816,12 @@ export class LinearCd {
       }
       const g = Math.abs((this.kernels ? this.kernels.residualDot(j) : dot(views[j], r, m)) * invM);
       b.set(j, g, g, slot);
-      if (g > this.l1) {
-        this.inStrong[j] = 1;
-        joined++;
-      }
+      candidates[computed] = j;
+      candidateGrad[computed++] = g;
     }
-    return joined;
+    return computed;
   }
+
 
   private markActive(j: number): void {
     this.isActive[j] = 1;
@@ -925,17 +941,6 @@ function squaredDistance(a: Float64Array, b: Float64Array, m: number): number {
   return s;
 }
 
-/** out = yc − Σ_j w_j·x̃_j over the nonzero w_j (recomputeResidual's sums, into `out`). */
-function residualOf(yc: Float64Array, views: Float64Array[], w: Float64Array, m: number, p: number, out: Float64Array): void {
-  out.set(yc);
-  for (let j = 0; j < p; j++) {
-    const wj = w[j];
-    if (wj === 0) continue;
-    const col = views[j];
-    for (let i = 0; i < m; i++) out[i] -= col[i] * wj;
-  }
-}
-
 /** w_j ← value_j on the face, 0 off it. */
 function onFace(w: Float64Array, inFace: Uint8Array, value: Float64Array, p: number): void {
   for (let j = 0; j < p; j++) w[j] = inFace[j] ? value[j] : 0;
@@ -943,17 +948,18 @@ function onFace(w: Float64Array, inFace: Uint8Array, value: Float64Array, p: num
 
 /**
  * How far a screening dot x̃ᵀr (ColumnKernels.screenDots) can be from the f64 dot of the same column
- * (residualDot), both as computed. screenDots computes s = x̂ᵀr̂/σ, x̂ and r̂ the f32 roundings of x and of
- * r·σ (σ = screenScale(r), exact), with f32 products and sums (each lane a chain of ⌊m/16⌋ + 3
- * operations), finished in f64. With u = 2⁻²⁴:
- * - rounding x and r·σ to f32 moves the sum by at most 2u·Σ|x_i·σr_i| (plus 2⁻¹⁵⁰ per entry that
- *   underflows, against |σr_i| < 1 or |x_i|);
+ * (residualDot), both as computed. screenDots computes s = x̂ᵀr̂/σ, x̂ the bf16 rounding of x (through
+ * f32) and r̂ the f32 rounding of r·σ (σ = screenScale(r), exact), with f32 products and sums (each lane a
+ * chain of ⌊m/16⌋ + 3 operations), finished in f64. With u = 2⁻²⁴:
+ * - rounding x to bf16 moves the sum by at most (2⁻⁸ + u)·Σ|x_i·σr_i| (plus 2⁻¹³⁴ per entry that
+ *   underflows, against |σr_i| < 1), and rounding r·σ to f32 by u·Σ|x_i·σr_i| (plus 2⁻¹⁵⁰·|x_i|);
  * - the f32 chains are within (⌊m/16⌋ + 3)·u·Σ|x_i·σr_i| of their exact values (plus 2⁻¹⁵⁰ per product
  *   that underflows; sums of subnormals are exact), the f64 finish and the f64 dot itself within
  *   (m + 2)·2⁻⁵³ of theirs;
- * - Σ|x_i r_i| ≤ ‖x‖·‖r‖, Σ|σr_i| ≤ √m·‖σr‖ (Cauchy–Schwarz); the final 1/σ is exact but for 2⁻¹⁰⁷⁴.
+ * - Σ|x_i r_i| ≤ ‖x‖·‖r‖, Σ|σr_i| ≤ √m·‖σr‖, Σ|x_i| ≤ √m·‖x‖ (Cauchy–Schwarz); the final 1/σ is exact
+ *   but for 2⁻¹⁰⁷⁴.
  * Every margin is doubled, and ‖r‖ inflated for its own rounding. The error is perNorm·‖x‖ + underflow.
- * Where f32 overflows (|x_i| ≥ 2¹²⁸) the dot is ±∞ or NaN, which no bound clears: such a column is
+ * Where bf16 overflows (|x_i| ≥ 2¹²⁸) the dot is ±∞ or NaN, which no bound clears: such a column is
  * computed exactly.
  */
 export function screenError(r: Float64Array, m: number): { perNorm: number; underflow: number } {
@@ -962,10 +968,10 @@ export function screenError(r: Float64Array, m: number): { perNorm: number; unde
   let ss = 0;
   for (let i = 0; i < m; i++) ss += r[i] * sigma * (r[i] * sigma);
   const normScaled = Math.sqrt(ss) * (1 + (m + 4) * 2 ** -50);
-  const relative = 2 ** -22 + (Math.floor(m / 16) + 4) * 2 ** -23 + (m + 2) * 2 ** -50;
+  const relative = 2 ** -7 + 2 ** -21 + (Math.floor(m / 16) + 4) * 2 ** -23 + (m + 2) * 2 ** -50;
   const rootM = Math.sqrt(m);
   return {
     perNorm: (relative * normScaled + 2 ** -148 * rootM) / sigma,
-    underflow: (2 ** -148 * (rootM * normScaled + m)) / sigma + 2 ** -1070,
+    underflow: (2 ** -132 * rootM * normScaled + 2 ** -148 * m) / sigma + 2 ** -1070,
   };
 }

@@ -68,7 +68,7 @@ interface WasmExports {
   tileSqDev(tile: number, n: number, p: number, mean: number, ss: number): void;
   tileCenter(tile: number, n: number, p: number, shift: number, inv: number, mu: number, dst: number, colBytes: number, ss: number): void;
   screenDots(cols: number, stride: number, ks: number, n: number, r: number, m: number, out: number): void;
-  toF32(src: number, n: number, dst: number): void;
+  toBf16(src: number, n: number, dst: number): void;
 }
 
 /** The parts of the WebAssembly global used here (declared locally: shared/ compiles without DOM or Node types). */
@@ -106,8 +106,10 @@ export function wasmKernelsAvailable(): boolean {
 export interface KernelHeap {
   readonly f64: Float64Array;
   readonly u32: Uint32Array;
-  /** The buffer as f32 (f32 index = 2 × f64 index), for the f32 column copies of screenDots. */
+  /** The buffer as f32 (f32 index = 2 × f64 index), for screenDots' residual. */
   readonly f32: Float32Array;
+  /** The buffer as u16 (u16 index = 4 × f64 index), for screenDots' bf16 columns. */
+  readonly u16: Uint16Array;
   /** true when the WebAssembly kernels run. */
   readonly fast: boolean;
   /** Where the planned u32 regions start in `u32`. */
@@ -136,12 +138,12 @@ export interface KernelHeap {
   /** reference.tileCenter: (x − shift)·inv − mu written column-major at dst (columns of length m), Σ of its squares. */
   tileCenter(tile: number, n: number, p: number, shift: number, inv: number, mu: number, dst: number, m: number, ss: number): void;
   /**
-   * reference.screenDots: f64[out + t] = the dot of the f32 column u32[ks + t] (m values at cols + k·stride,
-   * f32 indices) with the m f32 at r (an f32 index), for t < n.
+   * reference.screenDots: f64[out + t] = the dot of the bf16 column u32[ks + t] (m values at cols + k·stride,
+   * u16 indices) with the m f32 at r (an f32 index), for t < n.
    */
   screenDots(cols: number, stride: number, ks: number, n: number, r: number, m: number, out: number): void;
-  /** reference.toF32: the n f64 at src rounded to f32 at dst (an f32 index). */
-  toF32(src: number, n: number, dst: number): void;
+  /** reference.toBf16: the n f64 at src rounded to bf16 at dst (a u16 index). */
+  toBf16(src: number, n: number, dst: number): void;
   /**
    * Hands the heap's memory back for a later heap of about its size (see HEAP_POOL_BYTES). Every view of
    * the heap is then invalid: only its owner, when nothing it returns refers to the heap, may call this.
@@ -243,10 +245,13 @@ function wasmHeap(entry: PooledMemory, u32Base: number): KernelHeap {
   const { buffer } = entry.memory;
   const ex = entry.exports;
   let released = false;
+  const f64 = new Float64Array(buffer);
+  const u16 = new Uint16Array(buffer);
   return {
-    f64: new Float64Array(buffer),
+    f64,
     u32: new Uint32Array(buffer),
     f32: new Float32Array(buffer),
+    u16,
     fast: true,
     u32Base,
     release: () => {
@@ -269,8 +274,13 @@ function wasmHeap(entry: PooledMemory, u32Base: number): KernelHeap {
     tileStats: (tile, n, p, shift, inv, sums, maxAbs) => ex.tileStats(tile * 8, n, p, shift * 8, inv * 8, sums * 8, maxAbs * 8),
     tileSquaredDeviations: (tile, n, p, mean, ss) => ex.tileSqDev(tile * 8, n, p, mean * 8, ss * 8),
     tileCenter: (tile, n, p, shift, inv, mu, dst, m, ss) => ex.tileCenter(tile * 8, n, p, shift * 8, inv * 8, mu * 8, dst * 8, m * 8, ss * 8),
-    screenDots: (cols, stride, ks, n, r, m, out) => ex.screenDots(cols * 4, stride * 4, ks * 4, n, r * 4, m, out * 8),
-    toF32: (src, n, dst) => ex.toF32(src * 8, n, dst * 4),
+    screenDots: (cols, stride, ks, n, r, m, out) => ex.screenDots(cols * 2, stride * 2, ks * 4, n, r * 4, m, out * 8),
+    toBf16: (src, n, dst) => {
+      // The kernel converts eight at a time; the twin, the same operations, takes the tail.
+      const n8 = n & ~7;
+      ex.toBf16(src * 8, n8, dst * 2);
+      if (n8 < n) reference.toBf16(f64, u16, src + n8, n - n8, dst + n8);
+    },
   };
 }
 
@@ -278,10 +288,12 @@ function referenceHeap(buffer: ArrayBuffer, u32Base: number): KernelHeap {
   const f64 = new Float64Array(buffer);
   const u32 = new Uint32Array(buffer);
   const f32 = new Float32Array(buffer);
+  const u16 = new Uint16Array(buffer);
   return {
     f64,
     u32,
     f32,
+    u16,
     fast: false,
     u32Base,
     // A plain buffer costs no more to allocate than to clear: the garbage collector takes it.
@@ -301,7 +313,7 @@ function referenceHeap(buffer: ArrayBuffer, u32Base: number): KernelHeap {
     tileStats: (tile, n, p, shift, inv, sums, maxAbs) => reference.tileStats(f64, tile, n, p, shift, inv, sums, maxAbs),
     tileSquaredDeviations: (tile, n, p, mean, ss) => reference.tileSquaredDeviations(f64, tile, n, p, mean, ss),
     tileCenter: (tile, n, p, shift, inv, mu, dst, m, ss) => reference.tileCenter(f64, tile, n, p, shift, inv, mu, dst, m, ss),
-    screenDots: (cols, stride, ks, n, r, m, out) => reference.screenDots(f64, f32, u32, cols, stride, ks, n, r, m, out),
-    toF32: (src, n, dst) => reference.toF32(f64, f32, src, n, dst),
+    screenDots: (cols, stride, ks, n, r, m, out) => reference.screenDots(f64, u16, f32, u32, cols, stride, ks, n, r, m, out),
+    toBf16: (src, n, dst) => reference.toBf16(f64, u16, src, n, dst),
   };
 }

@@ -440,15 +440,30 @@ export function columnDot(h: Float64Array, a: number, b: number, m: number, out:
   h[out] = s0 + s1 + (s2 + s3);
 }
 
+/** The f32 whose high 16 bits are the bf16 `bits` (its low 16 bits zero): exact. */
+const bf16Bits = new Uint32Array(1);
+const bf16Value = new Float32Array(bf16Bits.buffer);
+function bf16ToNumber(bits: number): number {
+  bf16Bits[0] = bits << 16;
+  return bf16Value[0];
+}
+
 /**
- * screenDots: h[out + t] = Σ_i f32[c + i]·f32[r + i] for the n columns k = u32[ks + t], column k at
- * c = cols + k·stride (f32 indices): sixteen f32 partial sums (i mod 16) over the first m − m mod 16
- * entries, combined in f32 as (p_L + p_{4+L}) + (p_{8+L} + p_{12+L}) for each lane L, the four lanes
- * added in f64 as (l0 + l2) + (l1 + l3), then the tail of m mod 16 in f64 in order. (Math.fround of an
- * f64 sum or product of two f32 values is the f32 operation's result: f64 holds it exactly or rounds it
- * harmlessly, 53 ≥ 2·24 + 2.)
+ * Where screenDots reads r within each block of 16 entries: its vectors of bf16 hold the even entries of
+ * eight, then the odd ones (see the WebAssembly kernel), so r's copy is laid out the same way.
  */
-export function screenDots(h: Float64Array, f32: Float32Array, u32: Uint32Array, cols: number, stride: number, ks: number, n: number, r: number, m: number, out: number): void {
+export const SCREEN_ORDER: readonly number[] = [0, 2, 4, 6, 1, 3, 5, 7, 8, 10, 12, 14, 9, 11, 13, 15];
+
+/**
+ * screenDots: h[out + t] = Σ_i bf16(u16[c + i])·f32[r + i'] for the n columns k = u32[ks + t], column k at
+ * c = cols + k·stride (u16 indices), with r's copy in SCREEN_ORDER within each full block of 16 (i' = the
+ * position of i there) and in order after: sixteen f32 partial sums (block position j = 4q + L holds
+ * entry SCREEN_ORDER[j]) over the first m − m mod 16 entries, combined in f32 as
+ * (p_L + p_{4+L}) + (p_{8+L} + p_{12+L}) for each lane L, the four lanes added in f64 as
+ * (l0 + l2) + (l1 + l3), then the tail of m mod 16 in f64 in order. (Math.fround of an f64 sum or product
+ * of two f32 values is the f32 operation's result: f64 holds it exactly or rounds it harmlessly, 53 ≥ 2·24 + 2.)
+ */
+export function screenDots(h: Float64Array, u16: Uint16Array, f32: Float32Array, u32: Uint32Array, cols: number, stride: number, ks: number, n: number, r: number, m: number, out: number): void {
   const m16 = m & ~15;
   const part = new Float64Array(16);
   for (let t = 0; t < n; t++) {
@@ -456,18 +471,27 @@ export function screenDots(h: Float64Array, f32: Float32Array, u32: Uint32Array,
     part.fill(0);
     let i = 0;
     for (; i < m16; i += 16) {
-      for (let q = 0; q < 16; q++) part[q] = Math.fround(part[q] + Math.fround(f32[c + i + q] * f32[r + i + q]));
+      for (let j = 0; j < 16; j++) part[j] = Math.fround(part[j] + Math.fround(bf16ToNumber(u16[c + i + SCREEN_ORDER[j]]) * f32[r + i + j]));
     }
     const lane = [0, 1, 2, 3].map((l) => Math.fround(Math.fround(part[l] + part[4 + l]) + Math.fround(part[8 + l] + part[12 + l])));
     let s = lane[0] + lane[2] + (lane[1] + lane[3]);
-    for (; i < m; i++) s += f32[c + i] * f32[r + i];
+    for (; i < m; i++) s += bf16ToNumber(u16[c + i]) * f32[r + i];
     h[out + t] = s;
   }
 }
 
-/** toF32: f32[dst + i] = h[src + i] rounded to f32 (to nearest, ties to even, as the WebAssembly demotion). */
-export function toF32(h: Float64Array, f32: Float32Array, src: number, n: number, dst: number): void {
-  for (let i = 0; i < n; i++) f32[dst + i] = h[src + i];
+/**
+ * toBf16: u16[dst + i] = h[src + i] rounded to f32 (nearest, ties to even, as the WebAssembly demotion),
+ * then to bf16 by its bits b: (b + 0x7fff + ((b >> 16) & 1)) >> 16 (nearest, ties to even; beyond bf16's
+ * largest finite value, ±∞).
+ */
+export function toBf16(h: Float64Array, u16: Uint16Array, src: number, n: number, dst: number): void {
+  const f = new Float32Array(1);
+  const b = new Uint32Array(f.buffer);
+  for (let i = 0; i < n; i++) {
+    f[0] = h[src + i];
+    u16[dst + i] = ((b[0] + 0x7fff + ((b[0] >>> 16) & 1)) >>> 16) & 0xffff;
+  }
 }
 
 /** subtractScaled: h[r + i] ← h[r + i] − h[x + i]·δ. */

@@ -178,37 +178,50 @@ describe('WebAssembly kernels', () => {
     }
   });
 
+  /** x rounded to bf16 as its bits, computed here (f32 bits, nearest, ties to even on the 16 bits dropped). */
+  const bf16Of = (x: number): number => {
+    const bits = new Uint32Array(Float32Array.of(x).buffer)[0];
+    const low = bits & 0xffff;
+    let high = bits >>> 16;
+    if (low > 0x8000 || (low === 0x8000 && (high & 1) === 1)) high = (high + 1) & 0xffff;
+    return high;
+  };
+  const bf16Value = (bits: number): number => new Float32Array(Uint32Array.of(bits << 16).buffer)[0];
+
   it('screenDots equals its twin bit for bit (every tail of m mod 16, listed columns in any order) and the documented f32 sums', () => {
+    const order = [0, 2, 4, 6, 1, 3, 5, 7, 8, 10, 12, 14, 9, 11, 13, 15];
     for (const m of [1, 3, 7, 15, 16, 17, 31, 32, 33, 400, 501]) {
       const p = 6;
-      const data = randoms(rng, m * p);
+      const data = Uint16Array.from(randoms(rng, m * p), bf16Of);
       const r = randoms(rng, m);
       const list = [4, 0, 5, 5, 2];
       const run = (fast: boolean): Float64Array => {
         const layout = new HeapLayout();
-        const cols = layout.f64(Math.ceil((m * p) / 2));
+        const cols = layout.f64(Math.ceil((m * p) / 4));
         const rt = layout.f64(Math.ceil(m / 2));
         const out = layout.f64(list.length);
         const ks = layout.u32(list.length);
         const heap = heapWith(layout, fast);
-        heap.f32.set(data, 2 * cols);
+        heap.u16.set(data, 4 * cols);
         heap.f32.set(r, 2 * rt);
         heap.u32.set(list, heap.u32Base + ks);
-        heap.screenDots(2 * cols, m, heap.u32Base + ks, list.length, 2 * rt, m, out);
+        heap.screenDots(4 * cols, m, heap.u32Base + ks, list.length, 2 * rt, m, out);
         return heap.f64.slice(out, out + list.length);
       };
       const [fast, slow] = onBothPaths(run);
       expectSameBits(fast, slow, `screenDots m=${m}`);
-      // The documented order, written with a Float32Array for every f32 operation (not Math.fround).
-      const x32 = Float32Array.from(data);
+      // The documented order, with a Float32Array for every f32 operation (not Math.fround): r is read in
+      // block order (entry order[j] of each block of 16 at its position j), the tail in order.
       const r32 = Float32Array.from(r);
       const plain = list.map((k) => {
+        const x = (i: number): number => bf16Value(data[k * m + i]);
         const part = new Float32Array(16);
         const product = new Float32Array(1);
         const m16 = m & ~15;
         for (let i = 0; i < m16; i++) {
-          product[0] = x32[k * m + i] * r32[i];
-          part[i % 16] += product[0];
+          const j = i % 16;
+          product[0] = x(i - j + order[j]) * r32[i];
+          part[j] += product[0];
         }
         const lane = new Float32Array(4);
         const pair = new Float32Array(2);
@@ -218,32 +231,35 @@ describe('WebAssembly kernels', () => {
           lane[l] = pair[0] + pair[1];
         }
         let sum = lane[0] + lane[2] + (lane[1] + lane[3]);
-        for (let i = m16; i < m; i++) sum += x32[k * m + i] * r32[i];
+        for (let i = m16; i < m; i++) sum += x(i) * r32[i];
         return sum;
       });
       expectSameBits(slow, plain, `screenDots = its documented order, m=${m}`);
     }
   });
 
-  it('toF32 rounds as Float32Array does (to nearest, ties to even; overflow to ±∞, underflow to subnormals and 0), both paths', () => {
-    const tricky = [1 + 2 ** -24, 1 + 3 * 2 ** -24, -(1 + 2 ** -24), 3.4028235677973366e38, 1e39, -1e39, 1e-40, 1e-46, -0, 0.1, 1 / 3, 2 ** -149 * 1.5];
-    for (const n of [0, 1, 2, 3, 12, 101]) {
+  it('toBf16 rounds through f32 to the nearest bf16, ties to even (overflow to ±∞, underflow to subnormals and 0), both paths, any n', () => {
+    const tricky = [1 + 2 ** -8, 1 + 3 * 2 ** -8, -(1 + 2 ** -8), 1 + 2 ** -8 + 2 ** -30, 3.3961776e38, 3.4028235677973366e38, 1e39, -1e39, 1e-40, 1e-46, -0, 0.1, 1 / 3, 2 ** -133, 2 ** -134 * 3];
+    for (const n of [0, 1, 7, 8, 9, 23, 101]) {
       const values = Float64Array.from({ length: n }, (_, i) => (i < tricky.length ? tricky[i] : rng.normal() * 10 ** ((i % 9) - 4)));
       const run = (fast: boolean): Float64Array => {
         const layout = new HeapLayout();
         const src = layout.f64(n);
-        const dst = layout.f64(Math.ceil(n / 2) + 1);
+        const dst = layout.f64(Math.ceil(n / 4) + 1);
         const heap = heapWith(layout, fast);
         heap.f64.set(values, src);
-        heap.f32.fill(Number.NaN, 2 * dst, 2 * dst + n + 2);
-        heap.toF32(src, n, 2 * dst);
-        return Float64Array.from(heap.f32.subarray(2 * dst, 2 * dst + n + 1));
+        heap.u16.fill(0xabcd, 4 * dst, 4 * dst + n + 1);
+        heap.toBf16(src, n, 4 * dst);
+        return Float64Array.from(heap.u16.subarray(4 * dst, 4 * dst + n + 1));
       };
       const [fast, slow] = onBothPaths(run);
-      expectSameBits(fast, slow, `toF32 n=${n}`);
-      expectSameBits(slow.subarray(0, n), Float64Array.from(Float32Array.from(values)), `toF32 = Float32Array, n=${n}`);
-      expect(Number.isNaN(slow[n]), 'nothing written past n').toBe(true);
+      expectSameBits(fast, slow, `toBf16 n=${n}`);
+      expectSameBits(slow.subarray(0, n), Float64Array.from(values, bf16Of), `toBf16 = nearest bf16, n=${n}`);
+      expect(slow[n], 'nothing written past n').toBe(0xabcd);
     }
+    // The ties and edges by value: 1 + 2⁻⁸ is halfway between 1 and 1 + 2⁻⁷ (even: 1); 1 + 3·2⁻⁸ between
+    // 1 + 2⁻⁷ and 1 + 2⁻⁶ (even: the latter); f32's largest value rounds past bf16's to ∞.
+    expect([1 + 2 ** -8, 1 + 3 * 2 ** -8, 3.4028235677973366e38].map((v) => bf16Value(bf16Of(v)))).toEqual([1, 1 + 2 ** -6, Number.POSITIVE_INFINITY]);
   });
 
   it("ColumnKernels.screenDots stays within linearCd's screenError of residualDot, for columns and residuals of every scale", () => {

@@ -209,6 +209,38 @@ export class FunctionBuilder {
     for (let rep = 0; rep < 2; rep++) for (let b = 8; b < 16; b++) this.code.push(b);
     return this;
   }
+  /** i8x16.shuffle of the two vectors on the stack: result byte k = byte lanes[k] of (first ‖ second), 0–31. */
+  vshuffle(lanes: readonly number[]): this {
+    this.simd(0x0d);
+    for (const b of lanes) this.code.push(b);
+    return this;
+  }
+  /** i32x4.splat of the i32 on the stack. */
+  v32splatInt(): this {
+    return this.simd(0x11);
+  }
+  /** i32x4.add (wrapping) and i32x4.shr_u by the i32 on the stack. */
+  vi32add(): this {
+    return this.simd(0xae);
+  }
+  vi32shrU(): this {
+    return this.simd(0xad);
+  }
+  vi32shl(): this {
+    return this.simd(0xab);
+  }
+  /** i16x8.narrow_i32x4_u: the two vectors' i32 lanes, saturated to [0, 65535], as eight u16 (first's four, then second's). */
+  vnarrowU16(): this {
+    return this.simd(0x86);
+  }
+  /** i32.load16_u, then i32.shl 16 and f32.reinterpret_i32, then f64.promote_f32: a bf16 at the address as an f64 (exact). */
+  bf16loadAsF64(offset = 0): this {
+    this.code.push(0x2f, 1);
+    uleb(offset, this.code);
+    this.i32(16).shl();
+    this.code.push(0xbe, 0xbb);
+    return this;
+  }
   /** v128.load64_zero: the 8 bytes at the address in the low half (two f32 lanes), zeros above. */
   vloadLow64(offset = 0): this {
     this.simd(0x5d).code.push(2);

@@ -550,15 +550,25 @@ export function columnDot(name = 'columnDot'): FunctionBuilder {
 
 /**
  * screenDots(cols, stride, ks, n, r, m, out): out[t] = Σ_i c_i·r_i for the n columns listed at ks (u32),
- * column k being the m f32 values at cols + k·stride bytes and r the m f32 at r. The screening dots of
- * coordinate descent's KKT check (cd/columns.ts), which only has to clear columns far from violating it:
- * f32 columns are half the bytes of f64 ones, and f32x4 arithmetic does four products and sums per
- * instruction where widening each f32 to f64 did two (that kernel ran at ~4.1 G multiply-adds/s here,
- * even on columns in L2, so arithmetic, not memory, was its limit). The result is within a known bound
- * of the f64 dot (cd/linearCd.ts screenError). Sixteen f32 partial sums (i mod 16: the lanes of four
- * vector accumulators, enough independent adds to hide the add latency) over the first m − m mod 16
+ * column k being the m bf16 values at cols + k·stride bytes (the high 16 bits of an f32) and r the m f32 at
+ * r. The screening dots of coordinate descent's KKT check (cd/columns.ts), which only has to clear the
+ * columns far from violating it. Why bf16 and f32x4:
+ * - the check reads every screened column at every λ, ~3.4 MB per check on 500 × 5,000 folds, more than
+ *   the caches keep across a fit's passes: with f32 columns it ran at ~3.2 G multiply-adds/s, the rate
+ *   at which they came from memory; bf16 columns are half those bytes, a quarter of the f64 ones;
+ * - f32x4 arithmetic does four products and sums per instruction where widening to f64 did two (an
+ *   f64-accumulating kernel ran at ~4.1 G multiply-adds/s even on columns in L2);
+ * - bf16's 8-bit significand (error ≤ 2⁻⁸ relative) still clears ~99 % of the screened columns there
+ *   (cd/linearCd.ts screenError); the rest are computed in f64.
+ * A bf16 becomes an f32 by placing it in the high half of a 32-bit lane. A vector of eight bf16 holds two
+ * per 32-bit lane: shifted left by 16 it is the f32 of the even ones, masked to its high halves that of
+ * the odd ones, one instruction each (a shuffle with zeros, which V8 compiles to several, ran the kernel
+ * at ~3 G multiply-adds/s). So within each block of 16 entries r is given in the order of those vectors
+ * (SCREEN_ORDER: 0, 2, 4, 6, 1, 3, 5, 7, then the same for 8…15); the tail of m mod 16 in natural order.
+ * Sixteen f32 partial sums (the lanes of four vector accumulators, enough independent adds to hide the
+ * add latency; accumulator q, lane L sums entries 16k + SCREEN_ORDER[4q + L]) over the first m − m mod 16
  * entries, combined lane-wise in f32 as (a + b) + (c + d), the four lanes then widened and added in f64
- * as (l0 + l2) + (l1 + l3), and the tail of m mod 16 added in f64 in order (f32 × f32 is exact in f64):
+ * as (l0 + l2) + (l1 + l3), and the tail added in f64 in order (bf16 × f32 is exact in f64):
  * reference.screenDots, operation for operation.
  */
 function screenDots(): FunctionBuilder {
@@ -572,29 +582,37 @@ function screenDots(): FunctionBuilder {
   const end16 = f.local(I32);
   const end = f.local(I32);
   const acc = locals(f, 4, V128);
+  const highHalves = f.local(V128);
+  const half = locals(f, 2, V128);
   const comb = f.local(V128);
   const wide = f.local(V128);
   const s = f.local(F64);
+  f.i32(-65536).v32splatInt().set(highHalves);
   f.get(ks).get(n).i32(2).shl().add().set(ksEnd);
   f.get(ks).set(kp);
   f.get(out).set(op);
   f.forEach(kp, 4, ksEnd, () => {
     f.get(cols).get(kp).iload().get(stride).mul().add().set(cp);
-    f.get(cp).get(m).i32(-16).and().i32(2).shl().add().set(end16);
-    f.get(cp).get(m).i32(2).shl().add().set(end);
+    f.get(cp).get(m).i32(-16).and().i32(1).shl().add().set(end16);
+    f.get(cp).get(m).i32(1).shl().add().set(end);
     f.get(r).set(rp);
     for (const v of acc) f.f64x2(0).set(v);
-    f.forEach(cp, 64, end16, () => {
+    f.forEach(cp, 32, end16, () => {
+      f.get(cp).vload().set(half[0]);
+      f.get(cp).vload(16).set(half[1]);
       for (let q = 0; q < 4; q++) {
-        f.get(acc[q]).get(cp).vload(16 * q).get(rp).vload(16 * q).v32mul().v32add().set(acc[q]);
+        f.get(acc[q]).get(half[q >> 1]);
+        if (q & 1) f.get(highHalves).vand();
+        else f.i32(16).vi32shl();
+        f.get(rp).vload(16 * q).v32mul().v32add().set(acc[q]);
       }
       f.inc(rp, 64);
     });
     f.get(acc[0]).get(acc[1]).v32add().get(acc[2]).get(acc[3]).v32add().v32add().set(comb);
     f.get(comb).vpromoteLow().get(comb).get(comb).vhighToLow().vpromoteLow().vadd().set(wide);
     f.get(wide).lane(0).get(wide).lane(1).fadd().set(s);
-    f.forEach(cp, 4, end, () => {
-      f.get(s).get(cp).f32loadAsF64().get(rp).f32loadAsF64().fmul().fadd().set(s);
+    f.forEach(cp, 2, end, () => {
+      f.get(s).get(cp).bf16loadAsF64().get(rp).f32loadAsF64().fmul().fadd().set(s);
       f.inc(rp, 4);
     });
     f.get(op).get(s).fstore();
@@ -603,22 +621,34 @@ function screenDots(): FunctionBuilder {
   return f;
 }
 
-/** toF32(src, n, dst): the n f64 at src rounded to f32 at dst (the columns' copy for screenDots), two at a time. */
-function toF32(): FunctionBuilder {
-  const f = new FunctionBuilder('toF32', [I32, I32, I32]);
+/**
+ * toBf16(src, n, dst): the n f64 at src (n a multiple of 8) rounded to f32 and then to bf16 (nearest, ties
+ * to even, on the f32's bits: (b + 0x7fff + ((b >> 16) & 1)) >> 16) at dst, eight at a time (the columns'
+ * copy for screenDots): reference.toBf16, which also takes the tail.
+ */
+function toBf16(): FunctionBuilder {
+  const f = new FunctionBuilder('toBf16', [I32, I32, I32]);
   const [src, n, dst] = [0, 1, 2];
   const sp = f.local(I32);
   const dp = f.local(I32);
   const end = f.local(I32);
+  const one = f.local(V128);
+  const bias = f.local(V128);
+  const quad = locals(f, 2, V128);
+  const t = f.local(V128);
+  f.i32(1).v32splatInt().set(one);
+  f.i32(0x7fff).v32splatInt().set(bias);
   f.get(src).set(sp).get(dst).set(dp);
   f.get(src).get(n).i32(3).shl().add().set(end);
-  f.forEach(sp, 16, end, () => {
-    f.get(dp).get(sp).vload().vdemote().vstoreLow64();
-    f.inc(dp, 8);
-  });
-  f.forEach(sp, 8, end, () => {
-    f.get(dp).get(sp).fload().f32storeFromF64();
-    f.inc(dp, 4);
+  f.forEach(sp, 64, end, () => {
+    for (let q = 0; q < 2; q++) {
+      // Two pairs of f64 demoted to f32 (lanes 0, 1 of each), joined into four f32 bit patterns.
+      f.get(sp).vload(32 * q).vdemote().get(sp).vload(32 * q + 16).vdemote();
+      f.vshuffle([0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23]).set(t);
+      f.get(t).get(t).i32(16).vi32shrU().get(one).vand().vi32add().get(bias).vi32add().i32(16).vi32shrU().set(quad[q]);
+    }
+    f.get(dp).get(quad[0]).get(quad[1]).vnarrowU16().vstore();
+    f.inc(dp, 16);
   });
   return f;
 }
@@ -783,5 +813,5 @@ function tileColumns(kind: 'stats' | 'sqdev' | 'center'): FunctionBuilder {
 
 /** The kernels' module, assembled once per process (a few KB). */
 export function kernelModuleBytes(): Uint8Array<ArrayBuffer> {
-  return assembleModule([rowDots(), gradRows(), affineRows(), weightGrad(), linearPass(), activations(), adam(), transpose(), gramPair(), columnDot(), subtractScaled(), tileColumns('stats'), tileColumns('sqdev'), tileColumns('center'), screenDots(), toF32()]);
+  return assembleModule([rowDots(), gradRows(), affineRows(), weightGrad(), linearPass(), activations(), adam(), transpose(), gramPair(), columnDot(), subtractScaled(), tileColumns('stats'), tileColumns('sqdev'), tileColumns('center'), screenDots(), toBf16()]);
 }
