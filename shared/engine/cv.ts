@@ -11,7 +11,8 @@ import { FoldMoments } from './cd/foldGram.ts';
 import { COVARIANCE_MAX_P } from './cd/linearCd.ts';
 import { subsetRows } from './design.ts';
 import { fit } from './fit.ts';
-import { defaultLambdaGrid, fitPath, fitPathFromMoments, guardedLambdaMax, logGrid, type PathPoint } from './path.ts';
+import { defaultLambdaGrid, fitLinearPathOnRows, fitPath, fitPathFromMoments, guardedLambdaMax, logGrid, type PathPoint } from './path.ts';
+import { asGlm } from './objective.ts';
 import { predict } from './predict.ts';
 import { Pcg64 } from './random/pcg64.ts';
 import type { Design, FitOptions, FitResult } from './types.ts';
@@ -148,11 +149,25 @@ export function cvCell(
     const path = fitPathFromMoments(shared, fold, options, Array.from(lambdas), stats);
     return cellResult(fold, size, momentErrors(shared, design, folds, fold, path), path);
   }
-  const train = subsetRows(design, (i) => folds[i] !== fold);
   const test = subsetRows(design, (i) => folds[i] === fold);
   if (test.m === 0) throw new RidgelineError('BAD_DATA', `fold ${fold} holds no rows`);
-  const path = fitPath(train, { ...options, objectives: false }, Array.from(lambdas));
+  const cellOptions = { ...options, objectives: false };
+  // A linear cell's columns are built from its training rows where they lie (wide designs: no 16 MB copy).
+  const path =
+    asGlm(options.model) === 'linear'
+      ? fitLinearPathOnRows(design, trainingRows(folds, fold, design.m), cellOptions, Array.from(lambdas))
+      : fitPath(subsetRows(design, (i) => folds[i] !== fold), cellOptions, Array.from(lambdas));
   return cellResult(fold, test.m, pathErrors(test, path, options.model, measure), path);
+}
+
+/** The first m rows outside `fold`, in order. */
+function trainingRows(folds: Int32Array, fold: number, m: number): Int32Array {
+  let n = 0;
+  for (let i = 0; i < m; i++) if (folds[i] !== fold) n++;
+  const rows = new Int32Array(n);
+  n = 0;
+  for (let i = 0; i < m; i++) if (folds[i] !== fold) rows[n++] = i;
+  return rows;
 }
 
 function cellResult(fold: number, size: number, errors: Float64Array, path: readonly PathPoint[]): CellResult {

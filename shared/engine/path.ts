@@ -131,21 +131,45 @@ export function fitPath(design: Design, options: PathOptions, lambdas: Float64Ar
   let columns: CdColumns | undefined;
   if (options.standardize) ({ cols: columns, scaling } = prepareStandardizedColumns(design, options.fitIntercept));
 
-  // The points hold copies of the coefficients, so once the path is done nothing refers to the columns'
-  // heap and its memory goes back to the pool for the next cell (kernels/heap.ts).
-  if (model === 'linear') {
-    const cd = new LinearCd(design, options.fitIntercept, false, columns);
-    try {
-      return linearPath(cd, options, lambdas, scaling);
-    } finally {
-      cd.cols.kernels?.release();
-    }
-  }
+  if (model === 'linear') return releasing(new LinearCd(design, options.fitIntercept, false, columns), options, lambdas, scaling);
   const cd = new LogisticCd(design, options.fitIntercept, columns);
   try {
     return logisticPath(cd, options, lambdas, scaling);
   } finally {
     columns?.kernels?.release();
+  }
+}
+
+/**
+ * The linear path on some rows of the design (a CV cell's training rows, in order): fitPath on a copy
+ * of those rows, bit for bit, without the copy (its columns are built from the rows in place).
+ */
+export function fitLinearPathOnRows(design: Design, rows: Int32Array, options: PathOptions, lambdas: Float64Array | readonly number[]): PathPoint[] {
+  if (asGlm(options.model) !== 'linear') throw new RidgelineError('BAD_OPTIONS', 'paths on a row subset are for the linear model');
+  validateDesign(design, false);
+  validatePathOptions(options, lambdas);
+  if (rows.length < 1) throw new RidgelineError('BAD_DATA', 'the training rows are empty');
+  for (let k = 0; k < rows.length; k++) {
+    if (!(rows[k] >= 0 && rows[k] < design.m)) throw new RidgelineError('INTERNAL', `training row ${rows[k]} is outside the data (${design.m} rows)`);
+  }
+  // The columns never read x again: the rows' shape and response are all the solver takes from the design.
+  const train: Design = { x: new Float64Array(0), y: Float64Array.from(rows, (i) => design.y[i]), m: rows.length, p: design.p, featureNames: design.featureNames };
+  let scaling: ColumnScaling | null = null;
+  let columns: CdColumns;
+  if (options.standardize) ({ cols: columns, scaling } = prepareStandardizedColumns(design, options.fitIntercept, rows));
+  else columns = prepareColumns(design, options.fitIntercept, rows);
+  return releasing(new LinearCd(train, options.fitIntercept, false, columns), options, lambdas, scaling);
+}
+
+/**
+ * linearPath, then the columns' heap goes back to the pool for the next cell (kernels/heap.ts): the
+ * points hold copies of the coefficients, so nothing refers to it any more.
+ */
+function releasing(cd: LinearCd, options: PathOptions, lambdas: Float64Array | readonly number[], scaling: ColumnScaling | null): PathPoint[] {
+  try {
+    return linearPath(cd, options, lambdas, scaling);
+  } finally {
+    cd.cols.kernels?.release();
   }
 }
 

@@ -247,9 +247,12 @@ export function sequentialColumnDots(xcol: Float64Array, m: number, p: number, v
   }
 }
 
-/** Column-major, centered columns of the design as given (no scaling). */
-export function prepareColumns(design: Design, center: boolean): CdColumns {
-  return buildColumns(design, center, false).cols;
+/**
+ * Column-major, centered columns of the design as given (no scaling). `rows`: only these rows of the
+ * design, in this order (a CV cell's training rows), with the same bits as from a copy of them.
+ */
+export function prepareColumns(design: Design, center: boolean, rows?: Int32Array): CdColumns {
+  return buildColumns(design, center, false, rows).cols;
 }
 
 /**
@@ -259,13 +262,14 @@ export function prepareColumns(design: Design, center: boolean): CdColumns {
  * a caller takes), but without the row-major scaled copy: X is transposed once and every statistic is
  * then a contiguous sweep over one column.
  */
-export function prepareStandardizedColumns(design: Design, center: boolean): { cols: CdColumns; scaling: ColumnScaling } {
-  const built = buildColumns(design, center, true);
+export function prepareStandardizedColumns(design: Design, center: boolean, rows?: Int32Array): { cols: CdColumns; scaling: ColumnScaling } {
+  const built = buildColumns(design, center, true, rows);
   return { cols: built.cols, scaling: built.scaling! };
 }
 
-function buildColumns(design: Design, center: boolean, standardize: boolean): { cols: CdColumns; scaling: ColumnScaling | null } {
-  const { x, m, p } = design;
+function buildColumns(design: Design, center: boolean, standardize: boolean, rows?: Int32Array): { cols: CdColumns; scaling: ColumnScaling | null } {
+  const { x, p } = design;
+  const m = rows ? rows.length : design.m;
   const layout = new HeapLayout();
   const regions = ColumnKernels.plan(layout, m, p);
   const tileRows = Math.max(8, Math.floor(TILE_DOUBLES / Math.max(1, p)));
@@ -280,7 +284,8 @@ function buildColumns(design: Design, center: boolean, standardize: boolean): { 
   const sweep = (pass: (n: number, row0: number) => void): void => {
     for (let row0 = 0; row0 < m; row0 += tileRows) {
       const n = Math.min(tileRows, m - row0);
-      h.set(x.subarray(row0 * p, (row0 + n) * p), tile);
+      if (rows) for (let k = 0; k < n; k++) h.set(x.subarray(rows[row0 + k] * p, (rows[row0 + k] + 1) * p), tile + k * p);
+      else h.set(x.subarray(row0 * p, (row0 + n) * p), tile);
       pass(n, row0);
     }
   };
