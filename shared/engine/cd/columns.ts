@@ -45,6 +45,11 @@ interface ColumnRegions {
   colsBf16: number;
   resid32: number;
   screenOut: number;
+  /** Naive mode's fused pass (cdPass): the coefficients, (1/m)‖x̃_j‖², and its outputs; −1 below naive mode. */
+  weights: number;
+  sqNorm: number;
+  passGrad: number;
+  passChange: number;
 }
 
 /**
@@ -65,6 +70,8 @@ export class ColumnKernels {
   private residClaimed = false;
   private readonly colsBf16At: number;
   private readonly resid32At: number;
+  private readonly regions: ColumnRegions;
+  private weightsClaimed = false;
   private readonly screenOut: number;
   private colsBf16Filled = false;
 
@@ -81,6 +88,7 @@ export class ColumnKernels {
     this.outB = regions.outB;
     this.colsBf16At = regions.colsBf16;
     this.resid32At = regions.resid32;
+    this.regions = regions;
     this.screenOut = regions.screenOut;
   }
 
@@ -95,6 +103,10 @@ export class ColumnKernels {
       ks: layout.u32(p + 3),
       colsBf16: naive ? layout.f64(Math.ceil((m * p) / 4)) : -1,
       resid32: naive ? layout.f64(Math.ceil(m / 2)) : -1,
+      weights: naive ? layout.f64(p) : -1,
+      sqNorm: naive ? layout.f64(p) : -1,
+      passGrad: naive ? layout.f64(p) : -1,
+      passChange: naive ? layout.f64(p) : -1,
       screenOut: naive ? layout.f64(p) : -1,
     };
   }
@@ -130,6 +142,32 @@ export class ColumnKernels {
   residualDot(j: number): number {
     this.heap.columnDot(this.xcolAt + j * this.m, this.residAt, this.m, this.outA);
     return this.heap.f64[this.outA];
+  }
+
+  /**
+   * The heap's coefficient array (p zeros) for the solver that also claimed the residual, with `sqNorm`
+   * copied beside it: then `pass` runs whole coordinate-descent passes in the kernel. Null below naive
+   * mode or once taken.
+   */
+  claimWeights(sqNorm: Float64Array): Float64Array | null {
+    const { weights, sqNorm: at } = this.regions;
+    if (weights < 0 || this.weightsClaimed) return null;
+    this.weightsClaimed = true;
+    this.heap.f64.set(sqNorm, at);
+    return this.heap.f64.subarray(weights, weights + this.p);
+  }
+
+  /**
+   * One coordinate-descent pass (reference.cdPass) over the n columns of `visit`, on the claimed residual
+   * and weights: returns each column's g and its coefficient's change (0: unchanged), n entries each.
+   */
+  pass(visit: Int32Array, n: number, l1: number, l2: number, invM: number): { grad: Float64Array; change: Float64Array } {
+    const { heap, regions } = this;
+    const u32 = heap.u32;
+    for (let t = 0; t < n; t++) u32[this.ks + t] = visit[t];
+    heap.cdPass(this.xcolAt, this.m, this.ks, n, regions.weights, regions.sqNorm, this.residAt, l1, l2, invM, regions.passGrad, regions.passChange);
+    const f64 = heap.f64;
+    return { grad: f64.subarray(regions.passGrad, regions.passGrad + n), change: f64.subarray(regions.passChange, regions.passChange + n) };
   }
 
   /** x̃_aᵀx̃_b in linalg/gram.ts's dot order (the same bits as dot()). */

@@ -98,6 +98,10 @@ export class LinearCd {
   private readonly resid: Float64Array;
   /** Naive mode: the columns' kernels when `resid` lives in their heap (residualDot, subtractFromResidual), else null. */
   private readonly kernels: ColumnKernels | null;
+  /** Naive mode: whether w and r live in the kernels' heap, so that passes run in one kernel call (fusedPass). */
+  private readonly fused: boolean;
+  /** fusedPass's list of the columns a pass visits. */
+  private readonly visit: Int32Array;
   private readonly yc: Float64Array;
   /** Covariance mode: where column k's Gram column starts in `gram` (÷ p), −1 until it is computed. */
   private slot: Int32Array;
@@ -174,9 +178,11 @@ export class LinearCd {
     this.m = m;
     this.p = p;
     this.cols = columns ?? prepareColumns(design, fitIntercept);
-    this.w = new Float64Array(p);
     this.negGrad = new Float64Array(p);
     this.covariance = !forceNaive && p <= COVARIANCE_MAX_P;
+    // Naive mode keeps w in the columns' kernel heap where it can, for the fused pass (ColumnKernels.pass).
+    const heapWeights = this.covariance ? null : (this.cols.kernels?.claimWeights(this.cols.sqNorm) ?? null);
+    this.w = heapWeights ?? new Float64Array(p);
     if (response && !(this.covariance && gramSource)) throw new RidgelineError('BAD_OPTIONS', 'LinearCd: given response statistics need covariance mode and a Gram source');
     let yc = new Float64Array(0);
     if (response) {
@@ -208,6 +214,8 @@ export class LinearCd {
     // Naive mode keeps the residual in the columns' kernel heap where it can, for the SIMD dot and update.
     const heapResid = this.covariance ? null : (this.cols.kernels?.claimResidual() ?? null);
     this.kernels = heapResid ? this.cols.kernels : null;
+    this.fused = heapResid !== null && heapWeights !== null;
+    this.visit = new Int32Array(this.fused ? p : 0);
     this.resid = this.covariance ? new Float64Array(0) : (heapResid ?? new Float64Array(m));
     if (!this.covariance) this.resid.set(yc);
     this.slot = new Int32Array(this.covariance ? p : 0).fill(-1);
@@ -720,7 +728,47 @@ export class LinearCd {
     return dlx;
   }
 
+  /**
+   * naivePass with the whole pass in one kernel call (ColumnKernels.pass: the same operations in the same
+   * order, so the same bits), then the bookkeeping, column by column in pass order, from its outputs.
+   */
+  private fusedPass(full: boolean): number {
+    const { m, p, visit } = this;
+    const { sqNorm: v, eligible } = this.cols;
+    const inStrong = this.inStrong;
+    const count = full ? p : this.nActive;
+    let n = 0;
+    for (let t = 0; t < count; t++) {
+      const j = full ? t : this.active[t];
+      if (eligible[j] && inStrong[j]) visit[n++] = j;
+    }
+    const { grad, change } = this.kernels!.pass(visit, n, this.l1, this.l2, 1 / m);
+    const { value: gradAbs, estimate, at: gradAt, epoch: gradEpoch } = this.bounds!;
+    let dlx = 0;
+    let moved = this.moved;
+    for (let t = 0; t < n; t++) {
+      const j = visit[t];
+      const a = Math.abs(grad[t]);
+      gradAbs[j] = a;
+      estimate[j] = a;
+      gradAt[j] = moved;
+      gradEpoch[j] = -1;
+      this.work += m;
+      const delta = change[t];
+      if (delta === 0) continue;
+      this.work += m;
+      if (!this.isActive[j]) this.markActive(j);
+      const d = v[j] * delta * delta;
+      if (d > dlx) dlx = d;
+      moved += Math.sqrt(d);
+    }
+    this.negGradStale = true;
+    this.moved = moved;
+    return dlx;
+  }
+
   private naivePass(full: boolean): number {
+    if (this.fused) return this.fusedPass(full);
     const { w, m, p } = this;
     const r = this.resid;
     const { views, sqNorm: v, eligible } = this.cols;

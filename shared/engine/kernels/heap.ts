@@ -69,6 +69,7 @@ interface WasmExports {
   tileCenter(tile: number, n: number, p: number, shift: number, inv: number, mu: number, dst: number, colBytes: number, ss: number): void;
   screenDots(cols: number, stride: number, ks: number, n: number, r: number, m: number, out: number): void;
   toBf16(src: number, n: number, dst: number): void;
+  cdPass(cols: number, m: number, ks: number, n: number, w: number, v: number, r: number, l1: number, l2: number, invM: number, g: number, dw: number): void;
 }
 
 /** The parts of the WebAssembly global used here (declared locally: shared/ compiles without DOM or Node types). */
@@ -144,6 +145,8 @@ export interface KernelHeap {
   screenDots(cols: number, stride: number, ks: number, n: number, r: number, m: number, out: number): void;
   /** reference.toBf16: the n f64 at src rounded to bf16 at dst (a u16 index). */
   toBf16(src: number, n: number, dst: number): void;
+  /** reference.cdPass: one naive coordinate-descent pass over the n columns listed at u32[ks..) (f64 indices otherwise). */
+  cdPass(cols: number, m: number, ks: number, n: number, w: number, v: number, r: number, l1: number, l2: number, invM: number, g: number, dw: number): void;
   /**
    * Hands the heap's memory back for a later heap of about its size (see HEAP_POOL_BYTES). Every view of
    * the heap is then invalid: only its owner, when nothing it returns refers to the heap, may call this.
@@ -281,6 +284,7 @@ function wasmHeap(entry: PooledMemory, u32Base: number): KernelHeap {
       ex.toBf16(src * 8, n8, dst * 2);
       if (n8 < n) reference.toBf16(f64, u16, src + n8, n - n8, dst + n8);
     },
+    cdPass: (cols, m, ks, n, w, v, r, l1, l2, invM, g, dw) => ex.cdPass(cols * 8, m, ks * 4, n, w * 8, v * 8, r * 8, l1, l2, invM, g * 8, dw * 8),
   };
 }
 
@@ -315,5 +319,6 @@ function referenceHeap(buffer: ArrayBuffer, u32Base: number): KernelHeap {
     tileCenter: (tile, n, p, shift, inv, mu, dst, m, ss) => reference.tileCenter(f64, tile, n, p, shift, inv, mu, dst, m, ss),
     screenDots: (cols, stride, ks, n, r, m, out) => reference.screenDots(f64, u16, f32, u32, cols, stride, ks, n, r, m, out),
     toBf16: (src, n, dst) => reference.toBf16(f64, u16, src, n, dst),
+    cdPass: (cols, m, ks, n, w, v, r, l1, l2, invM, g, dw) => reference.cdPass(f64, u32, cols, m, ks, n, w, v, r, l1, l2, invM, g, dw),
   };
 }

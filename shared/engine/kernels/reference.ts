@@ -440,6 +440,32 @@ export function columnDot(h: Float64Array, a: number, b: number, m: number, out:
   h[out] = s0 + s1 + (s2 + s3);
 }
 
+/**
+ * cdPass: for the n columns j = u32[ks + t] in turn (column j at cols + j·m): g = columnDot(x_j, r)·invM,
+ * next = S(g + v_j·w_j, l1)/(v_j + l2) with S kkt.ts's soft threshold, and where next ≠ w_j: w_j ← next and
+ * subtractScaled(r, x_j, δ = next − w_j). h[g + t] = g, h[dw + t] = δ (0 where w_j stays).
+ */
+export function cdPass(h: Float64Array, u32: Uint32Array, cols: number, m: number, ks: number, n: number, w: number, v: number, r: number, l1: number, l2: number, invM: number, g: number, dw: number): void {
+  for (let t = 0; t < n; t++) {
+    const j = u32[ks + t];
+    const col = cols + j * m;
+    columnDot(h, col, r, m, g + t);
+    const gj = h[g + t] * invM;
+    h[g + t] = gj;
+    const wj = h[w + j];
+    const vj = h[v + j];
+    const u = gj + vj * wj;
+    const next = (u > l1 ? u - l1 : u < -l1 ? u + l1 : 0) / (vj + l2);
+    h[dw + t] = 0;
+    if (next !== wj) {
+      const delta = next - wj;
+      h[w + j] = next;
+      h[dw + t] = delta;
+      subtractScaled(h, r, col, m, delta);
+    }
+  }
+}
+
 /** The f32 whose high 16 bits are the bf16 `bits` (its low 16 bits zero): exact. */
 const bf16Bits = new Uint32Array(1);
 const bf16Value = new Float32Array(bf16Bits.buffer);

@@ -16,6 +16,7 @@ import { kernelModuleBytes } from '../../../shared/engine/kernels/wasm/kernels.t
 import { screenError } from '../../../shared/engine/cd/linearCd.ts';
 import { ColumnKernels } from '../../../shared/engine/cd/columns.ts';
 import { dot } from '../../../shared/engine/linalg/gram.ts';
+import { softThreshold } from '../../../shared/engine/kkt.ts';
 import { squaredLossAndGradient } from '../../../shared/engine/linear/squaredLoss.ts';
 import { logLossAndGradient } from '../../../shared/engine/logistic/logLoss.ts';
 import { Pcg64 } from '../../../shared/engine/random/pcg64.ts';
@@ -260,6 +261,68 @@ describe('WebAssembly kernels', () => {
     // The ties and edges by value: 1 + 2⁻⁸ is halfway between 1 and 1 + 2⁻⁷ (even: 1); 1 + 3·2⁻⁸ between
     // 1 + 2⁻⁷ and 1 + 2⁻⁶ (even: the latter); f32's largest value rounds past bf16's to ∞.
     expect([1 + 2 ** -8, 1 + 3 * 2 ** -8, 3.4028235677973366e38].map((v) => bf16Value(bf16Of(v)))).toEqual([1, 1 + 2 ** -6, Number.POSITIVE_INFINITY]);
+  });
+
+  it('cdPass equals its twin bit for bit and the plain coordinate-descent steps (dot, soft threshold, residual update) in order', () => {
+    for (const [m, p] of [
+      [1, 3],
+      [5, 7],
+      [8, 4],
+      [37, 9],
+      [400, 12],
+    ]) {
+      const data = randoms(rng, m * p);
+      const r0 = randoms(rng, m);
+      const w0 = randoms(rng, p).map((v, j) => (j % 3 === 0 ? 0 : v * 0.1));
+      const v = Float64Array.from({ length: p }, (_, j) => 0.5 + (j % 4));
+      // Repeats, so a column is visited again after others moved r; l1 large enough that some stay at 0.
+      const list = Array.from({ length: 2 * p }, (_, t) => (t * 5 + 1) % p);
+      const [l1, l2, invM] = [0.3, 0.05, 1 / m];
+      const run = (fast: boolean): Float64Array => {
+        const layout = new HeapLayout();
+        const cols = layout.f64(m * p);
+        const w = layout.f64(p);
+        const vAt = layout.f64(p);
+        const r = layout.f64(m);
+        const g = layout.f64(list.length);
+        const dw = layout.f64(list.length);
+        const ks = layout.u32(list.length);
+        const heap = heapWith(layout, fast);
+        heap.f64.set(data, cols);
+        heap.f64.set(w0, w);
+        heap.f64.set(v, vAt);
+        heap.f64.set(r0, r);
+        heap.u32.set(list, heap.u32Base + ks);
+        heap.cdPass(cols, m, heap.u32Base + ks, list.length, w, vAt, r, l1, l2, invM, g, dw);
+        return Float64Array.from([...heap.f64.subarray(g, g + list.length), ...heap.f64.subarray(dw, dw + list.length), ...heap.f64.subarray(w, w + p), ...heap.f64.subarray(r, r + m)]);
+      };
+      const [fast, slow] = onBothPaths(run);
+      expectSameBits(fast, slow, `cdPass m=${m} p=${p}`);
+      // The steps written out here with linalg's dot and kkt.ts's softThreshold.
+      const w = Float64Array.from(w0);
+      const r = Float64Array.from(r0);
+      const gs: number[] = [];
+      const changes: number[] = [];
+      let moves = 0;
+      for (const j of list) {
+        const col = data.subarray(j * m, (j + 1) * m);
+        const g = dot(col, r, m) * invM;
+        const next = softThreshold(g + v[j] * w[j], l1) / (v[j] + l2);
+        gs.push(g);
+        if (next === w[j]) {
+          changes.push(0);
+          continue;
+        }
+        const delta = next - w[j];
+        w[j] = next;
+        for (let i = 0; i < m; i++) r[i] -= col[i] * delta;
+        changes.push(delta);
+        moves++;
+      }
+      expectSameBits(slow, [...gs, ...changes, ...w, ...r], `cdPass = the plain steps, m=${m} p=${p}`);
+      expect(moves, 'some columns move').toBeGreaterThan(0);
+      expect(changes.filter((c) => c === 0).length, 'some stay').toBeGreaterThan(0);
+    }
   });
 
   it("ColumnKernels.screenDots stays within linearCd's screenError of residualDot, for columns and residuals of every scale", () => {

@@ -159,6 +159,27 @@ export class FunctionBuilder {
     this.code.push(0xa3);
     return this;
   }
+  /** f64.gt, f64.lt, f64.ne (an i32 0 or 1; ne is 1 when either is NaN), f64.neg, and select (first if the i32 is nonzero). */
+  fgt(): this {
+    this.code.push(0x64);
+    return this;
+  }
+  flt(): this {
+    this.code.push(0x63);
+    return this;
+  }
+  fne(): this {
+    this.code.push(0x62);
+    return this;
+  }
+  fneg(): this {
+    this.code.push(0x9a);
+    return this;
+  }
+  select(): this {
+    this.code.push(0x1b);
+    return this;
+  }
   /** f64.convert_i32_u: the i32 on the stack, read as unsigned, as an f64 (exact). */
   fromU32(): this {
     this.code.push(0xb8);
