@@ -67,6 +67,8 @@ export function lambdaMax(design: Design, options: Pick<FitOptions, 'model' | 'a
   sequentialColumnDots(cols.xcol, m, p, centered, dots);
   let best = 0;
   for (let j = 0; j < p; j++) if (cols.eligible[j]) best = Math.max(best, Math.abs(dots[j] / m));
+  // Nothing here is kept: the columns' memory goes to the next heap (the cells', where this process runs them).
+  cols.kernels?.release();
   return guardedLambdaMax(best, options.alpha);
 }
 
