@@ -27,60 +27,17 @@ export function squaredLossAndGradient(
   out[1] = out[1] * invM;
 }
 
-/** The data loss alone, (1/2m)‖b + Xw − y‖² (4 rows at a time: independent dot products, as above). */
+/**
+ * The data loss alone, (1/2m)‖b + Xw − y‖² (4 rows at a time: independent dot products, as above). A
+ * sparse w (at most a quarter nonzero: a lasso fit on a wide design keeps a few hundred of thousands of
+ * coefficients) is read at its nonzero entries only, with the same bits: a residual skips the zero terms
+ * x_ij·0 unchanged, since adding ±0 to a sum leaves it as it is (or turns −0 into +0, which the square
+ * does not see).
+ */
 export function squaredLoss(design: Design, intercept: number, w: Float64Array): number {
   const { x, y, m, p } = design;
-  const nonzero = sparseSupport(w, p);
-  if (nonzero) return sparseSquaredLoss(design, intercept, w, nonzero);
-  let sumSq = 0;
-  let i = 0;
-  for (; i + 4 <= m; i += 4) {
-    const o0 = i * p;
-    const o1 = o0 + p;
-    const o2 = o1 + p;
-    const o3 = o2 + p;
-    let a0 = intercept - y[i];
-    let a1 = intercept - y[i + 1];
-    let a2 = intercept - y[i + 2];
-    let a3 = intercept - y[i + 3];
-    for (let j = 0; j < p; j++) {
-      const wj = w[j];
-      a0 += x[o0 + j] * wj;
-      a1 += x[o1 + j] * wj;
-      a2 += x[o2 + j] * wj;
-      a3 += x[o3 + j] * wj;
-    }
-    sumSq += a0 * a0 + a1 * a1 + (a2 * a2 + a3 * a3);
-  }
-  for (; i < m; i++) {
-    const row = i * p;
-    let r = intercept - y[i];
-    for (let j = 0; j < p; j++) r += x[row + j] * w[j];
-    sumSq += r * r;
-  }
-  return (0.5 * sumSq) / m;
-}
-
-/**
- * The indices of w's nonzero entries when they are at most a quarter of p (a lasso fit on a wide design
- * keeps a few hundred of thousands), else null. Why: a residual skips the zero terms x_ij·0 without
- * changing a bit, since adding ±0 to a sum leaves it as it is (or turns −0 into +0, which the square
- * does not see), so squaredLoss can read only the nonzero columns of each row.
- */
-function sparseSupport(w: Float64Array, p: number): Int32Array | null {
-  let count = 0;
-  for (let j = 0; j < p; j++) if (w[j] !== 0) count++;
-  if (4 * count > p) return null;
-  const support = new Int32Array(count);
-  count = 0;
-  for (let j = 0; j < p; j++) if (w[j] !== 0) support[count++] = j;
-  return support;
-}
-
-/** squaredLoss over the nonzero coefficients only, in the same order and grouping of rows: the same bits. */
-function sparseSquaredLoss(design: Design, intercept: number, w: Float64Array, support: Int32Array): number {
-  const { x, y, m, p } = design;
-  const n = support.length;
+  const support = sparseSupport(w, p);
+  const n = support ? support.length : p;
   let sumSq = 0;
   let i = 0;
   for (; i + 4 <= m; i += 4) {
@@ -93,7 +50,7 @@ function sparseSquaredLoss(design: Design, intercept: number, w: Float64Array, s
     let a2 = intercept - y[i + 2];
     let a3 = intercept - y[i + 3];
     for (let t = 0; t < n; t++) {
-      const j = support[t];
+      const j = support ? support[t] : t;
       const wj = w[j];
       a0 += x[o0 + j] * wj;
       a1 += x[o1 + j] * wj;
@@ -105,8 +62,22 @@ function sparseSquaredLoss(design: Design, intercept: number, w: Float64Array, s
   for (; i < m; i++) {
     const row = i * p;
     let r = intercept - y[i];
-    for (let t = 0; t < n; t++) r += x[row + support[t]] * w[support[t]];
+    for (let t = 0; t < n; t++) {
+      const j = support ? support[t] : t;
+      r += x[row + j] * w[j];
+    }
     sumSq += r * r;
   }
   return (0.5 * sumSq) / m;
+}
+
+/** The indices of w's nonzero entries when they are at most a quarter of p, else null. */
+function sparseSupport(w: Float64Array, p: number): Int32Array | null {
+  let count = 0;
+  for (let j = 0; j < p; j++) if (w[j] !== 0) count++;
+  if (4 * count > p) return null;
+  const support = new Int32Array(count);
+  count = 0;
+  for (let j = 0; j < p; j++) if (w[j] !== 0) support[count++] = j;
+  return support;
 }

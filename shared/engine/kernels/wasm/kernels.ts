@@ -515,22 +515,28 @@ function gramPair(): FunctionBuilder {
   return f;
 }
 
+/** Locals that emitDot and emitSubtractScaled use (allocate once per kernel). */
+interface DotLocals {
+  ap: number;
+  bp: number;
+  A: number;
+  B: number;
+  s0: number;
+}
+
+function dotLocals(f: FunctionBuilder): DotLocals {
+  return { ap: f.local(I32), bp: f.local(I32), A: f.local(V128), B: f.local(V128), s0: f.local(F64) };
+}
+
 /**
- * columnDot(a, b, m, out): out[0] = Σ a_i·b_i as four partial sums s0…s3 (i mod 4, the lanes of two
- * vector accumulators; a tail of m mod 4 joins s0), combined as (s0 + s1) + (s2 + s3): linalg/gram.ts's
- * dot, operation for operation. The logistic module (cd/logisticWasm.ts) has it too, as `dot`.
+ * Leaves on the stack Σ a_i·b_i over the f64 at `a` (up to the byte address in local `end`) and at `b`:
+ * linalg/gram.ts's dot (four partial sums by i mod 4 in two vector accumulators, the tail of m mod 4 in
+ * s0, then (s0 + s1) + (s2 + s3)). `a` and `b` are locals holding byte addresses. One emitter for every
+ * kernel that needs this dot, so they all give its bits.
  */
-export function columnDot(name = 'columnDot'): FunctionBuilder {
-  const f = new FunctionBuilder(name, [I32, I32, I32, I32]);
-  const [a, b, m, out] = [0, 1, 2, 3];
-  const end = f.local(I32);
-  const ap = f.local(I32);
-  const bp = f.local(I32);
-  const A = f.local(V128);
-  const B = f.local(V128);
-  const s0 = f.local(F64);
+function emitDot(f: FunctionBuilder, a: number, b: number, end: number, l: DotLocals): void {
+  const { ap, bp, A, B, s0 } = l;
   f.f64x2(0).set(A).f64x2(0).set(B);
-  f.get(m).i32(3).shl().get(a).add().set(end);
   f.get(a).set(ap).get(b).set(bp);
   f.forEach(ap, 32, end, () => {
     f.get(A).get(ap).vload(0).get(bp).vload(0).vmul().vadd().set(A);
@@ -542,8 +548,41 @@ export function columnDot(name = 'columnDot'): FunctionBuilder {
     f.get(s0).get(ap).fload().get(bp).fload().fmul().fadd().set(s0);
     f.inc(bp, 8);
   });
-  f.get(out);
   f.get(s0).get(A).lane(1).fadd().get(B).lane(0).get(B).lane(1).fadd().fadd();
+}
+
+/**
+ * r_i ← r_i − x_i·δ for the f64 at `r` (up to the byte address in local `end`) and at `x`, δ in the f64
+ * local `delta` (and splatted in the v128 local `D`): coordinate descent's residual update, two lanes at
+ * a time, the tail one by one, each entry the same operations.
+ */
+function emitSubtractScaled(f: FunctionBuilder, r: number, x: number, end: number, delta: number, D: number, l: DotLocals): void {
+  const { ap: rp, bp: xp } = l;
+  f.get(delta).vsplat().set(D);
+  f.get(r).set(rp).get(x).set(xp);
+  f.forEach(rp, 32, end, () => {
+    for (const o of [0, 16]) f.get(rp).get(rp).vload(o).get(xp).vload(o).get(D).vmul().vsub().vstore(o);
+    f.inc(xp, 32);
+  });
+  f.forEach(rp, 8, end, () => {
+    f.get(rp).get(rp).fload().get(xp).fload().get(delta).fmul().fsub().fstore();
+    f.inc(xp, 8);
+  });
+}
+
+/**
+ * columnDot(a, b, m, out): out[0] = Σ a_i·b_i as four partial sums s0…s3 (i mod 4, the lanes of two
+ * vector accumulators; a tail of m mod 4 joins s0), combined as (s0 + s1) + (s2 + s3): linalg/gram.ts's
+ * dot, operation for operation. The logistic module (cd/logisticWasm.ts) has it too, as `dot`.
+ */
+export function columnDot(name = 'columnDot'): FunctionBuilder {
+  const f = new FunctionBuilder(name, [I32, I32, I32, I32]);
+  const [a, b, m, out] = [0, 1, 2, 3];
+  const end = f.local(I32);
+  const l = dotLocals(f);
+  f.get(m).i32(3).shl().get(a).add().set(end);
+  f.get(out);
+  emitDot(f, a, b, end, l);
   f.fstore();
   return f;
 }
@@ -568,13 +607,9 @@ function cdPass(): FunctionBuilder {
   const col = f.local(I32);
   const end = f.local(I32);
   const rEnd = f.local(I32);
-  const ap = f.local(I32);
-  const bp = f.local(I32);
   const wAt = f.local(I32);
-  const A = f.local(V128);
-  const B = f.local(V128);
+  const l = dotLocals(f);
   const D = f.local(V128);
-  const s0 = f.local(F64);
   const gj = f.local(F64);
   const wj = f.local(F64);
   const vj = f.local(F64);
@@ -588,20 +623,8 @@ function cdPass(): FunctionBuilder {
     // col = cols + j·m·8; end = col + m·8.
     f.get(kp).iload().get(m).mul().i32(3).shl().get(cols).add().set(col);
     f.get(m).i32(3).shl().get(col).add().set(end);
-    // The dot: columnDot's instructions, a = col, b = r.
-    f.f64x2(0).set(A).f64x2(0).set(B);
-    f.get(col).set(ap).get(r).set(bp);
-    f.forEach(ap, 32, end, () => {
-      f.get(A).get(ap).vload(0).get(bp).vload(0).vmul().vadd().set(A);
-      f.get(B).get(ap).vload(16).get(bp).vload(16).vmul().vadd().set(B);
-      f.inc(bp, 32);
-    });
-    f.get(A).lane(0).set(s0);
-    f.forEach(ap, 8, end, () => {
-      f.get(s0).get(ap).fload().get(bp).fload().fmul().fadd().set(s0);
-      f.inc(bp, 8);
-    });
-    f.get(s0).get(A).lane(1).fadd().get(B).lane(0).get(B).lane(1).fadd().fadd().get(invM).fmul().set(gj);
+    emitDot(f, col, r, end, l);
+    f.get(invM).fmul().set(gj);
     f.get(gp).get(gj).fstore();
     // next = S(g + v·w, l1)/(v + l2), S as kkt.ts softThreshold: u − l1 above l1, u + l1 below −l1, else 0.
     f.get(kp).iload().i32(3).shl().set(wAt);
@@ -617,17 +640,7 @@ function cdPass(): FunctionBuilder {
       f.get(next).get(wj).fsub().set(delta);
       f.get(wAt).get(w).add().get(next).fstore();
       f.get(dp).get(delta).fstore();
-      // r ← r − x̃_j·δ: subtractScaled's instructions, x = col.
-      f.get(delta).vsplat().set(D);
-      f.get(r).set(bp).get(col).set(ap);
-      f.forEach(bp, 32, rEnd, () => {
-        for (const o of [0, 16]) f.get(bp).get(bp).vload(o).get(ap).vload(o).get(D).vmul().vsub().vstore(o);
-        f.inc(ap, 32);
-      });
-      f.forEach(bp, 8, rEnd, () => {
-        f.get(bp).get(bp).fload().get(ap).fload().get(delta).fmul().fsub().fstore();
-        f.inc(ap, 8);
-      });
+      emitSubtractScaled(f, r, col, rEnd, delta, D, l);
     });
     f.inc(gp, 8).inc(dp, 8);
   });
@@ -744,20 +757,10 @@ function subtractScaled(): FunctionBuilder {
   const f = new FunctionBuilder('subtractScaled', [I32, I32, I32, F64]);
   const [r, x, m, delta] = [0, 1, 2, 3];
   const end = f.local(I32);
-  const rp = f.local(I32);
-  const xp = f.local(I32);
   const D = f.local(V128);
-  f.get(delta).vsplat().set(D);
+  const l = dotLocals(f);
   f.get(m).i32(3).shl().get(r).add().set(end);
-  f.get(r).set(rp).get(x).set(xp);
-  f.forEach(rp, 32, end, () => {
-    for (const o of [0, 16]) f.get(rp).get(rp).vload(o).get(xp).vload(o).get(D).vmul().vsub().vstore(o);
-    f.inc(xp, 32);
-  });
-  f.forEach(rp, 8, end, () => {
-    f.get(rp).get(rp).fload().get(xp).fload().get(delta).fmul().fsub().fstore();
-    f.inc(xp, 8);
-  });
+  emitSubtractScaled(f, r, x, end, delta, D, l);
   return f;
 }
 
