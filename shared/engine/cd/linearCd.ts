@@ -143,9 +143,9 @@ export class LinearCd {
   private readonly faceSign: Float64Array;
   private readonly faceScratch: Float64Array;
   /**
-   * Naive mode: whether gradAbs holds |g_j| for every eligible column from the last pass, a full one that
-   * settled (its KKT check of the screened-out columns included), with w unchanged since; the
-   * residual scratch of polish(); and how many columns its last KKT check had to compute.
+   * Naive mode: whether the bounds (gradientBounds.ts) hold |g_j| for every eligible column from the last
+   * pass, a full one that settled (its KKT check of the screened-out columns included), with w unchanged
+   * since; the residual scratch of polish(); and how many columns its last KKT check had to compute.
    */
   private gradFresh = false;
   /**
@@ -599,10 +599,11 @@ export class LinearCd {
   }
 
   /**
-   * Naive mode, right after a settled full pass: every |g_j| is known at a nearby point (gradAbs, at most
-   * moved − gradAt_j from r), and |g_j(r) − g_j(r')| ≤ √v_j·‖r − r'‖/√m (Cauchy–Schwarz), so only the
-   * columns this bound cannot clear are computed from the rows. Violators join the strong set. (Not right after such a pass, polish()
-   * leaves the verdict to the next full pass and its check of the screened-out columns.)
+   * Naive mode, right after a settled full pass: every |g_j| is known at a nearby point, and
+   * |g_j(r) − g_j(r')| ≤ √v_j·‖r − r'‖/√m (Cauchy–Schwarz; gradientBounds.ts), so only the columns this
+   * bound cannot clear are screened, and only those the screen cannot clear computed from the rows
+   * (resolveCandidates). Violators join the strong set. (Not right after such a pass, polish() leaves the
+   * verdict to the next full pass and its check of the screened-out columns.)
    */
   private faceKktHoldsFromRows(): boolean {
     const { l1, resid: r, candidates, candidateGrad } = this;
@@ -813,12 +814,11 @@ export class LinearCd {
   /**
    * Naive mode: the KKT check of the columns outside the strong set (all at w_j = 0): those with
    * |g_j| > λα, which a full pass would move, join the set. Returns how many joined. A column whose
-   * bound gradAbs_j + √v_j·(moved − gradAt_j) (see `moved`) clears λα is not computed: on wide data most
-   * columns sit far below λα, so this skips much of the check's O(m·p) work. The rest are screened on an
-   * f32 copy of their columns (ColumnKernels.screenDots, half the bytes, and reading them is the cost):
-   * a column whose f32 dot plus its error bound clears λα cannot violate, and keeps that upper bound as
-   * its gradAbs; the others are computed exactly. So the columns that join are exactly those the f64
-   * check alone would admit.
+   * bound (gradientBounds.ts: its last |g_j| plus √v_j times how far r has moved since) clears λα is not
+   * computed: on wide data most columns sit far below λα, so this skips much of the check's O(m·p) work.
+   * The rest are screened on a bf16 copy of their columns (resolveCandidates): a column whose screened
+   * dot plus its error bound clears λα cannot violate, and keeps that upper bound; the others are
+   * computed exactly. So the columns that join are exactly those the f64 check alone would admit.
    */
   private admitViolators(): number {
     const { candidates, candidateGrad } = this;
