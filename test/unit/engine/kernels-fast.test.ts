@@ -331,7 +331,7 @@ describe('WebAssembly kernels', () => {
     const scales = [1, 1e-3, 1e6, 1e30, 1e-40, 1e-44, 3e-39, 1e39];
     for (const m of [5, 64, 400, 1999]) {
       for (const rScale of [1, 1e-200, 1e200, 1e-310]) {
-        const p = 504; // naive mode (p > 500), where the columns have their f32 copy
+        const p = 504; // naive mode (p > 500), where the columns have their bf16 copy
         const layout = new HeapLayout();
         const regions = ColumnKernels.plan(layout, m, p);
         const heap = layout.create();
