@@ -155,15 +155,16 @@ try {
       const grid = defaultLambdaGrid(design, pathOptions, 100);
       const folds = randomFolds(m, K, 0);
       const files = anchorsFor(`cv${m}x${p}`, design, grid, folds);
-      // The wide design's CV takes about a second: after a warm-up (its naive-mode code is not what the
-      // tall workloads above compiled), medians of 3, as cv.glmnet's. The tall one takes seconds: one run.
+      // The wide design's CV takes about half a second: after a warm-up (its naive-mode code is not what
+      // the tall workloads above compiled), medians of 5, as cv.glmnet's (whose time moves by ±10 % between
+      // runs here). The tall one takes seconds: one run.
       const wide = p > m;
-      const runs = wide ? 3 : 1;
+      const runs = wide ? 5 : 1;
       log(`timing the engine alone on ${m} × ${p}…`);
       const engineMs = timeMedian(() => engineCv(design, grid, folds), runs, wide ? 1 : 0);
       log('timing cv.glmnet…');
       const gl = glmnetCv(files.x, files.y, files.fold, m, p, files.lambdas, K, thresh, runs);
-      const what = wide ? 'median of 3' : '1 run';
+      const what = wide ? 'median of 5' : '1 run';
       compare(label, `engine alone: 5 cells + full path, 1 process (${what})`, engineMs, `cv.glmnet (${what})`, gl);
       if (p > m) {
         notes.push(`scikit-learn LassoCV on ${m} × ${p} skipped: about 280 s here (issue 4), too slow for a bench run`);
