@@ -9,7 +9,7 @@
 import { RidgelineError } from '../errors.ts';
 import { FoldMoments } from './cd/foldGram.ts';
 import { COVARIANCE_MAX_P } from './cd/linearCd.ts';
-import { subsetRows } from './design.ts';
+import { rowsWhere, subsetRows } from './design.ts';
 import { fit } from './fit.ts';
 import { defaultLambdaGrid, fitLinearPathOnRows, fitPath, fitPathFromMoments, guardedLambdaMax, logGrid, type PathPoint } from './path.ts';
 import { asGlm } from './objective.ts';
@@ -155,19 +155,9 @@ export function cvCell(
   // A linear cell's columns are built from its training rows where they lie (wide designs: no 16 MB copy).
   const path =
     asGlm(options.model) === 'linear'
-      ? fitLinearPathOnRows(design, trainingRows(folds, fold, design.m), cellOptions, Array.from(lambdas))
+      ? fitLinearPathOnRows(design, rowsWhere(design.m, (i) => folds[i] !== fold), cellOptions, Array.from(lambdas))
       : fitPath(subsetRows(design, (i) => folds[i] !== fold), cellOptions, Array.from(lambdas));
   return cellResult(fold, test.m, pathErrors(test, path, options.model, measure), path);
-}
-
-/** The first m rows outside `fold`, in order. */
-function trainingRows(folds: Int32Array, fold: number, m: number): Int32Array {
-  let n = 0;
-  for (let i = 0; i < m; i++) if (folds[i] !== fold) n++;
-  const rows = new Int32Array(n);
-  n = 0;
-  for (let i = 0; i < m; i++) if (folds[i] !== fold) rows[n++] = i;
-  return rows;
 }
 
 function cellResult(fold: number, size: number, errors: Float64Array, path: readonly PathPoint[]): CellResult {

@@ -128,9 +128,8 @@ const LONG_ROW = 64;
 
 export function subsetRows(design: Design, keep: (row: number) => boolean): Design {
   const { p } = design;
-  const rows = new Int32Array(design.m);
-  let count = 0;
-  for (let i = 0; i < design.m; i++) if (keep(i)) rows[count++] = i;
+  const rows = rowsWhere(design.m, keep);
+  const count = rows.length;
   const x = new Float64Array(count * p);
   const y = new Float64Array(count);
   // Every CV cell subsets its rows twice. Short rows: a plain copy loop (a view per row costs more than
@@ -152,4 +151,12 @@ export function subsetRows(design: Design, keep: (row: number) => boolean): Desi
   }
   for (let r = 0; r < count; r++) y[r] = design.y[rows[r]];
   return { x, y, m: count, p, featureNames: design.featureNames };
+}
+
+/** The rows i < m with keep(i), in order. */
+export function rowsWhere(m: number, keep: (row: number) => boolean): Int32Array {
+  const rows = new Int32Array(m);
+  let count = 0;
+  for (let i = 0; i < m; i++) if (keep(i)) rows[count++] = i;
+  return rows.slice(0, count);
 }

@@ -126,14 +126,13 @@ export function fitPath(design: Design, options: PathOptions, lambdas: Float64Ar
   validateDesign(design, false);
   const model = asGlm(options.model);
   validatePathOptions(options, lambdas);
-  if (model === 'logistic') validateLogisticDesign(design, options.fitIntercept);
+  if (model === 'linear') return linearPathOnRows(design, undefined, options, lambdas);
+  validateLogisticDesign(design, options.fitIntercept);
   // The standardized columns are built straight from X, with the same bits as from a row-major scaled
   // copy (which neither solver needs: both read columns, and the objectives come from the residual or η).
   let scaling: ColumnScaling | null = null;
   let columns: CdColumns | undefined;
   if (options.standardize) ({ cols: columns, scaling } = prepareStandardizedColumns(design, options.fitIntercept));
-
-  if (model === 'linear') return releasing(new LinearCd(design, options.fitIntercept, false, columns), options, lambdas, scaling);
   const cd = new LogisticCd(design, options.fitIntercept, columns);
   try {
     return logisticPath(cd, options, lambdas, scaling);
@@ -154,20 +153,23 @@ export function fitLinearPathOnRows(design: Design, rows: Int32Array, options: P
   for (let k = 0; k < rows.length; k++) {
     if (!(rows[k] >= 0 && rows[k] < design.m)) throw new RidgelineError('INTERNAL', `training row ${rows[k]} is outside the data (${design.m} rows)`);
   }
+  return linearPathOnRows(design, rows, options, lambdas);
+}
+
+/**
+ * The linear path on the given rows of a validated design (all of them when `rows` is undefined): the
+ * columns are built from those rows (standardized or as given), and once the path is done their heap goes
+ * back to the pool for the next cell (kernels/heap.ts): the points hold copies of the coefficients, so
+ * nothing refers to it any more.
+ */
+function linearPathOnRows(design: Design, rows: Int32Array | undefined, options: PathOptions, lambdas: Float64Array | readonly number[]): PathPoint[] {
   // The columns never read x again: the rows' shape and response are all the solver takes from the design.
-  const train: Design = { x: new Float64Array(0), y: Float64Array.from(rows, (i) => design.y[i]), m: rows.length, p: design.p, featureNames: design.featureNames };
+  const train: Design = rows ? { x: new Float64Array(0), y: Float64Array.from(rows, (i) => design.y[i]), m: rows.length, p: design.p, featureNames: design.featureNames } : design;
   let scaling: ColumnScaling | null = null;
   let columns: CdColumns;
   if (options.standardize) ({ cols: columns, scaling } = prepareStandardizedColumns(design, options.fitIntercept, rows));
   else columns = prepareColumns(design, options.fitIntercept, rows);
-  return releasing(new LinearCd(train, options.fitIntercept, false, columns), options, lambdas, scaling);
-}
-
-/**
- * linearPath, then the columns' heap goes back to the pool for the next cell (kernels/heap.ts): the
- * points hold copies of the coefficients, so nothing refers to it any more.
- */
-function releasing(cd: LinearCd, options: PathOptions, lambdas: Float64Array | readonly number[], scaling: ColumnScaling | null): PathPoint[] {
+  const cd = new LinearCd(train, options.fitIntercept, false, columns);
   try {
     return linearPath(cd, options, lambdas, scaling);
   } finally {

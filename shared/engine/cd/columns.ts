@@ -68,8 +68,6 @@ export class ColumnKernels {
   private readonly outA: number;
   private readonly outB: number;
   private residClaimed = false;
-  private readonly colsBf16At: number;
-  private readonly resid32At: number;
   private readonly regions: ColumnRegions;
   private weightsClaimed = false;
   private readonly screenOut: number;
@@ -86,8 +84,6 @@ export class ColumnKernels {
     this.ks = heap.u32Base + regions.ks;
     this.outA = regions.outA;
     this.outB = regions.outB;
-    this.colsBf16At = regions.colsBf16;
-    this.resid32At = regions.resid32;
     this.regions = regions;
     this.screenOut = regions.screenOut;
   }
@@ -183,16 +179,17 @@ export class ColumnKernels {
    * residualDot's value. Null where the heap has no room for the copies (covariance mode).
    */
   screenDots(ks: Int32Array, n: number): Float64Array | null {
-    if (this.colsBf16At < 0) return null;
     const { heap, m } = this;
+    const { colsBf16, resid32 } = this.regions;
+    if (colsBf16 < 0) return null;
     if (!this.colsBf16Filled) {
-      heap.toBf16(this.xcolAt, m * this.p, 4 * this.colsBf16At);
+      heap.toBf16(this.xcolAt, m * this.p, 4 * colsBf16);
       this.colsBf16Filled = true;
     }
     const f64 = heap.f64;
     const f32 = heap.f32;
     const r = this.residAt;
-    const r32 = 2 * this.resid32At;
+    const r32 = 2 * resid32;
     const sigma = screenScale(f64.subarray(r, r + m), m);
     // In screenDots' order within each block of 16 (SCREEN_ORDER), in order after.
     const m16 = m & ~15;
@@ -200,7 +197,7 @@ export class ColumnKernels {
     for (let i = m16; i < m; i++) f32[r32 + i] = f64[r + i] * sigma;
     const u32 = heap.u32;
     for (let t = 0; t < n; t++) u32[this.ks + t] = ks[t];
-    heap.screenDots(4 * this.colsBf16At, m, this.ks, n, r32, m, this.screenOut);
+    heap.screenDots(4 * colsBf16, m, this.ks, n, r32, m, this.screenOut);
     const out = f64.subarray(this.screenOut, this.screenOut + n);
     const unscale = 1 / sigma;
     for (let t = 0; t < n; t++) out[t] *= unscale;

@@ -102,16 +102,18 @@ export class GradientBounds {
   }
 
   /**
-   * The KKT check's screen at the measured r (snapshot `slot` taken of it): lists in `out` the columns
-   * (eligible, outside the strong set) whose bound exceeds l1, and moves the others' pass values onto the
-   * snapshot (rebase). Returns how many were listed. One loop over local arrays: it runs over every
-   * screened-out column at every check.
+   * The KKT check's screen at the measured r (snapshot `slot` taken of it): lists in `out` the eligible
+   * columns not marked in `skip` (the strong set, or polish's face) whose bound exceeds l1, and moves the
+   * others' pass values onto the snapshot as their bound: later distances to it are never more than the
+   * step lengths summed since (triangle inequality), so such a bound only tightens (a value already on a
+   * snapshot stays there: moving it would loosen it). Returns how many were listed. One loop over local
+   * arrays: it runs over every screened-out column at every check.
    */
-  collect(eligible: Uint8Array, inStrong: Uint8Array, l1: number, slot: number, out: Int32Array): number {
+  collect(eligible: Uint8Array, skip: Uint8Array, l1: number, slot: number, out: Int32Array): number {
     const { value, root, at, epoch, dist, moved, slack, p } = this;
     let n = 0;
     for (let j = 0; j < p; j++) {
-      if (!eligible[j] || inStrong[j]) continue;
+      if (!eligible[j] || skip[j]) continue;
       const e = epoch[j];
       let d = e < 0 ? moved - at[j] : dist[e];
       if (d !== d) d = this.distanceTo(e);
@@ -132,14 +134,4 @@ export class GradientBounds {
     this.epoch[j] = slot;
   }
 
-  /**
-   * A value computed during a pass, moved onto snapshot `slot` (the measured r) as its bound: later
-   * distances to that snapshot are never more than the step lengths summed since (triangle inequality),
-   * so the bound only tightens. (A value already on a snapshot stays there: moving it would loosen it.)
-   */
-  rebase(j: number, slot: number): void {
-    if (this.epoch[j] >= 0) return;
-    this.value[j] = this.bound(j);
-    this.epoch[j] = slot;
-  }
 }

@@ -98,10 +98,11 @@ export class LinearCd {
   private readonly resid: Float64Array;
   /** Naive mode: the columns' kernels when `resid` lives in their heap (residualDot, subtractFromResidual), else null. */
   private readonly kernels: ColumnKernels | null;
-  /** Naive mode: whether w and r live in the kernels' heap, so that passes run in one kernel call (fusedPass). */
+  /** Naive mode: whether w and r live in the kernels' heap, so that passes run in one kernel call (naivePass). */
   private readonly fused: boolean;
-  /** fusedPass's list of the columns a pass visits. */
+  /** naivePass's list of the columns a pass visits, and passSteps' changes of their coefficients. */
   private readonly visit: Int32Array;
+  private readonly stepChange: Float64Array;
   private readonly yc: Float64Array;
   /** Covariance mode: where column k's Gram column starts in `gram` (÷ p), −1 until it is computed. */
   private slot: Int32Array;
@@ -215,7 +216,8 @@ export class LinearCd {
     const heapResid = this.covariance ? null : (this.cols.kernels?.claimResidual() ?? null);
     this.kernels = heapResid ? this.cols.kernels : null;
     this.fused = heapResid !== null && heapWeights !== null;
-    this.visit = new Int32Array(this.fused ? p : 0);
+    this.visit = new Int32Array(this.covariance ? 0 : p);
+    this.stepChange = new Float64Array(this.covariance || this.fused ? 0 : p);
     this.resid = this.covariance ? new Float64Array(0) : (heapResid ?? new Float64Array(m));
     if (!this.covariance) this.resid.set(yc);
     this.slot = new Int32Array(this.covariance ? p : 0).fill(-1);
@@ -737,10 +739,12 @@ export class LinearCd {
   }
 
   /**
-   * naivePass with the whole pass in one kernel call (ColumnKernels.pass: the same operations in the same
-   * order, so the same bits), then the bookkeeping, column by column in pass order, from its outputs.
+   * One naive-mode pass over the strong set's eligible columns (all of them, or the active ones), in
+   * order: each column's step (reference.cdPass's operations) runs in one kernel call where w and r live in
+   * the kernels' heap, else in passSteps below (the same operations); then the bookkeeping, column by
+   * column in pass order, from the steps' gradients and changes.
    */
-  private fusedPass(full: boolean): number {
+  private naivePass(full: boolean): number {
     const { m, p, visit } = this;
     const { sqNorm: v, eligible } = this.cols;
     const inStrong = this.inStrong;
@@ -750,7 +754,7 @@ export class LinearCd {
       const j = full ? t : this.active[t];
       if (eligible[j] && inStrong[j]) visit[n++] = j;
     }
-    const { grad, change } = this.kernels!.pass(visit, n, this.l1, this.l2, 1 / m);
+    const { grad, change } = this.fused ? this.kernels!.pass(visit, n, this.l1, this.l2, 1 / m) : this.passSteps(n);
     const { value: gradAbs, estimate, at: gradAt, epoch: gradEpoch } = this.bounds!;
     let dlx = 0;
     let moved = this.moved;
@@ -775,47 +779,35 @@ export class LinearCd {
     return dlx;
   }
 
-  private naivePass(full: boolean): number {
-    if (this.fused) return this.fusedPass(full);
-    const { w, m, p } = this;
+  /**
+   * The steps of a pass over the first n columns of `visit` where w is not in the kernels' heap (columns
+   * given without kernels, or naive mode forced at p ≤ 500): g_j, then w_j and r where w_j moves, into
+   * candidateGrad (g) and stepChange (the change, 0 where none).
+   */
+  private passSteps(n: number): { grad: Float64Array; change: Float64Array } {
+    const { w, m, visit, kernels } = this;
     const r = this.resid;
-    const { views, sqNorm: v, eligible } = this.cols;
-    const l1 = this.l1;
-    const l2 = this.l2;
+    const { views, sqNorm: v } = this.cols;
+    const grad = this.candidateGrad;
+    const change = this.stepChange;
     const invM = 1 / m;
-    let dlx = 0;
-    let moved = this.moved;
-    const count = full ? p : this.nActive;
-    const inStrong = this.inStrong;
-    const { value: gradAbs, estimate, at: gradAt, epoch: gradEpoch } = this.bounds!;
-    const kernels = this.kernels;
-    for (let t = 0; t < count; t++) {
-      const j = full ? t : this.active[t];
-      if (!eligible[j] || !inStrong[j]) continue;
+    for (let t = 0; t < n; t++) {
+      const j = visit[t];
       const col = views[j];
       const vj = v[j];
       const wj = w[j];
       const gj = (kernels ? kernels.residualDot(j) : dot(col, r, m)) * invM;
-      gradAbs[j] = Math.abs(gj);
-      estimate[j] = gradAbs[j];
-      gradAt[j] = moved;
-      gradEpoch[j] = -1;
-      this.work += m;
-      const next = softThreshold(gj + vj * wj, l1) / (vj + l2);
+      grad[t] = gj;
+      change[t] = 0;
+      const next = softThreshold(gj + vj * wj, this.l1) / (vj + this.l2);
       if (next === wj) continue;
-      this.work += m;
-      if (!this.isActive[j]) this.markActive(j);
       const delta = next - wj;
       w[j] = next;
+      change[t] = delta;
       if (kernels) kernels.subtractFromResidual(j, delta);
       else for (let i = 0; i < m; i++) r[i] -= col[i] * delta;
-      const d = vj * delta * delta;
-      if (d > dlx) dlx = d;
-      moved += Math.sqrt(d);
     }
-    this.negGradStale = true;
-    this.moved = moved;
-    return dlx;
+    return { grad, change };
   }
 
   /**

@@ -56,23 +56,28 @@ describe('GradientBounds', () => {
     expect(checked).toBe(4 * SNAPSHOTS * p);
   });
 
-  it('tightens the bound of a pass value when it is rebased onto a snapshot (distance ≤ summed steps)', () => {
+  it('moves a pass value that clears the screen onto the snapshot, where later moves no longer count twice', () => {
     const m = 4;
-    const sqNorm = Float64Array.of(1);
-    const bounds = new GradientBounds(m, 1, sqNorm);
+    const bounds = new GradientBounds(m, 1, Float64Array.of(1));
     bounds.value[0] = 0.1;
     bounds.at[0] = 0;
     const r = Float64Array.of(1, 0, 0, 0);
-    // Moves that cancel: the summed steps say 2, the residual is back where it was.
+    // The steps summed since the value was computed say 2 (moves that cancel: r is back where it was).
     bounds.measure(r, 2, 0);
     const slot = bounds.snapshot(r);
     const listed = new Int32Array(1);
-    expect(bounds.collect(Uint8Array.of(1), Uint8Array.of(0), 0.05, slot, listed)).toBe(1);
-    expect(bounds.bound(0)).toBeCloseTo(2.1, 12);
-    bounds.set(0, 0.1, 0.1, slot);
+    // Against l1 = 5 the bound 2.1 clears, so the value becomes 2.1 at this snapshot instead of being listed.
+    expect(bounds.collect(Uint8Array.of(1), Uint8Array.of(0), 5, slot, listed)).toBe(0);
+    expect(bounds.epoch[0]).toBe(slot);
+    expect(bounds.value[0]).toBeCloseTo(2.1, 12);
+    // Two more units of steps that cancel: from the pass value the bound would be 0.1 + 4; from the snapshot, 2.1 + 0.
     bounds.measure(r, 4, 0);
-    expect(bounds.bound(0)).toBeCloseTo(0.1, 12);
+    expect(bounds.bound(0)).toBeCloseTo(2.1, 12);
+    // Against l1 = 1 it is listed, for the caller to compute.
+    expect(bounds.collect(Uint8Array.of(1), Uint8Array.of(0), 1, bounds.snapshot(r), listed)).toBe(1);
+    expect(listed[0]).toBe(0);
   });
+
 });
 
 describe('kernel heap pool', () => {
